@@ -1,0 +1,11 @@
+//! agentnet-core: the pure heart of agentnet.
+//!
+//! Everything here is sans-I/O: no sockets, files, clocks or async runtime. Callers
+//! pass time and randomness in, so the same code runs natively, in the browser
+//! (wasm32) and inside deterministic simulations.
+
+/// The version of the client <-> relay wire protocol this crate speaks.
+pub const WIRE_VERSION: u8 = 1;
+
+/// The product name, shown by every front end.
+pub const PRODUCT: &str = "agentnet";

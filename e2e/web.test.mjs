@@ -1,0 +1,64 @@
+// The served web app in a real Chromium: the wasm hydrates and the relay answers on /ws.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, startWebApp } from './support.mjs';
+
+let app;
+let browser;
+
+before(async () => {
+  app = await startWebApp();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+test('the shell renders every screen in the navigation', async () => {
+  const page = await browser.newPage();
+  await page.goto(app.origin);
+  const links = await page.locator('nav a').allTextContents();
+  assert.deepEqual(links, ['Chat', 'Contacts', 'Negotiations', 'Approvals', 'Calendar', 'Settings']);
+});
+
+test('the wasm client answers a command typed into the chat box', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  await page.goto(app.origin);
+  // Only the hydrated client can answer: the server-rendered HTML has no handlers.
+  await page.locator('#command').fill('hello agent');
+  await page.locator('#command').press('Enter');
+  await page.locator('.chat-log li.agent').first().waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('.chat-log li.agent').first().textContent(), 'I heard: hello agent');
+  assert.deepEqual(errors, []);
+});
+
+test('client-side navigation switches screens without a page load', async () => {
+  const page = await browser.newPage();
+  await page.goto(app.origin);
+  await page.locator('#command').fill('x'); // wait for hydration through an interaction
+  await page.locator('#command').press('Enter');
+  await page.locator('.chat-log li.agent').first().waitFor({ timeout: 20_000 });
+  let loads = 0;
+  page.on('load', () => loads++);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/settings');
+  assert.equal(loads, 0);
+});
+
+test('a WebSocket opened by the page reaches the relay at /ws', async () => {
+  const page = await browser.newPage();
+  await page.goto(app.origin);
+  const greeting = await page.evaluate(() => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (event) => { resolve(Array.from(new Uint8Array(event.data))); ws.close(); };
+    ws.onerror = () => reject(new Error('websocket error'));
+  }));
+  assert.ok(greeting.length >= 1, 'the relay sent a binary frame');
+  assert.equal(greeting[0], 1, 'the first byte is the wire version');
+});
