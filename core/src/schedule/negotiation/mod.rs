@@ -1,0 +1,1 @@
+//! Negotiation state machines.
