@@ -28,8 +28,8 @@ macro_rules! hex_id {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <&str>::deserialize(deserializer)?;
-                parse_hex16(text).map($name).ok_or_else(|| serde::de::Error::custom("expected 32 lowercase hex digits"))
+                let text = String::deserialize(deserializer)?;
+                parse_hex16(&text).map($name).ok_or_else(|| serde::de::Error::custom("expected 32 lowercase hex digits"))
             }
         }
     };

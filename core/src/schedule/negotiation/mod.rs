@@ -26,6 +26,35 @@ use crate::protocol::{Meeting, Message, MessageId};
 pub use organiser::{Invitee, Organiser, OrganiserEvent, OrganiserSetup};
 pub use participant::{Participant, ParticipantEvent, ParticipantSetup};
 
+/// Slots ordered by closeness to `hints` (in half-hour steps), then by `rank` order.
+///
+/// A slot the other side offered or proposed tells us it is free then, and free time comes
+/// in stretches: our slots close to theirs are the likeliest to suit them too.
+fn nearest_first(slots: &[Interval], hints: &[Interval]) -> Vec<Interval> {
+    if hints.is_empty() {
+        return slots.to_vec();
+    }
+    let distance = |slot: &Interval| {
+        hints
+            .iter()
+            .map(|hint| {
+                if hint.overlaps(slot) {
+                    0
+                } else if hint.end() <= slot.start() {
+                    slot.start().duration_since(hint.end()).as_mins()
+                } else {
+                    hint.start().duration_since(slot.end()).as_mins()
+                }
+            })
+            .min()
+            .unwrap_or(i64::MAX)
+            / 30
+    };
+    let mut keyed: Vec<(i64, usize, Interval)> = slots.iter().enumerate().map(|(rank, slot)| (distance(slot), rank, *slot)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, slot)| slot).collect()
+}
+
 /// What identifies an agent: any small ordered copyable id, e.g. the identity module's
 /// 32-byte `AgentId`.
 pub trait PeerId: Copy + Ord + core::fmt::Debug {}

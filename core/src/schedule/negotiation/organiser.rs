@@ -111,6 +111,8 @@ pub struct Organiser<P> {
     own_rank: BTreeMap<Interval, usize>,
     /// Counter slots the organiser can do, to show the other invitees first.
     priority: Vec<Interval>,
+    /// Every slot an invitee offered: they are free then, so nearby times are promising.
+    hints: Vec<Interval>,
     ledgers: BTreeMap<P, Ledger>,
     phase: Phase,
     booked: Option<Interval>,
@@ -136,6 +138,7 @@ impl<P: PeerId> Organiser<P> {
             candidates,
             own_rank,
             priority: Vec::new(),
+            hints: Vec::new(),
             ledgers,
             phase: Phase::Ready,
             booked: None,
@@ -171,6 +174,7 @@ impl<P: PeerId> Organiser<P> {
                     self.availability = availability;
                     self.candidates = candidates;
                     self.priority.clear();
+                    self.hints.clear();
                     for ledger in self.ledgers.values_mut() {
                         *ledger = Ledger { budget: ledger.budget, ..Ledger::default() };
                     }
@@ -221,30 +225,39 @@ impl<P: PeerId> Organiser<P> {
     /// anyone, each within the budget of every invitee it would be new to.
     fn pick_batch(&self) -> Vec<Interval> {
         let mut planned: BTreeMap<P, usize> = BTreeMap::new();
-        let mut batch = Vec::new();
-        let pool = self.priority.iter().chain(self.candidates.iter());
-        for slot in pool {
-            if batch.len() >= self.setup.batch_size {
-                break;
+        let mut batch: Vec<Interval> = Vec::new();
+        let ordered = super::nearest_first(&self.candidates, &self.hints);
+        // Two passes: first at most one slot per free stretch, so one busy afternoon on the
+        // other side cannot reject the whole batch at once; then fill up by rank.
+        for spread_out in [true, false] {
+            let pool = self.priority.iter().chain(ordered.iter());
+            for slot in pool {
+                if batch.len() >= self.setup.batch_size {
+                    break;
+                }
+                if batch.iter().any(|chosen| chosen.overlaps(slot)) || !self.availability.can_host(slot) {
+                    continue;
+                }
+                if spread_out && batch.iter().any(|chosen| same_stretch(&self.availability, chosen, slot)) {
+                    continue;
+                }
+                if self.ledgers.values().any(|ledger| ledger.rejected.contains(slot)) {
+                    continue;
+                }
+                let new_to: Vec<P> =
+                    self.ledgers.iter().filter(|(_, l)| !l.knows(slot)).map(|(peer, _)| *peer).collect();
+                let fits = new_to.iter().all(|peer| {
+                    let ledger = &self.ledgers[peer];
+                    ledger.disclosed.len() + planned.get(peer).copied().unwrap_or(0) < ledger.budget
+                });
+                if new_to.is_empty() || !fits {
+                    continue;
+                }
+                for peer in new_to {
+                    *planned.entry(peer).or_default() += 1;
+                }
+                batch.push(*slot);
             }
-            if batch.contains(slot) || !self.availability.can_host(slot) {
-                continue;
-            }
-            if self.ledgers.values().any(|ledger| ledger.rejected.contains(slot)) {
-                continue;
-            }
-            let new_to: Vec<P> = self.ledgers.iter().filter(|(_, l)| !l.knows(slot)).map(|(peer, _)| *peer).collect();
-            let fits = new_to.iter().all(|peer| {
-                let ledger = &self.ledgers[peer];
-                ledger.disclosed.len() + planned.get(peer).copied().unwrap_or(0) < ledger.budget
-            });
-            if new_to.is_empty() || !fits {
-                continue;
-            }
-            for peer in new_to {
-                *planned.entry(peer).or_default() += 1;
-            }
-            batch.push(*slot);
         }
         batch
     }
@@ -305,6 +318,7 @@ impl<P: PeerId> Organiser<P> {
                         ledger.rejected.extend(asked);
                         for (rank, slot) in slots.into_iter().enumerate() {
                             ledger.accepted.insert(slot, rank);
+                            self.hints.push(slot);
                             if self.availability.can_host(&slot) && !self.priority.contains(&slot) {
                                 self.priority.push(slot);
                             }
@@ -455,6 +469,11 @@ impl<P: PeerId> Organiser<P> {
         self.resends += 1;
         self.arm_timer(now, out);
     }
+}
+
+/// Whether two slots lie in the same stretch of free time.
+pub(super) fn same_stretch(availability: &Availability, a: &Interval, b: &Interval) -> bool {
+    availability.free().part_containing(a).is_some_and(|part| part.contains(b))
 }
 
 fn rank_map(candidates: &[Interval]) -> BTreeMap<Interval, usize> {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::organiser::same_stretch;
 use super::{Approval, Effect, IdSource, PeerId};
 use crate::protocol::{Act, DeclineReason, Message, MessageId, Role, TaskState};
 use crate::schedule::{Availability, ContactPolicy, ContactSettings, Interval};
@@ -77,6 +78,8 @@ pub struct Participant<P> {
     disclosed: BTreeSet<Interval>,
     /// Slots this side said yes to (accepted or offered): the only ones it will book.
     agreed: BTreeSet<Interval>,
+    /// Every slot the organiser proposed: it is free then.
+    heard: Vec<Interval>,
     /// Replies by the id of the message they answer, to repeat on duplicates.
     replies: BTreeMap<MessageId, Message>,
     task: Option<(crate::protocol::TaskId, crate::protocol::ContextId)>,
@@ -96,6 +99,7 @@ impl<P: PeerId> Participant<P> {
             approved: false,
             disclosed: BTreeSet::new(),
             agreed: BTreeSet::new(),
+            heard: Vec::new(),
             replies: BTreeMap::new(),
             task: None,
             booked: None,
@@ -248,14 +252,25 @@ impl<P: PeerId> Participant<P> {
             return Act::Accept { slots: fitting };
         }
         let room = (self.setup.contact.disclosure_budget as usize).saturating_sub(self.disclosed.len());
-        let offer: Vec<Interval> = self
-            .candidates
-            .iter()
-            .filter(|slot| !self.disclosed.contains(slot) && !proposed.contains(slot))
-            .filter(|slot| self.availability.can_host(slot))
-            .take(room.min(self.setup.counter_size))
-            .copied()
-            .collect();
+        let want = room.min(self.setup.counter_size);
+        let mut offer: Vec<Interval> = Vec::with_capacity(want);
+        // One slot per free stretch first (more information per disclosed slot), then by rank.
+        self.heard.extend(proposed.iter().copied());
+        let ordered = super::nearest_first(&self.candidates, &self.heard);
+        for spread_out in [true, false] {
+            for slot in &ordered {
+                if offer.len() >= want {
+                    break;
+                }
+                let fresh = !self.disclosed.contains(slot) && !proposed.contains(slot) && self.availability.can_host(slot);
+                let clashes = offer.iter().any(|chosen| {
+                    chosen.overlaps(slot) || (spread_out && same_stretch(&self.availability, chosen, slot))
+                });
+                if fresh && !clashes {
+                    offer.push(*slot);
+                }
+            }
+        }
         self.disclosed.extend(offer.iter().copied());
         self.agreed.extend(offer.iter().copied());
         Act::Counter { slots: offer }
