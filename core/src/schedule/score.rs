@@ -134,8 +134,8 @@ mod tests {
     fn early_morning_in_sydney_is_inconvenient_and_weighs_on_the_burdened() {
         let sydney = TimeZone::get("Australia/Sydney").unwrap();
         let berlin = TimeZone::get("Europe/Berlin").unwrap();
-        // 20:00 UTC in January: 07:00 in Sydney (AEDT), 21:00 in Berlin.
-        let late = slot("2026-01-12T20:00Z", 60);
+        // 19:00 UTC in January: 06:00 in Sydney (AEDT), before 7:00 and outside 9-17.
+        let late = slot("2026-01-12T19:00Z", 60);
         assert!(inconvenience(&sydney, &late) > 2.0);
         // 09:00 UTC: 10:00 in Berlin, 20:00 in Sydney.
         let berlin_friendly = slot("2026-01-12T09:00Z", 60);
