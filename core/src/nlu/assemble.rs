@@ -9,7 +9,7 @@ use super::intent::{Intent, Issue, Location};
 use super::time_expr::{PartOfDay, TimeExpr};
 use super::time_parse::{Options, part_of_day_word};
 use super::time_resolve::{self, Found};
-use super::token::{Token, tokenize};
+use super::token::{Token, quote, tokenize};
 use super::{Context, Interpretation, duration, preference};
 
 fn clarify(question: impl Into<String>, issue: Issue) -> Intent {
@@ -64,7 +64,7 @@ fn build(
             };
         }
         Kind::Connect => {
-            return match connect_name(tokens, skip) {
+            return match connect_name(text, tokens, skip) {
                 Some(name) => Intent::ConnectContact { name },
                 None => clarify("Who should I connect with?", Issue::MissingParticipants),
             };
@@ -78,7 +78,8 @@ fn build(
     };
     let window = times.first().and_then(|f| f.expr.clone());
     let duration_minutes = durations.first().map(|d| d.minutes);
-    let title = title(tokens, skip);
+    let meeting_minutes = duration_minutes.or_else(|| times.first().and_then(|f| f.span_minutes));
+    let title = title(text, tokens, skip);
     match kind {
         Kind::Explain => Intent::ExplainNegotiation { participants },
         Kind::List => Intent::ListUpcoming { window, participants },
@@ -102,11 +103,11 @@ fn build(
         }
         Kind::Schedule | Kind::Unknown if !participants.is_empty() => Intent::Schedule {
             participants,
-            duration_minutes,
+            duration_minutes: meeting_minutes,
             window,
             part_of_day: part_of_day(tokens, times),
             title,
-            location: location(tokens, skip),
+            location: location(text, tokens, skip),
         },
         Kind::Schedule => clarify("Who should the meeting be with?", Issue::MissingParticipants),
         _ => clarify(
@@ -169,7 +170,7 @@ const KINDS: &[(&str, &str)] = &[
 const TITLE_END: &[&str] = &["with", "on", "at", "via", "over", "for", "and", "please", "tomorrow", "today", "next"];
 
 /// "about the Q3 budget" gives "the Q3 budget"; otherwise the kind of meeting.
-fn title(tokens: &[Token], skip: &[bool]) -> Option<String> {
+fn title(text: &str, tokens: &[Token], skip: &[bool]) -> Option<String> {
     let words: Vec<&str> = tokens.iter().map(|t| t.word().unwrap_or("")).collect();
     if let Some(k) = words.iter().position(|w| matches!(*w, "about" | "regarding" | "re" | "discuss")) {
         let start = k + 1;
@@ -184,14 +185,13 @@ fn title(tokens: &[Token], skip: &[bool]) -> Option<String> {
             end += 1;
         }
         if end > start {
-            let raw: Vec<&str> = tokens[start..end].iter().map(|t| t.raw.as_str()).collect();
-            return Some(raw.join(" "));
+            return Some(quote(text, &tokens[start..end]).to_string());
         }
     }
     words.iter().find_map(|w| KINDS.iter().find(|(k, _)| k == w).map(|(_, t)| (*t).to_string()))
 }
 
-fn location(tokens: &[Token], skip: &[bool]) -> Option<Location> {
+fn location(text: &str, tokens: &[Token], skip: &[bool]) -> Option<Location> {
     let words: Vec<&str> = tokens.iter().map(|t| t.word().unwrap_or("")).collect();
     let has = |w: &str| words.contains(&w);
     for (word, provider) in [("zoom", "Zoom"), ("teams", "Teams"), ("facetime", "FaceTime"), ("hangouts", "Google Meet")] {
@@ -218,7 +218,7 @@ fn location(tokens: &[Token], skip: &[bool]) -> Option<Location> {
         while end < tokens.len() && !skip[end] && (tokens[end].capital || words[end] == "office") {
             end += 1;
         }
-        (end > start).then(|| tokens[k + 1..end].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "))
+        (end > start).then(|| quote(text, &tokens[start..end]).to_string())
     });
     if place.is_some() || words.windows(2).any(|w| w == ["in", "person"]) {
         return Some(Location::InPerson { place });
@@ -226,26 +226,33 @@ fn location(tokens: &[Token], skip: &[bool]) -> Option<Location> {
     None
 }
 
-/// The name of the person to connect with: the words after "with", "add" or "invite".
-fn connect_name(tokens: &[Token], skip: &[bool]) -> Option<String> {
+/// The name of the person to connect with: the words after "with", "add", "to",
+/// "from" or "send", preferring the one followed by a capitalised word.
+fn connect_name(text: &str, tokens: &[Token], skip: &[bool]) -> Option<String> {
     let words: Vec<&str> = tokens.iter().map(|t| t.word().unwrap_or("")).collect();
-    let k = words.iter().position(|w| matches!(*w, "with" | "add" | "invite" | "to" | "from"))?;
-    let stop = ["as", "to", "on", "from", "please", "and", "a", "an", "the", "my", "contact", "contacts", "invite"];
-    let mut start = k + 1;
-    while start < tokens.len() && matches!(words[start], "my" | "new" | "an" | "a") {
-        start += 1;
-    }
+    let filler = |w: &str| matches!(w, "my" | "new" | "an" | "a" | "the" | "contact" | "me");
+    let name_start = |k: usize| {
+        let mut s = k + 1;
+        while s < tokens.len() && (filler(words[s]) || tokens[s].is_punct(':')) {
+            s += 1;
+        }
+        s
+    };
+    let triggers: Vec<usize> = (0..tokens.len())
+        .filter(|&k| matches!(words[k], "with" | "add" | "invite" | "to" | "from" | "send"))
+        .collect();
+    let k = triggers
+        .iter()
+        .copied()
+        .find(|&k| tokens.get(name_start(k)).is_some_and(|t| t.capital))
+        .or_else(|| triggers.first().copied())?;
+    let stop = ["as", "to", "on", "from", "please", "and", "a", "an", "the", "my", "contact", "contacts", "invite", "agent", "link"];
+    let start = name_start(k);
     let mut end = start;
     while end < tokens.len() && !skip[end] && tokens[end].word().is_some() && !stop.contains(&words[end]) {
         end += 1;
     }
-    if end == start {
-        // "send an invite to Zoe": the name follows a later "to".
-        return words[k + 1..].iter().position(|w| *w == "to").and_then(|p| {
-            let s = k + 2 + p;
-            let e = (s..tokens.len()).find(|&i| tokens[i].word().is_none() || stop.contains(&words[i])).unwrap_or(tokens.len());
-            (e > s).then(|| tokens[s..e].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "))
-        });
-    }
-    Some(tokens[start..end].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "))
+    let name = quote(text, &tokens[start..end]);
+    let name = name.trim_end_matches("'s").trim_end_matches("’s");
+    (end > start).then(|| name.to_string())
 }

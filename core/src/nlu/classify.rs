@@ -33,10 +33,10 @@ impl Words<'_> {
     fn seq(&self, s: &[&str]) -> bool {
         self.0.windows(s.len()).any(|win| win == s)
     }
-    /// `a` followed by `b` within three words.
+    /// `a` followed by `b` within four words.
     fn near(&self, a: &[&str], b: &[&str]) -> bool {
         self.0.iter().enumerate().any(|(i, w)| {
-            a.contains(w) && self.0.iter().skip(i + 1).take(3).any(|x| b.contains(x))
+            a.contains(w) && self.0.iter().skip(i + 1).take(4).any(|x| b.contains(x))
         })
     }
 }
@@ -48,7 +48,7 @@ const MEETING_WORDS: &[&str] =
 /// Classifies a tokenized command.
 pub(crate) fn kind(tokens: &[Token]) -> Kind {
     let w = Words(tokens.iter().filter_map(Token::word).collect());
-    let books = w.any(BOOK) || w.seq(&["set", "up"]);
+    let books = (w.any(BOOK) && !w.seq(&["find", "out"])) || w.seq(&["set", "up"]);
     if w.any(&["why", "explain", "transcript", "reasoning"])
         || w.seq(&["what", "happened"])
         || w.seq(&["how", "did"]) && w.any(&["negotiation", "negotiate", "go", "end"])
@@ -57,7 +57,7 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         return Kind::Explain;
     }
     if w.has("connect")
-        || w.near(&["add", "save"], &["contact", "contacts"])
+        || w.any(&["add", "save"]) && w.any(&["contact", "contacts"])
         || w.seq(&["invite", "link"])
         || w.seq(&["invitation", "link"])
         || w.has("pair")

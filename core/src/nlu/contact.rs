@@ -73,7 +73,8 @@ const NOT_NAMES: &[&str] = &[
     "each", "other", "every", "first", "thing", "noon", "eod", "end", "start", "beginning", "do", "does", "did",
     "have", "has", "can", "could", "would", "should", "right", "now", "already", "just", "only", "not",
     "nothing", "anything", "something", "available", "busy", "slot", "slots", "meetings", "calls", "block",
-    "focus", "work", "prep", "review", "link", "invite", "person", "office", "remote", "online",
+    "focus", "work", "prep", "review", "link", "invite", "person", "office", "remote", "online", "off",
+    "request", "requests", "proposal", "invitation", "negotiation", "calendar", "schedule", "agenda", "plate",
 ];
 
 struct Alias {

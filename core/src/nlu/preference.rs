@@ -116,12 +116,32 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
 }
 
 fn weekdays(words: &[&str]) -> Vec<Weekday> {
+    const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
     let mut out: Vec<Weekday> = Vec::new();
-    for w in words {
+    for (k, w) in words.iter().enumerate() {
         if matches!(*w, "weekdays") {
             out.extend(Weekday::WORKDAYS);
+        } else if matches!(*w, "weekend" | "weekends") {
+            out.extend([Weekday::Saturday, Weekday::Sunday]);
         } else if let Some((d, _)) = Weekday::parse(w) {
             out.push(d);
+            // "Monday to Friday", "Monday through Thursday": every day in between.
+            if matches!(words.get(k + 1), Some(&("to" | "through" | "thru")))
+                && let Some((last, _)) = words.get(k + 2).and_then(|n| Weekday::parse(n))
+            {
+                let (a, b) = (ALL.iter().position(|x| *x == d), ALL.iter().position(|x| *x == last));
+                if let (Some(a), Some(b)) = (a, b) {
+                    out.extend(ALL.iter().take(b + 1).skip(a));
+                }
+            }
         }
     }
     out.sort();

@@ -95,6 +95,8 @@ pub(crate) struct Piece {
     pub(crate) part: Option<PartOfDay>,
     /// Minutes from now ("in 20 minutes").
     pub(crate) offset: Option<i64>,
+    /// A clock range that gives the meeting's own start and end.
+    pub(crate) span: bool,
 }
 
 /// Grammar switches chosen from the intent.
@@ -106,7 +108,7 @@ pub(crate) struct Options {
 }
 
 const STRONG_BEFORE: &[&str] =
-    &["at", "around", "by", "from", "after", "before", "until", "till", "til", "between", "starting", "since"];
+    &["at", "around", "by", "from", "after", "before", "until", "till", "til", "between", "starting", "since", "to"];
 const UNITS_AFTER: &[&str] = &[
     "minutes", "hours", "days", "day", "week", "weeks", "month", "months", "people", "person", "percent", "times",
     "meetings", "year", "years", "slots", "ish",
@@ -153,7 +155,7 @@ pub(crate) fn pieces(tokens: &[Token], skip: &[bool], opts: Options) -> Vec<Piec
 }
 
 fn piece(start: usize, end: usize) -> Piece {
-    Piece { start, end, date: None, time: None, part: None, offset: None }
+    Piece { start, end, date: None, time: None, part: None, offset: None, span: false }
 }
 
 fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
@@ -161,7 +163,7 @@ fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
         .or_else(|| relative_word_at(c, i))
         .or_else(|| modified_at(c, i))
         .or_else(|| boundary_at(c, i))
-        .or_else(|| weekday_at(c, i))
+        .or_else(|| weekday_at(c, i, opts))
         .or_else(|| calendar_date_at(c, i))
         .or_else(|| part_of_day_at(c, i))
         .or_else(|| time_at(c, i, opts))
@@ -367,9 +369,12 @@ fn boundary_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
 }
 
 /// "Tuesday", "Tuesday next week", "Tuesday the 3rd".
-fn weekday_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
+fn weekday_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
     let (day, plural) = Weekday::parse(c.w(i))?;
-    if plural {
+    // "Monday to Friday" names recurring days (a preference), not a date.
+    // When rescheduling, "from Monday to Wednesday" is a from and a to.
+    let day_range = opts.to_ranges && (matches!(c.w(i + 1), "to" | "through" | "thru") || c.punct(i + 1, '-'));
+    if plural || (day_range && Weekday::parse(c.w(i + 2)).is_some()) {
         return None;
     }
     let mut p = piece(i, i + 1);
@@ -541,27 +546,24 @@ fn part_of_day_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
 
 /// A clock time or a range of clock times.
 fn time_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
-    let from = matches!(c.prev(i), "from" | "between");
     let (a, j) = clock_at(c, i)?;
     let mut p = piece(i, j);
     let sep = c.punct(j, '-') || c.punct(j, '–') || matches!(c.w(j), "until" | "till" | "til" | "through")
-        || (c.w(j) == "to" && (opts.to_ranges || from))
+        || (c.w(j) == "to" && opts.to_ranges)
         || (c.w(j) == "and" && c.prev(i) == "between");
     if sep && let Some((mut b, k)) = clock_at(c, j + 1) {
+        // Two clock-like numbers joined by a dash or "to" are a time range ("9 to 5");
+        // counts of things ("3-4 people") were rejected by their unit.
         b.strong = true;
-        let strong = a.strong || b.strong_marks() || from;
+        let strong = true;
         p.end = k;
         p.time = Some(TimeSpec::Range(Clock { strong, ..a }, b));
+        // "between 1 and 3" is a window to search; "from 1 to 3" and "1-3" are the meeting.
+        p.span = c.prev(i) != "between";
         return Some(p);
     }
     p.time = Some(TimeSpec::Clock(a));
     Some(p)
-}
-
-impl Clock {
-    fn strong_marks(&self) -> bool {
-        self.meridiem.is_some() || self.minutes_written
-    }
 }
 
 /// "3", "3pm", "3:30 p.m.", "15:00", "noon", "half past 2", "quarter to 4".
@@ -624,7 +626,7 @@ fn clock_at(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
         return None;
     }
     // "a 1:1", "1-on-1": a meeting type, not one o'clock.
-    if c.w(j) == "on" && clock.hour == 1 || (c.punct(j, '-') && c.w(j + 1) == "on") {
+    if (c.w(j) == "on" && c.num(j + 1) == Some(1)) || (c.punct(j, '-') && c.w(j + 1) == "on") {
         return None;
     }
     Some((clock, j))

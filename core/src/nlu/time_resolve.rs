@@ -24,10 +24,12 @@ pub(crate) struct Found {
     pub(crate) expr: Option<TimeExpr>,
     /// The part of day it names, if any ("tomorrow afternoon").
     pub(crate) part: Option<PartOfDay>,
+    /// The length of a clock range that is the meeting itself ("from 2 to 4pm").
+    pub(crate) span_minutes: Option<u32>,
 }
 
 const CONNECTORS: &[&str] =
-    &["at", "on", "the", "in", "of", "around", "from", "by", "sometime", "anytime", "any", "time", "starting", "ish"];
+    &["at", "on", "the", "in", "of", "around", "from", "by", "between", "sometime", "anytime", "any", "time", "starting", "ish"];
 
 #[derive(Debug, Clone, Copy)]
 struct Group {
@@ -37,6 +39,7 @@ struct Group {
     time: Option<TimeSpec>,
     part: Option<PartOfDay>,
     offset: Option<i64>,
+    span: bool,
 }
 
 impl Group {
@@ -74,14 +77,22 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], opts: Options, now: &ZonedDa
             g.date = g.date.or(p.date);
             g.time = g.time.or(p.time);
             g.part = g.part.or(p.part);
+            g.span |= p.span;
             continue;
         }
-        groups.push(Group { start: p.start, end: p.end, date: p.date, time: p.time, part: p.part, offset: p.offset });
+        groups.push(Group { start: p.start, end: p.end, date: p.date, time: p.time, part: p.part, offset: p.offset, span: p.span });
     }
     groups
         .into_iter()
         .filter(Group::meaningful)
-        .map(|g| Found { start: g.start, end: g.end, expr: resolve(&g, now), part: g.part })
+        .map(|g| {
+            let expr = resolve(&g, now);
+            let span_minutes = expr.as_ref().filter(|_| g.span).and_then(|e| {
+                let end = e.end.as_ref()?;
+                u32::try_from(e.start.duration_until(end).as_mins()).ok()
+            });
+            Found { start: g.start, end: g.end, expr, part: g.part, span_minutes }
+        })
         .collect()
 }
 

@@ -28,6 +28,8 @@ pub(crate) struct Token {
     pub(crate) raw: String,
     /// Whether it was written with a capital letter.
     pub(crate) capital: bool,
+    /// Byte range in the original text, to quote it exactly ("Q3 budget").
+    pub(crate) at: (usize, usize),
 }
 
 impl Token {
@@ -58,6 +60,14 @@ impl Token {
     }
 }
 
+/// The original text covered by `tokens` (which must be consecutive).
+pub(crate) fn quote<'a>(text: &'a str, tokens: &[Token]) -> &'a str {
+    match (tokens.first(), tokens.last()) {
+        (Some(a), Some(b)) => text.get(a.at.0..b.at.1).unwrap_or(""),
+        _ => "",
+    }
+}
+
 /// Tokenizes and normalises `text`.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let raw = split(text);
@@ -67,7 +77,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
 }
 
 fn split(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
+    let indexed: Vec<(usize, char)> = text.char_indices().collect();
+    let chars: Vec<char> = indexed.iter().map(|(_, c)| *c).collect();
+    let byte = |k: usize| indexed.get(k).map_or(text.len(), |(b, _)| *b);
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -84,11 +96,21 @@ fn split(text: &str) -> Vec<Token> {
             let suffix_end = (i..chars.len()).find(|&k| !chars[k].is_alphabetic()).unwrap_or(chars.len());
             let suffix: String = chars[i..suffix_end].iter().collect::<String>().to_lowercase();
             if matches!(suffix.as_str(), "st" | "nd" | "rd" | "th") {
-                out.push(Token { tok: Tok::Ord(value), raw: format!("{digits}{suffix}"), capital: false });
+                out.push(Token {
+                    tok: Tok::Ord(value),
+                    raw: format!("{digits}{suffix}"),
+                    capital: false,
+                    at: (byte(start), byte(suffix_end)),
+                });
                 i = suffix_end;
             } else {
                 let len = u8::try_from(digits.len()).unwrap_or(u8::MAX);
-                out.push(Token { tok: Tok::Num { value, digits: len }, raw: digits, capital: false });
+                out.push(Token {
+                    tok: Tok::Num { value, digits: len },
+                    raw: digits,
+                    capital: false,
+                    at: (byte(start), byte(i)),
+                });
             }
         } else if c.is_alphabetic() {
             let start = i;
@@ -109,9 +131,9 @@ fn split(text: &str) -> Vec<Token> {
             word.retain(|ch| !matches!(ch, '\'' | '’'));
             let capital = c.is_uppercase();
             let raw = raw.trim_end_matches("'s").trim_end_matches("’s").to_string();
-            out.push(Token { tok: Tok::Word(word), raw, capital });
+            out.push(Token { tok: Tok::Word(word), raw, capital, at: (byte(start), byte(i)) });
         } else {
-            out.push(Token { tok: Tok::Punct(c), raw: c.to_string(), capital: false });
+            out.push(Token { tok: Tok::Punct(c), raw: c.to_string(), capital: false, at: (byte(i), byte(i + 1)) });
             i += 1;
         }
     }
@@ -128,10 +150,13 @@ fn merge_meridiem(tokens: Vec<Token>) -> Vec<Token> {
         let next_word = |k: usize, w: &str| tokens.get(i + k).is_some_and(|n| n.is(w));
         if (t.is("a") || t.is("p")) && next_is(1, '.') && next_word(2, "m") {
             let word = if t.is("a") { "am" } else { "pm" };
-            out.push(Token { tok: Tok::Word(word.into()), raw: word.into(), capital: false });
-            i += if next_is(3, '.') { 4 } else { 3 };
+            let n = if next_is(3, '.') { 4 } else { 3 };
+            let at = (t.at.0, tokens[i + n - 1].at.1);
+            out.push(Token { tok: Tok::Word(word.into()), raw: word.into(), capital: false, at });
+            i += n;
         } else if t.is("w") && next_is(1, '/') {
-            out.push(Token { tok: Tok::Word("with".into()), raw: "w/".into(), capital: false });
+            let at = (t.at.0, tokens[i + 1].at.1);
+            out.push(Token { tok: Tok::Word("with".into()), raw: "w/".into(), capital: false, at });
             i += 2;
         } else {
             out.push(t.clone());
@@ -169,7 +194,7 @@ fn normalise_word(token: Token) -> Vec<Token> {
         "cancle" | "cancell" => &["cancel"],
         "aftrnoon" | "afternon" | "arvo" => &["afternoon"],
         "mornin" | "morn" => &["morning"],
-        "evening" | "evenin" | "eve" => &["evening"],
+        "evenin" | "evng" => &["evening"],
         "midday" => &["noon"],
         "cob" | "eod" => &["eod"],
         "eow" => &["eow"],
@@ -185,7 +210,7 @@ fn normalise_word(token: Token) -> Vec<Token> {
     };
     replacement
         .iter()
-        .map(|w| Token { tok: Tok::Word((*w).to_string()), raw: token.raw.clone(), capital: token.capital })
+        .map(|w| Token { tok: Tok::Word((*w).to_string()), raw: token.raw.clone(), capital: token.capital, at: token.at })
         .collect()
 }
 
@@ -227,6 +252,10 @@ fn ordinal_value(word: &str) -> Option<u32> {
     })
 }
 
+fn number(tok: Tok, first: &Token, last: &Token) -> Token {
+    Token { tok, raw: first.raw.clone(), capital: false, at: (first.at.0, last.at.1) }
+}
+
 /// Turns spelled-out numbers and ordinals into `Num` and `Ord`, joining "twenty five",
 /// "twenty-five" and "thirty-first".
 fn merge_spelled_numbers(tokens: Vec<Token>) -> Vec<Token> {
@@ -240,26 +269,26 @@ fn merge_spelled_numbers(tokens: Vec<Token>) -> Vec<Token> {
             let k = if tokens.get(i + 1).is_some_and(|n| n.is_punct('-')) { i + 2 } else { i + 1 };
             let next = tokens.get(k).and_then(Token::word).unwrap_or("");
             if let Some(u) = unit_value(next).filter(|u| (1..10).contains(u)) {
-                out.push(Token { tok: Tok::Num { value: tens + u, digits: 0 }, raw: t.raw.clone(), capital: false });
+                out.push(number(Tok::Num { value: tens + u, digits: 0 }, t, &tokens[k]));
                 i = k + 1;
                 continue;
             }
             if let Some(u) = ordinal_value(next).filter(|u| (1..10).contains(u)) {
-                out.push(Token { tok: Tok::Ord(tens + u), raw: t.raw.clone(), capital: false });
+                out.push(number(Tok::Ord(tens + u), t, &tokens[k]));
                 i = k + 1;
                 continue;
             }
-            out.push(Token { tok: Tok::Num { value: tens, digits: 0 }, raw: t.raw.clone(), capital: false });
+            out.push(number(Tok::Num { value: tens, digits: 0 }, t, t));
         } else if let Some(u) = unit_value(word) {
-            out.push(Token { tok: Tok::Num { value: u, digits: 0 }, raw: t.raw.clone(), capital: false });
+            out.push(number(Tok::Num { value: u, digits: 0 }, t, t));
         } else if let Some(o) = ordinal_value(word) {
-            out.push(Token { tok: Tok::Ord(o), raw: t.raw.clone(), capital: false });
+            out.push(number(Tok::Ord(o), t, t));
         } else if word == "couple" {
             // "a couple of weeks": two.
             if out.last().is_some_and(|p| p.is("a")) {
                 out.pop();
             }
-            out.push(Token { tok: Tok::Num { value: 2, digits: 0 }, raw: t.raw.clone(), capital: false });
+            out.push(number(Tok::Num { value: 2, digits: 0 }, t, t));
             if tokens.get(i + 1).is_some_and(|n| n.is("of")) {
                 i += 1;
             }
