@@ -10,6 +10,7 @@ pub const WIRE_VERSION: u8 = 1;
 /// The product name, shown by every front end.
 pub const PRODUCT: &str = "agentnet";
 
+pub mod nlu;
 pub mod protocol;
 pub mod schedule;
 pub mod transcript;
