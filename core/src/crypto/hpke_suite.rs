@@ -4,5 +4,4 @@
 pub(crate) type KemImpl = hpke::kem::X25519HkdfSha256;
 
 /// HKDF-SHA256, RFC 9180 KDF id 0x0001.
-#[allow(dead_code)] // TEMP
 pub(crate) type KdfImpl = hpke::kdf::HkdfSha256;

@@ -6,8 +6,8 @@
 //! [`Policy::grace`] (7 days) so messages sealed before the rotation can still be opened, then
 //! it is wiped. Optional one-time prekeys are deleted after the first envelope they open.
 
-mod bundle;
-mod ring;
+pub(crate) mod bundle;
+pub(crate) mod ring;
 mod secret;
 
 pub use bundle::{Bundle, OneTime, VERSION};

@@ -25,7 +25,6 @@ impl Default for Policy {
 
 /// Why a prekey could not be used to open an envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code)] // TEMP: used by envelope
 pub(crate) enum Lookup {
     Unknown,
     Expired { until: u64 },
@@ -39,8 +38,14 @@ pub struct Ring {
     current: Secret,
     retired: Vec<Secret>,
     one_time: Vec<Secret>,
+    /// Ids of wiped prekeys and when their grace ended, so a late envelope gets a clear
+    /// "expired" rather than "unknown". Bounded: one entry per rotation, oldest dropped.
+    wiped: Vec<(Id, u64)>,
     next_id: Id,
 }
+
+/// How many wiped prekey ids are remembered for error messages (about a year of weekly keys).
+const WIPED_MEMORY: usize = 64;
 
 impl Ring {
     /// A new ring with a fresh signed prekey and the default [`Policy`].
@@ -51,7 +56,7 @@ impl Ring {
     /// A new ring with a fresh signed prekey.
     pub fn with_policy<R: CryptoRng + ?Sized>(identity: &Keypair, policy: Policy, now: u64, rng: &mut R) -> Self {
         let current = Secret::generate(1, now, now.saturating_add(policy.rotate_every), rng);
-        Self { agent: identity.agent_id(), policy, current, retired: Vec::new(), one_time: Vec::new(), next_id: 2 }
+        Self { agent: identity.agent_id(), policy, current, retired: Vec::new(), one_time: Vec::new(), wiped: Vec::new(), next_id: 2 }
     }
 
     /// The owner of these keys.
@@ -67,6 +72,11 @@ impl Ring {
     /// The current signed prekey.
     pub fn current(&self) -> &Secret {
         &self.current
+    }
+
+    /// How many retired prekeys are still held (within their grace period).
+    pub fn retired_count(&self) -> usize {
+        self.retired.len()
     }
 
     /// Whether the current signed prekey reached its expiry at `now`.
@@ -100,7 +110,14 @@ impl Ring {
     /// Drops (and so wipes) retired keys whose grace period ended.
     pub fn prune(&mut self, now: u64) {
         let grace = self.policy.grace;
-        self.retired.retain(|s| now < grace_end(s, grace));
+        let (keep, wipe): (Vec<_>, Vec<_>) = std::mem::take(&mut self.retired)
+            .into_iter()
+            .partition(|s| now < grace_end(s, grace));
+        self.retired = keep;
+        // Dropping `wipe` zeroizes the secrets.
+        self.wiped.extend(wipe.iter().map(|s| (s.id(), grace_end(s, grace))));
+        let excess = self.wiped.len().saturating_sub(WIPED_MEMORY);
+        self.wiped.drain(..excess);
     }
 
     /// Adds `n` one-time prekeys, keeping at most [`MAX_ONE_TIME`] unused ones.
@@ -135,13 +152,15 @@ impl Ring {
     }
 
     /// Finds the secret for prekey `id`, refusing retired keys past their grace period.
-    #[allow(dead_code)] // TEMP
     pub(crate) fn lookup(&self, id: Id, now: u64) -> Result<&Secret, Lookup> {
         if self.current.id() == id {
             return Ok(&self.current);
         }
         if let Some(s) = self.one_time.iter().find(|s| s.id() == id) {
             return Ok(s);
+        }
+        if let Some(&(_, until)) = self.wiped.iter().find(|(wiped, _)| *wiped == id) {
+            return Err(Lookup::Expired { until });
         }
         let s = self.retired.iter().find(|s| s.id() == id).ok_or(Lookup::Unknown)?;
         let until = grace_end(s, self.policy.grace);
@@ -152,7 +171,6 @@ impl Ring {
     }
 
     /// Deletes a one-time prekey after it opened an envelope.
-    #[allow(dead_code)] // TEMP
     pub(crate) fn consume_one_time(&mut self, id: Id) {
         self.one_time.retain(|s| s.id() != id);
     }

@@ -70,7 +70,6 @@ impl Secret {
         self.retired = Some(now);
     }
 
-    #[allow(dead_code)] // TEMP
     pub(crate) fn secret_bytes(&self) -> &[u8; 32] {
         &self.secret
     }
