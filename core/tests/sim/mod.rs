@@ -16,7 +16,7 @@ use agentnet_core::schedule::{
     Attendee, Availability, ContactPolicy, ContactSettings, Interval, SLOT_STEP, SlotScorer,
 };
 use jiff::{SignedDuration, Timestamp};
-use rand::{Rng, SeedableRng};
+use rand09::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use net::{Happening, Net};

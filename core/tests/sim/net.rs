@@ -4,7 +4,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use jiff::{SignedDuration, Timestamp};
-use rand::Rng;
+use rand09::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// Something that happens to one agent at one instant.

@@ -7,8 +7,8 @@ use agentnet_core::schedule::{
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use rand::Rng;
-use rand::seq::IndexedRandom;
+use rand09::Rng;
+use rand09::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
 /// Zones with DST both ways, half- and quarter-hour offsets, and none at all.
