@@ -28,6 +28,7 @@ test('the wasm client answers a command typed into the chat box', async () => {
   const errors = [];
   page.on('pageerror', (err) => errors.push(err));
   await page.goto(app.origin);
+  await page.locator('header[data-interactive=true]').waitFor({ timeout: 20_000 });
   // Only the hydrated client can answer: the server-rendered HTML has no handlers.
   await page.locator('#command').fill('hello agent');
   await page.locator('#command').press('Enter');
@@ -39,9 +40,7 @@ test('the wasm client answers a command typed into the chat box', async () => {
 test('client-side navigation switches screens without a page load', async () => {
   const page = await browser.newPage();
   await page.goto(app.origin);
-  await page.locator('#command').fill('x'); // wait for hydration through an interaction
-  await page.locator('#command').press('Enter');
-  await page.locator('.chat-log li.agent').first().waitFor({ timeout: 20_000 });
+  await page.locator('header[data-interactive=true]').waitFor({ timeout: 20_000 });
   let loads = 0;
   page.on('load', () => loads++);
   await page.getByRole('link', { name: 'Settings' }).click();
