@@ -1,6 +1,6 @@
 //! [`Secret`]: one X25519 prekey secret with its public key and lifetime.
 
-use hpke::{Deserializable, Kem, Serializable};
+use hpke::{Kem, Serializable};
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -30,15 +30,6 @@ impl Secret {
         let mut public = [0u8; 32];
         public.copy_from_slice(&pk.to_bytes());
         Self { id, secret, public, created, expires, retired: None }
-    }
-
-    /// Rebuilds a secret from stored parts (see [`super::Ring::from_bytes`]).
-    #[allow(dead_code)]
-    pub(super) fn from_parts(id: Id, secret: [u8; 32], created: u64, expires: u64, retired: Option<u64>) -> Option<Self> {
-        let sk = <KemImpl as Kem>::PrivateKey::from_bytes(&secret).ok()?;
-        let mut public = [0u8; 32];
-        public.copy_from_slice(&KemImpl::sk_to_pk(&sk).to_bytes());
-        Some(Self { id, secret, public, created, expires, retired })
     }
 
     /// The prekey id.
