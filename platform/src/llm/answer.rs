@@ -16,7 +16,8 @@ use super::{preference, schema, when};
 
 /// Validates the model's answer text for the command's context.
 pub(crate) fn interpret(answer: &str, ctx: &Context) -> Result<Interpretation, LlmError> {
-    let value: Value = serde_json::from_str(answer).map_err(|e| LlmError::InvalidJson { reason: e.to_string() })?;
+    let value: Value =
+        serde_json::from_str(unfence(answer)).map_err(|e| LlmError::InvalidJson { reason: e.to_string() })?;
     let top = Fields::new(&value, "any", "", "answer")?;
     let kind = top.str("kind")?;
     if !schema::KINDS.contains(&kind) {
@@ -31,6 +32,16 @@ pub(crate) fn interpret(answer: &str, ctx: &Context) -> Result<Interpretation, L
     let first_time = when.clone().or_else(|| to.clone());
     let intent = build(&f, kind, when, to, ctx)?;
     Ok(Interpretation { intent, time: first_time })
+}
+
+/// The JSON inside a Markdown code fence, which local servers without constrained
+/// decoding often add; anything else is left for the JSON parser to judge.
+fn unfence(answer: &str) -> &str {
+    let t = answer.trim();
+    t.strip_prefix("```json")
+        .or_else(|| t.strip_prefix("```"))
+        .and_then(|rest| rest.strip_suffix("```"))
+        .map_or(t, str::trim)
 }
 
 fn clarify(question: impl Into<String>, issue: Issue) -> Intent {
@@ -142,4 +153,16 @@ fn clarification(f: &Fields<'_>, ctx: &Context) -> Result<Intent, LlmError> {
         other => return Err(LlmError::UnknownValue { field: "issue".into(), value: other.to_string() }),
     };
     Ok(clarify(question, issue))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fenced_answer_is_read_and_prose_is_not() {
+        assert_eq!(unfence("```json\n{\"kind\":\"cancel\"}\n```"), "{\"kind\":\"cancel\"}");
+        assert_eq!(unfence(" {} "), "{}");
+        assert_eq!(unfence("Here you go: ```{}```"), "Here you go: ```{}```");
+    }
 }

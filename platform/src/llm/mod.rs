@@ -7,6 +7,30 @@
 //! [`agentnet_core::nlu::interpret`] when the model cannot be reached, and reports which
 //! path answered ([`AnsweredBy`]). A bad answer is an [`LlmError`], never a booking.
 //!
+//! ```no_run
+//! use agentnet_core::nlu::{Context, Intent};
+//! use agentnet_platform::llm::{AnsweredBy, LlmError, Understand};
+//!
+//! async fn on_command(text: &str, ctx: &Context) -> Result<(), Box<dyn std::error::Error>> {
+//!     let understand = Understand::from_env()?; // offline only when OPENAI_* is unset
+//!     match understand.understand(text, ctx).await {
+//!         Ok(got) => {
+//!             if let AnsweredBy::Offline { llm_error: Some(why) } = &got.answered_by {
+//!                 eprintln!("answered offline: {why}");
+//!             }
+//!             if let Intent::Schedule { participants, .. } = &got.interpretation.intent {
+//!                 // hand the intent to the negotiation state machine
+//!                 let _ = participants;
+//!             }
+//!         }
+//!         // Show the owner; do not act.
+//!         Err(e @ LlmError::HallucinatedContact { .. }) => eprintln!("{e}"),
+//!         Err(e) => return Err(e.into()),
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # Privacy
 //!
 //! The model receives the command, today's date, the owner's time zone and contact
