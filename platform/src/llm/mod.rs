@@ -44,8 +44,8 @@
 //! rand 0.9 on top of reqwest 0.13 (a second reqwest next to the 0.12 that
 //! dioxus-fullstack already brings), for hundreds of endpoints we would not use. We
 //! need one request and one response shape, both documented by OpenAI and followed by
-//! local servers (llama.cpp, vLLM, Ollama), so [`request`] and a small `response` module write them
-//! out. reqwest 0.12 (`json`, `rustls-tls`, no defaults) is the same crate the app
+//! local servers (llama.cpp, vLLM, Ollama), so [`request`] and a small `response`
+//! module write them out. reqwest 0.12 (`json`, `rustls-tls`, no defaults) is the same crate the app
 //! already compiles: on native it is hyper + rustls on tokio, in the browser it is
 //! `fetch`, and its per-request timeout works on both (a tokio timer natively, an
 //! `AbortController` with `setTimeout` in the browser).
