@@ -4,8 +4,11 @@
 //! pass time and randomness in, so the same code runs natively, in the browser
 //! (wasm32) and inside deterministic simulations.
 
-/// The version of the client <-> relay wire protocol this crate speaks.
-pub const WIRE_VERSION: u8 = 1;
+pub mod wire;
+
+/// The version of the client <-> relay wire protocol this crate speaks
+/// (the first byte of every frame; see [`wire::Version`]).
+pub const WIRE_VERSION: u8 = wire::Version::CURRENT as u8;
 
 /// The product name, shown by every front end.
 pub const PRODUCT: &str = "agentnet";
