@@ -472,3 +472,73 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agentnet_core::wire::auth_message;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    /// Runs a connection over channels; returns (frames to the relay, frames from it).
+    fn channel_conn(state: &AppState) -> (mpsc::Sender<Message>, mpsc::Receiver<Message>, tokio::task::JoinHandle<()>) {
+        let (to_relay, from_client) = mpsc::channel::<Message>(64);
+        let (to_client, from_relay) = mpsc::channel::<Message>(64);
+        let stream = futures_util::stream::unfold(from_client, |mut rx| async move {
+            rx.recv().await.map(|m| (Ok::<_, ()>(m), rx))
+        });
+        let sink = futures_util::sink::unfold(to_client, |tx, m: Message| async move {
+            tx.send(m).await.map_err(|_| ())?;
+            Ok::<_, ()>(tx)
+        });
+        let info = ConnInfo { origins: vec!["wss://relay.test".into()] };
+        let task = tokio::spawn(run(Box::pin(sink), Box::pin(stream), state.clone(), info));
+        (to_relay, from_relay, task)
+    }
+
+    async fn next(rx: &mut mpsc::Receiver<Message>) -> RelayToClient {
+        match rx.recv().await {
+            Some(Message::Binary(b)) => RelayToClient::decode(&b).unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn bin(f: ClientToRelay) -> Message {
+        Message::Binary(f.encode().into())
+    }
+
+    #[tokio::test]
+    async fn the_loop_authenticates_and_routes_over_channels() {
+        let state = AppState::new();
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let id = key.verifying_key().to_bytes();
+        let (tx, mut rx, _task) = channel_conn(&state);
+        assert!(matches!(next(&mut rx).await, RelayToClient::ServerHello { .. }));
+        tx.send(bin(ClientToRelay::Ping { nonce: 1 })).await.unwrap();
+        assert_eq!(next(&mut rx).await, RelayToClient::Pong { nonce: 1 });
+        tx.send(bin(ClientToRelay::Hello { agent_id: id, id_token: None })).await.unwrap();
+        let RelayToClient::Challenge { nonce } = next(&mut rx).await else { panic!() };
+        let signature = key.sign(&auth_message("wss://relay.test", &nonce, &id)).to_bytes();
+        tx.send(bin(ClientToRelay::Auth { signature })).await.unwrap();
+        assert_eq!(next(&mut rx).await, RelayToClient::Welcome { mailbox_len: 0 });
+        // To itself: the Deliver comes through the send queue, the Ack directly.
+        tx.send(bin(ClientToRelay::Send { recipient: id, message_id: [5; 16], envelope: vec![1, 2] })).await.unwrap();
+        let mut got = vec![next(&mut rx).await, next(&mut rx).await];
+        got.sort_by_key(|f| f.frame_type());
+        assert_eq!(got[0], RelayToClient::Ack { message_id: [5; 16], status: AckStatus::Delivered });
+        assert!(matches!(&got[1], RelayToClient::Deliver { message_id, envelope, .. } if *message_id == [5; 16] && envelope == &[1, 2]));
+    }
+
+    #[tokio::test]
+    async fn draining_closes_the_loop_with_going_away() {
+        let state = AppState::new();
+        let (_tx, mut rx, task) = channel_conn(&state);
+        assert!(matches!(next(&mut rx).await, RelayToClient::ServerHello { .. }));
+        state.drain();
+        assert!(matches!(next(&mut rx).await, RelayToClient::Error { code: ErrorCode::ShuttingDown, .. }));
+        match rx.recv().await {
+            Some(Message::Close(Some(c))) => assert_eq!(c.code, close::GOING_AWAY),
+            other => panic!("{other:?}"),
+        }
+        task.await.unwrap();
+    }
+}
