@@ -13,6 +13,7 @@ use crate::{AppState, auth};
 
 /// Checks the browser Origin and the instance's connection cap, then upgrades with
 /// WebSocket limits far below the library defaults (64 MiB messages, 128 KiB buffers).
+/// The 16 KiB write buffer lets a burst of frames leave in one write.
 pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(state): State<AppState>) -> Response {
     let cfg = &state.inner.config;
     if let Some(origin) = headers.get(header::ORIGIN) {
@@ -31,7 +32,7 @@ pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(stat
     // FrameTooLarge error, larger ones are cut off by the WebSocket layer itself.
     let ws_max = cfg.max_frame_len * 2 + 64;
     ws.read_buffer_size(cfg.ws_read_buffer)
-        .write_buffer_size(0)
+        .write_buffer_size(16 * 1024)
         .max_write_buffer_size(ws_max * 4)
         .max_message_size(ws_max)
         .max_frame_size(ws_max)
