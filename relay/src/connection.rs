@@ -17,9 +17,22 @@ use tokio::sync::mpsc;
 
 use crate::auth;
 use crate::limits::TokenBucket;
-use crate::routing::SendOutcome;
+use crate::routing::{Backend, BackendError, SendOutcome};
+use futures_util::stream::FuturesOrdered;
 use crate::routing::local::Outbound;
 use crate::state::{AppState, Drain};
+
+/// Redis operations a connection may have in flight at once: Sends are pipelined so
+/// one connection is not limited to one Redis round trip per message.
+const MAX_PENDING: usize = 64;
+
+/// A backend operation started by a frame and finished later.
+type PendingOp = std::pin::Pin<Box<dyn std::future::Future<Output = Completed> + Send>>;
+
+enum Completed {
+    Send { message_id: MessageId, started: Instant, result: Result<SendOutcome, BackendError> },
+    Ack(Result<bool, BackendError>),
+}
 
 /// What the HTTP layer learned about the connection.
 pub(crate) struct ConnInfo {
@@ -61,6 +74,7 @@ struct Conn<Si> {
     frames: TokenBucket,
     bytes: TokenBucket,
     strikes: u32,
+    pending: FuturesOrdered<PendingOp>,
 }
 
 /// Counts the connection in the metrics for as long as it lives.
@@ -99,6 +113,7 @@ where
         frames: TokenBucket::new(cfg.conn_rate, cfg.conn_burst),
         bytes: TokenBucket::new(cfg.conn_bytes_rate, cfg.conn_bytes_rate.max(cfg.max_frame_len as u32)),
         strikes: 0,
+        pending: FuturesOrdered::new(),
     };
     let mut rx: Option<mpsc::Receiver<Outbound>> = None;
     let hello = RelayToClient::ServerHello {
@@ -127,7 +142,27 @@ where
                         break Some(Closing::with(close::GOING_AWAY, ErrorCode::ShuttingDown, "relay stopped"));
                     }
                 }
-                msg = stream.next() => match msg {
+                done = c.pending.next(), if !c.pending.is_empty() => {
+                    let mut flow = match done {
+                        Some(done) => c.complete(done).await,
+                        None => Ok(()),
+                    };
+                    while flow.is_ok() {
+                        match c.pending.next().now_or_never() {
+                            Some(Some(done)) => flow = c.complete(done).await,
+                            _ => break,
+                        }
+                    }
+                    if flow.is_ok() && c.sink.flush().await.is_err() {
+                        flow = Err(None);
+                    }
+                    match flow {
+                        Ok(()) => {}
+                        Err(Some(closing)) => break Some(closing),
+                        Err(None) => break None,
+                    }
+                }
+                msg = stream.next(), if c.pending.len() < MAX_PENDING => match msg {
                     None | Some(Err(_)) => break None,
                     Some(Ok(msg)) => {
                         last_rx = Instant::now();
@@ -182,6 +217,13 @@ where
         }
     };
     if let Some(closing) = closing {
+        // Flush the Acks of operations already in flight before saying goodbye, so a
+        // drain never leaves a stored message unacknowledged.
+        while let Some(done) = c.pending.next().await {
+            if c.complete(done).await.is_err() {
+                break;
+            }
+        }
         if let Some((code, text)) = closing.error {
             let _ = c.write(&RelayToClient::error(code, None, text)).await;
         }
@@ -417,41 +459,63 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         }
     }
 
+    /// Answers a finished backend operation.
+    async fn complete(&mut self, done: Completed) -> Flow {
+        let inner = self.state.inner.clone();
+        match done {
+            Completed::Send { message_id, started, result } => match result {
+                Ok(SendOutcome::Accepted(status)) => {
+                    let counter = match status {
+                        AckStatus::Delivered => &inner.metrics.messages_routed,
+                        _ => &inner.metrics.messages_queued,
+                    };
+                    counter.fetch_add(1, Relaxed);
+                    let r = self.write(&RelayToClient::Ack { message_id, status }).await.map_err(|_| None);
+                    inner.metrics.observe_route_latency(started.elapsed());
+                    r
+                }
+                Ok(SendOutcome::UnknownRecipient) => {
+                    self.reply_error(ErrorCode::UnknownRecipient, Some(message_id), "recipient unknown to this relay").await
+                }
+                Ok(SendOutcome::MailboxFull) => {
+                    self.reply_error(ErrorCode::MailboxFull, Some(message_id), "recipient mailbox is full").await
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "storing a message failed");
+                    self.reply_error(ErrorCode::Internal, Some(message_id), "internal error").await
+                }
+            },
+            Completed::Ack(Ok(_)) => Ok(()),
+            Completed::Ack(Err(e)) => {
+                tracing::error!(error = %e, "deleting an acknowledged message failed");
+                self.reply_error(ErrorCode::Internal, None, "internal error").await
+            }
+        }
+    }
+
     async fn on_session_frame(&mut self, agent: AgentIdBytes, frame: ClientToRelay, started: Instant) -> Flow {
         let inner = self.state.inner.clone();
         let cfg = &inner.config;
         match frame {
             ClientToRelay::Send { recipient, message_id, envelope } => {
-                match inner.backend.send(&inner.hub, &recipient, message_id, &envelope).await {
-                    Ok(SendOutcome::Accepted(status)) => {
-                        let counter = match status {
-                            AckStatus::Delivered => &inner.metrics.messages_routed,
-                            _ => &inner.metrics.messages_queued,
-                        };
-                        counter.fetch_add(1, Relaxed);
-                        let r = self.write(&RelayToClient::Ack { message_id, status }).await.map_err(|_| None);
-                        inner.metrics.observe_route_latency(started.elapsed());
-                        r
-                    }
-                    Ok(SendOutcome::UnknownRecipient) => {
-                        self.reply_error(ErrorCode::UnknownRecipient, Some(message_id), "recipient unknown to this relay").await
-                    }
-                    Ok(SendOutcome::MailboxFull) => {
-                        self.reply_error(ErrorCode::MailboxFull, Some(message_id), "recipient mailbox is full").await
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "storing a message failed");
-                        self.reply_error(ErrorCode::Internal, Some(message_id), "internal error").await
-                    }
+                if let Backend::Redis(_) = inner.backend {
+                    self.pending.push_back(Box::pin(async move {
+                        let result = inner.backend.send(&inner.hub, &recipient, message_id, &envelope).await;
+                        Completed::Send { message_id, started, result }
+                    }));
+                    return Ok(());
                 }
+                let result = inner.backend.send(&inner.hub, &recipient, message_id, &envelope).await;
+                self.complete(Completed::Send { message_id, started, result }).await
             }
-            ClientToRelay::DeliverAck { delivery_id } => match inner.backend.ack(&agent, delivery_id).await {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    tracing::error!(error = %e, "deleting an acknowledged message failed");
-                    self.reply_error(ErrorCode::Internal, None, "internal error").await
+            ClientToRelay::DeliverAck { delivery_id } => {
+                if let Backend::Redis(_) = inner.backend {
+                    self.pending.push_back(Box::pin(async move { Completed::Ack(inner.backend.ack(&agent, delivery_id).await) }));
+                    return Ok(());
                 }
-            },
+                let result = inner.backend.ack(&agent, delivery_id).await;
+                self.complete(Completed::Ack(result)).await
+            }
             ClientToRelay::PublishPrekeys { bundle } => {
                 if let Err(why) = crate::prekeys::check(&agent, &bundle, cfg.max_prekey_bundle) {
                     return self.reply_error(ErrorCode::InvalidPrekeys, None, why).await;
