@@ -62,7 +62,7 @@ pub struct Config {
     pub max_prekey_bundle: usize,
     /// Longest presence list (`RELAY_MAX_PRESENCE_LIST`, default 1,000).
     pub max_presence_list: usize,
-    /// WebSocket read buffer per connection (`RELAY_WS_READ_BUFFER`, default 4,096): small
+    /// WebSocket read buffer per connection (`RELAY_WS_READ_BUFFER`, default 2,048): small
     /// so idle connections stay cheap; it grows for large frames.
     pub ws_read_buffer: usize,
 }
@@ -94,7 +94,7 @@ impl Default for Config {
             mailbox_ttl: Duration::from_secs(7 * 24 * 3600),
             max_prekey_bundle: 8192,
             max_presence_list: 1000,
-            ws_read_buffer: 4096,
+            ws_read_buffer: 2048,
         }
     }
 }
