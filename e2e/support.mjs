@@ -41,7 +41,7 @@ export async function startWebApp() {
   const bundle = process.env.AGENTNET_WEB_BUNDLE;
   if (!bundle) throw new Error('AGENTNET_WEB_BUNDLE is not set: run the tests through ./x test');
   const port = await freePort();
-  const child = spawn('./agentnet-app', [], {
+  const child = spawn('./server', [], {
     cwd: bundle,
     env: { ...process.env, IP: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+mod nlu;
+
 /// agentnet: your personal agent, on the command line.
 #[derive(Debug, Parser)]
 #[command(name = "agentnet", version, about)]
@@ -14,6 +16,8 @@ struct Cli {
 enum Command {
     /// Print what this build is and speaks.
     Info,
+    /// Interpret a command offline and print the intent and time as JSON.
+    Nlu(nlu::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -27,6 +31,7 @@ fn main() -> anyhow::Result<()> {
                 agentnet_platform::target()
             );
         }
+        Command::Nlu(args) => nlu::run(args)?,
     }
     Ok(())
 }

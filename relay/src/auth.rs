@@ -2,7 +2,7 @@
 //! relay origin it dialled (see `agentnet_core::wire::auth_message`).
 
 use agentnet_core::wire::{AgentIdBytes, SignatureBytes, auth_message};
-use ed25519_dalek::{Signature, VerifyingKey};
+use agentnet_core::identity::AgentId;
 
 /// A fresh 32-byte challenge from the OS random generator.
 pub(crate) fn new_nonce() -> [u8; 32] {
@@ -10,13 +10,12 @@ pub(crate) fn new_nonce() -> [u8; 32] {
 }
 
 /// Whether `signature` is `agent_id`'s signature of the challenge for any of `origins`.
-/// Strict verification: no malleable or small-order keys.
+/// Strict verification (core's `AgentId::verify`): no malleable or small-order keys.
 pub(crate) fn verify(origins: &[String], nonce: &[u8; 32], agent_id: &AgentIdBytes, signature: &SignatureBytes) -> bool {
-    let Ok(key) = VerifyingKey::from_bytes(agent_id) else {
+    let Ok(id) = AgentId::from_bytes(*agent_id) else {
         return false;
     };
-    let sig = Signature::from_bytes(signature);
-    origins.iter().any(|origin| key.verify_strict(&auth_message(origin, nonce, agent_id), &sig).is_ok())
+    origins.iter().any(|origin| id.verify(&auth_message(origin, nonce, agent_id), signature).is_ok())
 }
 
 /// The origins a client may have signed for: the configured public origins, or else

@@ -32,6 +32,8 @@ type PendingOp = std::pin::Pin<Box<dyn std::future::Future<Output = Completed> +
 enum Completed {
     Send { message_id: MessageId, started: Instant, result: Result<SendOutcome, BackendError> },
     Ack(Result<bool, BackendError>),
+    /// A Pong queued behind earlier operations: Ping works as a barrier.
+    Pong(u64),
 }
 
 /// What the HTTP layer learned about the connection.
@@ -354,7 +356,15 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
             return self.reply_error(ErrorCode::RateLimited, mid, "slow down").await;
         }
         match frame {
-            ClientToRelay::Ping { nonce } => self.write(&RelayToClient::Pong { nonce }).await.map_err(|_| None),
+            ClientToRelay::Ping { nonce } => {
+                if self.pending.is_empty() {
+                    self.write(&RelayToClient::Pong { nonce }).await.map_err(|_| None)
+                } else {
+                    // Answer only after everything received before the Ping is done.
+                    self.pending.push_back(Box::pin(std::future::ready(Completed::Pong(nonce))));
+                    Ok(())
+                }
+            }
             ClientToRelay::Pong { .. } => Ok(()),
             ClientToRelay::Hello { agent_id, id_token: _ } => match self.phase {
                 Phase::AwaitHello => {
@@ -486,6 +496,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 }
             },
             Completed::Ack(Ok(_)) => Ok(()),
+            Completed::Pong(nonce) => self.write(&RelayToClient::Pong { nonce }).await.map_err(|_| None),
             Completed::Ack(Err(e)) => {
                 tracing::error!(error = %e, "deleting an acknowledged message failed");
                 self.reply_error(ErrorCode::Internal, None, "internal error").await
@@ -517,7 +528,8 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 self.complete(Completed::Ack(result)).await
             }
             ClientToRelay::PublishPrekeys { bundle } => {
-                if let Err(why) = crate::prekeys::check(&agent, &bundle, cfg.max_prekey_bundle) {
+                let now = crate::mailbox::now_ms() / 1000;
+                if let Err(why) = crate::prekeys::check(&agent, &bundle, cfg.max_prekey_bundle, now) {
                     return self.reply_error(ErrorCode::InvalidPrekeys, None, why).await;
                 }
                 match inner.backend.put_prekeys(&agent, &bundle).await {
@@ -564,7 +576,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
 mod tests {
     use super::*;
     use agentnet_core::wire::auth_message;
-    use ed25519_dalek::{Signer, SigningKey};
+    use agentnet_core::identity::Keypair;
 
     /// Runs a connection over channels; returns (frames to the relay, frames from it).
     fn channel_conn(state: &AppState) -> (mpsc::Sender<Message>, mpsc::Receiver<Message>, tokio::task::JoinHandle<()>) {
@@ -596,15 +608,15 @@ mod tests {
     #[tokio::test]
     async fn the_loop_authenticates_and_routes_over_channels() {
         let state = AppState::new();
-        let key = SigningKey::from_bytes(&[7; 32]);
-        let id = key.verifying_key().to_bytes();
+        let key = Keypair::from_secret_bytes(&[7; 32]);
+        let id = *key.agent_id().as_bytes();
         let (tx, mut rx, _task) = channel_conn(&state);
         assert!(matches!(next(&mut rx).await, RelayToClient::ServerHello { .. }));
         tx.send(bin(ClientToRelay::Ping { nonce: 1 })).await.unwrap();
         assert_eq!(next(&mut rx).await, RelayToClient::Pong { nonce: 1 });
         tx.send(bin(ClientToRelay::Hello { agent_id: id, id_token: None })).await.unwrap();
         let RelayToClient::Challenge { nonce } = next(&mut rx).await else { panic!() };
-        let signature = key.sign(&auth_message("wss://relay.test", &nonce, &id)).to_bytes();
+        let signature = key.sign(&auth_message("wss://relay.test", &nonce, &id));
         tx.send(bin(ClientToRelay::Auth { signature })).await.unwrap();
         assert_eq!(next(&mut rx).await, RelayToClient::Welcome { mailbox_len: 0 });
         // To itself: the Deliver comes through the send queue, the Ack directly.

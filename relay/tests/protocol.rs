@@ -255,19 +255,27 @@ async fn a_silent_connection_is_closed_for_idleness() {
 }
 
 #[tokio::test]
-async fn prekeys_are_published_and_fetched() {
+async fn prekeys_are_verified_before_they_are_stored_and_then_fetched() {
     let relay = relay().await;
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(relay.addr, &a).await;
     let (mut cb, _) = Client::login(relay.addr, &b).await;
     cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
     assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: None });
-    ca.send(&ClientToRelay::PublishPrekeys { bundle: vec![] }).await;
-    assert_eq!(error_code(&ca.recv().await), Some(ErrorCode::InvalidPrekeys));
+    // Garbage, someone else's bundle, and a bundle with a flipped signature bit: refused.
     ca.send(&ClientToRelay::PublishPrekeys { bundle: vec![1, 2, 3] }).await;
+    assert_eq!(error_code(&ca.recv().await), Some(ErrorCode::InvalidPrekeys));
+    ca.send(&ClientToRelay::PublishPrekeys { bundle: b.prekey_bundle() }).await;
+    assert_eq!(error_code(&ca.recv().await), Some(ErrorCode::InvalidPrekeys));
+    let mut forged = a.prekey_bundle();
+    forged[40] ^= 1;
+    ca.send(&ClientToRelay::PublishPrekeys { bundle: forged }).await;
+    assert_eq!(error_code(&ca.recv().await), Some(ErrorCode::InvalidPrekeys));
+    let bundle = a.prekey_bundle();
+    ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
     assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
     cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
-    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(vec![1, 2, 3]) });
+    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
 }
 
 #[tokio::test]

@@ -63,11 +63,12 @@ async fn prekeys_published_on_one_instance_are_fetched_on_the_other() {
     let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(one.addr, &a).await;
-    ca.send(&ClientToRelay::PublishPrekeys { bundle: vec![7; 100] }).await;
+    let bundle = a.prekey_bundle();
+    ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
     assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
     let (mut cb, _) = Client::login(two.addr, &b).await;
     cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
-    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(vec![7; 100]) });
+    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
 }
 
 /// A relay binary in its own process, so the test can SIGKILL it.

@@ -15,7 +15,7 @@
 
 use agentnet_core::wire::{ClientToRelay, RelayToClient, auth_message};
 use anyhow::{Context, bail};
-use ed25519_dalek::{Signer, SigningKey};
+use agentnet_core::identity::Keypair;
 use futures_util::{SinkExt, StreamExt};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -73,13 +73,13 @@ async fn login(url: &str, n: usize, seed: u64) -> anyhow::Result<(Ws, [u8; 32])>
     let mut secret = [0u8; 32];
     secret[..8].copy_from_slice(&(n as u64).to_be_bytes());
     secret[8..16].copy_from_slice(&seed.to_be_bytes());
-    let key = SigningKey::from_bytes(&secret);
-    let id = key.verifying_key().to_bytes();
+    let key = Keypair::from_secret_bytes(&secret);
+    let id = *key.agent_id().as_bytes();
     let mut ws = connect(url, n).await?;
     let _hello = next_frame(&mut ws).await?;
     ws.send(Message::Binary(ClientToRelay::Hello { agent_id: id, id_token: None }.encode().into())).await?;
     let RelayToClient::Challenge { nonce } = next_frame(&mut ws).await? else { bail!("no challenge") };
-    let signature = key.sign(&auth_message(&origin, &nonce, &id)).to_bytes();
+    let signature = key.sign(&auth_message(&origin, &nonce, &id));
     ws.send(Message::Binary(ClientToRelay::Auth { signature }.encode().into())).await?;
     match next_frame(&mut ws).await? {
         RelayToClient::Welcome { .. } => Ok((ws, id)),

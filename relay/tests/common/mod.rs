@@ -3,7 +3,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use agentnet_core::wire::{ClientToRelay, RelayToClient, auth_message};
-use ed25519_dalek::{Signer, SigningKey};
+use agentnet_core::crypto::prekey::Ring;
+use agentnet_core::identity::Keypair;
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -57,21 +58,27 @@ pub fn config(pairs: &[(&str, &str)]) -> agentnet_relay::Config {
 }
 
 /// An agent identity.
-#[derive(Clone)]
 pub struct Agent {
-    pub key: SigningKey,
+    pub key: Keypair,
     pub id: [u8; 32],
 }
 
 impl Agent {
     pub fn new() -> Agent {
-        let key = SigningKey::from_bytes(&rand::random());
-        let id = key.verifying_key().to_bytes();
+        let key = Keypair::from_secret_bytes(&rand::random());
+        let id = *key.agent_id().as_bytes();
         Agent { key, id }
     }
 
     pub fn sign(&self, origin: &str, nonce: &[u8; 32]) -> [u8; 64] {
-        self.key.sign(&auth_message(origin, nonce, &self.id)).to_bytes()
+        self.key.sign(&auth_message(origin, nonce, &self.id))
+    }
+
+    /// A freshly signed prekey bundle, valid now.
+    pub fn prekey_bundle(&self) -> Vec<u8> {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(rand::random());
+        Ring::new(&self.key, now, &mut rng).bundle(&self.key).to_bytes()
     }
 }
 

@@ -1,0 +1,85 @@
+//! `agentnet nlu`: interpret commands offline and print the result as JSON.
+//!
+//! One text on the command line, or `--jsonl`: one `{"text": ...}` object per line on
+//! stdin, one result object per line on stdout. A bad input line gets an error object
+//! on its own output line, so a batch never stops half-way.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use agentnet_core::nlu::{Contact, Context, TimeExpr, interpret};
+use anyhow::{Context as _, bail};
+use jiff::{Timestamp, ZonedDateTime};
+use serde_json::{Value, json};
+
+/// Arguments of `agentnet nlu`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The reference "now", RFC 3339 (e.g. 2026-03-04T10:30:00-05:00).
+    #[arg(long)]
+    now: String,
+    /// The owner's IANA time zone (e.g. America/New_York).
+    #[arg(long)]
+    tz: String,
+    /// Read `{"text": ...}` objects, one per line, from stdin.
+    #[arg(long)]
+    jsonl: bool,
+    /// The owner's contacts: a JSON array of `{"id", "name", "nicknames"}`.
+    #[arg(long)]
+    contacts: Option<PathBuf>,
+    /// The command to interpret (without `--jsonl`).
+    text: Option<String>,
+}
+
+/// Runs the command.
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    let zone = jiff::tz::db().get(&args.tz).with_context(|| format!("unknown time zone {:?}", args.tz))?;
+    let now: Timestamp = args.now.parse().with_context(|| format!("--now {:?} is not RFC 3339", args.now))?;
+    let contacts: Vec<Contact> = match &args.contacts {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str(&text).with_context(|| format!("{} is not a contact list", path.display()))?
+        }
+        None => Vec::new(),
+    };
+    let ctx = Context { now: now.to_zoned_datetime(zone), contacts };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match (args.jsonl, args.text) {
+        (false, Some(text)) => writeln!(out, "{}", result(&text, &ctx))?,
+        (true, None) => {
+            for (k, line) in std::io::stdin().lock().lines().enumerate() {
+                let line = line.context("reading stdin")?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                writeln!(out, "{}", batch_line(&line, k + 1, &ctx))?;
+            }
+        }
+        (true, Some(_)) => bail!("give either a text or --jsonl, not both"),
+        (false, None) => bail!("give a text to interpret, or --jsonl to read stdin"),
+    }
+    Ok(())
+}
+
+fn batch_line(line: &str, number: usize, ctx: &Context) -> Value {
+    let parsed: Result<Value, _> = serde_json::from_str(line);
+    match parsed.as_ref().map(|v| v.get("text").and_then(Value::as_str)) {
+        Ok(Some(text)) => result(text, ctx),
+        Ok(None) => json!({ "line": number, "error": "expected an object with a string \"text\"" }),
+        Err(e) => json!({ "line": number, "error": format!("invalid JSON: {e}") }),
+    }
+}
+
+fn result(text: &str, ctx: &Context) -> Value {
+    let got = interpret(text, ctx);
+    json!({ "text": text, "intent": got.intent, "time": got.time.as_ref().map(time) })
+}
+
+fn rfc3339(z: &ZonedDateTime) -> String {
+    z.timestamp().display_with_offset(z.offset()).to_string()
+}
+
+fn time(t: &TimeExpr) -> Value {
+    json!({ "start": rfc3339(&t.start), "end": t.end.as_ref().map(rfc3339), "grain": t.grain })
+}

@@ -1,0 +1,131 @@
+//! Durations: "for 45 minutes", "half an hour", "an hour and a half", "90-minute",
+//! "1.5 hours", "1h30".
+//!
+//! A quantity after "in" or before "from now" is an offset, not a duration, and is left
+//! to the time grammar.
+
+use super::token::{Tok, Token};
+
+/// A duration found in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) minutes: u32,
+}
+
+fn w(t: &[Token], i: usize) -> &str {
+    t.get(i).and_then(Token::word).unwrap_or("")
+}
+
+fn unit_minutes(word: &str) -> Option<u32> {
+    match word {
+        "minutes" => Some(1),
+        "hours" => Some(60),
+        "day" | "days" => Some(24 * 60),
+        _ => None,
+    }
+}
+
+/// Finds every duration, left to right.
+pub(crate) fn find(tokens: &[Token]) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match at(tokens, i) {
+            Some(f) => {
+                i = f.end;
+                out.push(f);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+fn at(t: &[Token], i: usize) -> Option<Found> {
+    if i > 0 && matches!(w(t, i - 1), "in" | "within") {
+        return None;
+    }
+    let hyphen = |k: usize| usize::from(t.get(k).is_some_and(|x| x.is_punct('-')));
+    // "half an hour", "a half hour", "half-hour".
+    let half = match (w(t, i), w(t, i + 1), w(t, i + 2)) {
+        ("half", "an" | "a", "hours") => Some(i + 3),
+        ("a", "half", _) => (w(t, i + 2 + hyphen(i + 2)) == "hours").then(|| i + 3 + hyphen(i + 2)),
+        ("half", _, _) => (w(t, i + 1 + hyphen(i + 1)) == "hours").then(|| i + 2 + hyphen(i + 1)),
+        _ => None,
+    };
+    if let Some(end) = half {
+        return finish(t, i, end, 30);
+    }
+    let (count, frac, unit_at) = match t.get(i).map(|x| &x.tok) {
+        Some(Tok::Word(word)) if word == "a" || word == "an" => (1, 0.0, i + 1),
+        Some(Tok::Num { value, .. }) => {
+            if t.get(i + 1).is_some_and(|x| x.is_punct('.'))
+                && let Some(Tok::Num { value: f, digits }) = t.get(i + 2).map(|x| &x.tok)
+            {
+                let frac = f64::from(*f) / 10f64.powi(i32::from(*digits));
+                (*value, frac, i + 3)
+            } else {
+                (*value, 0.0, i + 1)
+            }
+        }
+        _ => return None,
+    };
+    let unit_at = unit_at + hyphen(unit_at);
+    let per = unit_minutes(w(t, unit_at))?;
+    let mut minutes = (f64::from(count) + frac) * f64::from(per);
+    let mut end = unit_at + 1;
+    if per == 60 {
+        if (w(t, end), w(t, end + 1), w(t, end + 2)) == ("and", "a", "half") {
+            minutes += 30.0;
+            end += 3;
+        } else {
+            // "1 hour 30 minutes", "1 hour and 15 minutes", "1h30".
+            let k = if w(t, end) == "and" { end + 1 } else { end };
+            if let Some(m) = t.get(k).and_then(Token::num).filter(|m| *m < 60) {
+                let has_unit = w(t, k + 1) == "minutes";
+                if has_unit || (k == end && t.get(k + 1).is_none_or(|x| !matches!(x.tok, Tok::Num { .. }))) {
+                    minutes += f64::from(m);
+                    end = k + 1 + usize::from(has_unit);
+                }
+            }
+        }
+    }
+    finish(t, i, end, minutes.round() as u32)
+}
+
+fn finish(t: &[Token], start: usize, end: usize, minutes: u32) -> Option<Found> {
+    let after = w(t, end);
+    if matches!(after, "later" | "ago") || (after == "from" && matches!(w(t, end + 1), "now" | "today")) {
+        return None;
+    }
+    Some(Found { start, end, minutes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::token::tokenize;
+    use super::*;
+
+    fn minutes(text: &str) -> Vec<u32> {
+        find(&tokenize(text)).into_iter().map(|f| f.minutes).collect()
+    }
+
+    #[test]
+    fn common_phrasings() {
+        assert_eq!(minutes("for 45 minutes"), [45]);
+        assert_eq!(minutes("half an hour"), [30]);
+        assert_eq!(minutes("an hour and a half"), [90]);
+        assert_eq!(minutes("a 90-minute review"), [90]);
+        assert_eq!(minutes("1.5 hours"), [90]);
+        assert_eq!(minutes("1h30"), [90]);
+        assert_eq!(minutes("two hours"), [120]);
+    }
+
+    #[test]
+    fn offsets_are_not_durations() {
+        assert!(minutes("in 30 minutes").is_empty());
+        assert!(minutes("20 minutes from now").is_empty());
+    }
+}

@@ -1,0 +1,120 @@
+//! The resolved form of a time expression, shared by the offline interpreter and the
+//! language-model path.
+
+use jiff::ZonedDateTime;
+use serde::{Deserialize, Serialize};
+
+/// A resolved time: a point with a precision, or an interval.
+///
+/// A point ("tomorrow", "3pm", "next week") has `end: None` and means "the `grain`
+/// that starts at `start`". An interval ("2-4pm", "tomorrow afternoon") has an
+/// exclusive `end`. Times serialise as RFC 9557 strings (RFC 3339 plus the zone name),
+/// so a round trip keeps the owner's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    /// The first instant covered.
+    pub start: ZonedDateTime,
+    /// The first instant no longer covered, for intervals.
+    pub end: Option<ZonedDateTime>,
+    /// How precisely the expression was stated.
+    pub grain: Grain,
+}
+
+/// The precision of a time expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grain {
+    /// Stated to the minute: "9:30", "in 20 minutes".
+    Minute,
+    /// Stated to the hour: "3pm", "noon", "this afternoon".
+    Hour,
+    /// A calendar day: "tomorrow", "the 1st of March".
+    Day,
+    /// A Monday-to-Sunday week: "next week".
+    Week,
+    /// A calendar month: "in April", "next month".
+    Month,
+}
+
+/// A part of the day, as owners use them to narrow a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartOfDay {
+    /// 08:00 to 12:00.
+    Morning,
+    /// 12:00 to 13:00.
+    Lunch,
+    /// 12:00 to 17:00.
+    Afternoon,
+    /// 17:00 to 21:00.
+    Evening,
+    /// 21:00 to midnight.
+    Night,
+}
+
+impl PartOfDay {
+    /// The hours covered, start inclusive and end exclusive (24 = midnight).
+    pub const fn hours(self) -> (i8, i8) {
+        match self {
+            Self::Morning => (8, 12),
+            Self::Lunch => (12, 13),
+            Self::Afternoon => (12, 17),
+            Self::Evening => (17, 21),
+            Self::Night => (21, 24),
+        }
+    }
+}
+
+/// A day of the week, for recurring preferences ("no meetings on Fridays").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)] // The names say it all.
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl From<Weekday> for jiff::civil::Weekday {
+    fn from(day: Weekday) -> Self {
+        use jiff::civil::Weekday as J;
+        match day {
+            Weekday::Monday => J::Monday,
+            Weekday::Tuesday => J::Tuesday,
+            Weekday::Wednesday => J::Wednesday,
+            Weekday::Thursday => J::Thursday,
+            Weekday::Friday => J::Friday,
+            Weekday::Saturday => J::Saturday,
+            Weekday::Sunday => J::Sunday,
+        }
+    }
+}
+
+impl Weekday {
+    /// Monday through Friday.
+    pub const WORKDAYS: [Weekday; 5] =
+        [Self::Monday, Self::Tuesday, Self::Wednesday, Self::Thursday, Self::Friday];
+
+    /// Reads "monday", "mondays" (the normalised words of the tokenizer).
+    pub(crate) fn parse(word: &str) -> Option<(Weekday, bool)> {
+        let (stem, plural) = match word.strip_suffix('s') {
+            Some(stem) if stem.ends_with("day") => (stem, true),
+            _ => (word, false),
+        };
+        let day = match stem {
+            "monday" => Self::Monday,
+            "tuesday" => Self::Tuesday,
+            "wednesday" => Self::Wednesday,
+            "thursday" => Self::Thursday,
+            "friday" => Self::Friday,
+            "saturday" => Self::Saturday,
+            "sunday" => Self::Sunday,
+            _ => return None,
+        };
+        Some((day, plural))
+    }
+}

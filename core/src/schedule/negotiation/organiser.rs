@@ -1,0 +1,485 @@
+//! The organiser's side: proposes, collects answers, picks, confirms, cancels.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+
+use super::{Effect, Failure, IdSource, PeerId, RetryPolicy};
+use crate::protocol::{Act, ContextId, Meeting, Message, Role, TaskId, TaskState};
+use crate::schedule::{Availability, Interval};
+
+/// Someone invited, with the most slots the organiser may reveal to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invitee<P> {
+    /// Their agent.
+    pub peer: P,
+    /// The organiser's disclosure budget towards them for this negotiation.
+    pub disclosure_budget: u32,
+}
+
+/// What a negotiation is about and how it is run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganiserSetup<P> {
+    /// The task (fresh random id from the caller).
+    pub task_id: TaskId,
+    /// The conversation (kept across reschedules).
+    pub context_id: ContextId,
+    /// The meeting.
+    pub meeting: Meeting,
+    /// Everyone but the organiser.
+    pub invitees: Vec<Invitee<P>>,
+    /// Slots per proposal.
+    pub batch_size: usize,
+    /// Resending of unanswered messages.
+    pub retry: RetryPolicy,
+}
+
+/// Events the organiser machine consumes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrganiserEvent<P> {
+    /// Send the first proposal.
+    Start {
+        /// Current time.
+        now: Timestamp,
+    },
+    /// A validated message from `from`.
+    Received {
+        /// Sender, from the envelope.
+        from: P,
+        /// The message.
+        message: Message,
+        /// Current time.
+        now: Timestamp,
+    },
+    /// A timer set by [`Effect::SetTimer`] fired.
+    Tick {
+        /// Current time.
+        now: Timestamp,
+    },
+    /// The owner calls the meeting off.
+    Cancel {
+        /// Current time.
+        now: Timestamp,
+    },
+    /// The owner wants the booked meeting moved; availability and ranked candidates are
+    /// recomputed by the caller (the booked slot itself no longer counts as busy).
+    Reschedule {
+        /// Current time.
+        now: Timestamp,
+        /// Fresh availability.
+        availability: Availability,
+        /// Fresh candidates, best first.
+        candidates: Vec<Interval>,
+    },
+}
+
+/// What the organiser knows about one invitee.
+#[derive(Debug, Clone, Default)]
+struct Ledger {
+    budget: usize,
+    disclosed: BTreeSet<Interval>,
+    /// Slots the invitee can do, with its rank (0 = its favourite).
+    accepted: BTreeMap<Interval, usize>,
+    rejected: BTreeSet<Interval>,
+    /// The message whose answer (or echo) is awaited.
+    awaiting: Option<Message>,
+}
+
+impl Ledger {
+    fn knows(&self, slot: &Interval) -> bool {
+        self.disclosed.contains(slot) || self.accepted.contains_key(slot)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Ready,
+    Proposing,
+    Confirming(Interval),
+    Booked(Interval),
+    /// Cancel sent; the state to end in once echoed.
+    Canceling(TaskState),
+    Done(TaskState),
+}
+
+/// The organiser's negotiation state.
+#[derive(Debug, Clone)]
+pub struct Organiser<P> {
+    setup: OrganiserSetup<P>,
+    availability: Availability,
+    candidates: Vec<Interval>,
+    own_rank: BTreeMap<Interval, usize>,
+    /// Counter slots the organiser can do, to show the other invitees first.
+    priority: Vec<Interval>,
+    /// Every slot an invitee offered: they are free then, so nearby times are promising.
+    hints: Vec<Interval>,
+    ledgers: BTreeMap<P, Ledger>,
+    phase: Phase,
+    booked: Option<Interval>,
+    rescheduling_from: Option<Interval>,
+    resends: u32,
+    deadline: Option<Timestamp>,
+    rounds: u32,
+}
+
+impl<P: PeerId> Organiser<P> {
+    /// A negotiation over `candidates` (the organiser's slots, best first, all hostable in
+    /// `availability`).
+    pub fn new(setup: OrganiserSetup<P>, availability: Availability, candidates: Vec<Interval>) -> Self {
+        let ledgers = setup
+            .invitees
+            .iter()
+            .map(|invitee| (invitee.peer, Ledger { budget: invitee.disclosure_budget as usize, ..Ledger::default() }))
+            .collect();
+        let own_rank = rank_map(&candidates);
+        Organiser {
+            setup,
+            availability,
+            candidates,
+            own_rank,
+            priority: Vec::new(),
+            hints: Vec::new(),
+            ledgers,
+            phase: Phase::Ready,
+            booked: None,
+            rescheduling_from: None,
+            resends: 0,
+            deadline: None,
+            rounds: 0,
+        }
+    }
+
+    /// `(state, event) -> (state, effects)`, for callers who prefer values to `&mut`.
+    pub fn step(mut self, event: OrganiserEvent<P>, ids: IdSource<'_>) -> (Self, Vec<Effect<P>>) {
+        let effects = self.handle(event, ids);
+        (self, effects)
+    }
+
+    /// Applies one event and returns what to do.
+    pub fn handle(&mut self, event: OrganiserEvent<P>, ids: IdSource<'_>) -> Vec<Effect<P>> {
+        let mut out = Vec::new();
+        match event {
+            OrganiserEvent::Start { now } if self.phase == Phase::Ready => self.next_round(now, ids, &mut out),
+            OrganiserEvent::Start { .. } => {}
+            OrganiserEvent::Received { from, message, now } => self.on_message(from, message, now, ids, &mut out),
+            OrganiserEvent::Tick { now } => self.on_tick(now, ids, &mut out),
+            OrganiserEvent::Cancel { now } => {
+                if !matches!(self.phase, Phase::Done(_) | Phase::Canceling(_)) {
+                    self.start_cancel(TaskState::Canceled, now, ids, &mut out);
+                }
+            }
+            OrganiserEvent::Reschedule { now, availability, candidates } => {
+                if let Phase::Booked(slot) = self.phase {
+                    self.own_rank = rank_map(&candidates);
+                    self.availability = availability;
+                    self.candidates = candidates;
+                    self.priority.clear();
+                    self.hints.clear();
+                    for ledger in self.ledgers.values_mut() {
+                        *ledger = Ledger { budget: ledger.budget, ..Ledger::default() };
+                    }
+                    self.rescheduling_from = Some(slot);
+                    self.next_round(now, ids, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// The A2A state of the task.
+    pub fn state(&self) -> TaskState {
+        match self.phase {
+            Phase::Ready => TaskState::Submitted,
+            Phase::Proposing | Phase::Confirming(_) | Phase::Canceling(_) => TaskState::Working,
+            Phase::Booked(_) => TaskState::Completed,
+            Phase::Done(state) => state,
+        }
+    }
+
+    /// Whether nothing more will happen without a new owner request.
+    pub fn is_settled(&self) -> bool {
+        matches!(self.phase, Phase::Booked(_) | Phase::Done(_))
+    }
+
+    /// The slot in the organiser's calendar, if any.
+    pub fn booked(&self) -> Option<Interval> {
+        self.booked
+    }
+
+    /// Proposal rounds sent so far (one round trip each).
+    pub fn rounds(&self) -> u32 {
+        self.rounds
+    }
+
+    fn message(&self, act: Act, status: TaskState, ids: IdSource<'_>) -> Message {
+        Message::new(ids(), self.setup.task_id, self.setup.context_id, Role::User, status, act)
+    }
+
+    fn arm_timer(&mut self, now: Timestamp, out: &mut Vec<Effect<P>>) {
+        let at = now.checked_add(self.setup.retry.wait_after(self.resends)).unwrap_or(now);
+        self.deadline = Some(at);
+        out.push(Effect::SetTimer { at });
+    }
+
+    /// The next batch: the best slots not yet known to every invitee, none rejected by
+    /// anyone, each within the budget of every invitee it would be new to.
+    fn pick_batch(&self) -> Vec<Interval> {
+        let mut planned: BTreeMap<P, usize> = BTreeMap::new();
+        let mut batch: Vec<Interval> = Vec::new();
+        let ordered = super::nearest_first(&self.candidates, &self.hints);
+        // Two passes: first at most one slot per free stretch, so one busy afternoon on the
+        // other side cannot reject the whole batch at once; then fill up by rank.
+        for spread_out in [true, false] {
+            let pool = self.priority.iter().chain(ordered.iter());
+            for slot in pool {
+                if batch.len() >= self.setup.batch_size {
+                    break;
+                }
+                if batch.iter().any(|chosen| chosen.overlaps(slot)) || !self.availability.can_host(slot) {
+                    continue;
+                }
+                if spread_out && batch.iter().any(|chosen| same_stretch(&self.availability, chosen, slot)) {
+                    continue;
+                }
+                if self.ledgers.values().any(|ledger| ledger.rejected.contains(slot)) {
+                    continue;
+                }
+                let new_to: Vec<P> =
+                    self.ledgers.iter().filter(|(_, l)| !l.knows(slot)).map(|(peer, _)| *peer).collect();
+                let fits = new_to.iter().all(|peer| {
+                    let ledger = &self.ledgers[peer];
+                    ledger.disclosed.len() + planned.get(peer).copied().unwrap_or(0) < ledger.budget
+                });
+                if new_to.is_empty() || !fits {
+                    continue;
+                }
+                for peer in new_to {
+                    *planned.entry(peer).or_default() += 1;
+                }
+                batch.push(*slot);
+            }
+        }
+        batch
+    }
+
+    fn next_round(&mut self, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        let batch = self.pick_batch();
+        let peers: Vec<P> = self.ledgers.keys().copied().collect();
+        let mut sent_any = false;
+        for peer in peers {
+            let slots: Vec<Interval> = batch.iter().filter(|slot| !self.ledgers[&peer].knows(slot)).copied().collect();
+            if slots.is_empty() {
+                continue;
+            }
+            let meeting = self.setup.meeting.clone();
+            let act = match self.rescheduling_from {
+                Some(_) => Act::Reschedule { meeting, slots: slots.clone() },
+                None => Act::Propose { meeting, slots: slots.clone() },
+            };
+            let message = self.message(act, TaskState::Working, ids);
+            let ledger = self.ledgers.entry(peer).or_default();
+            ledger.disclosed.extend(slots);
+            ledger.awaiting = Some(message.clone());
+            out.push(Effect::Send { to: peer, message });
+            sent_any = true;
+        }
+        if !sent_any {
+            return self.fail(Failure::NoCommonSlot, now, ids, out);
+        }
+        self.rounds += 1;
+        self.phase = Phase::Proposing;
+        self.resends = 0;
+        self.arm_timer(now, out);
+    }
+
+    fn on_message(&mut self, from: P, message: Message, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        if message.task_id != self.setup.task_id {
+            return;
+        }
+        let Some(ledger) = self.ledgers.get_mut(&from) else { return };
+        let Some(awaited) = ledger.awaiting.as_ref() else { return };
+        if message.reference_message_id != Some(awaited.message_id) {
+            return; // stale or duplicate: its information was already taken in
+        }
+        let (Some(asked), Some(answer)) = (awaited.act().cloned(), message.act().cloned()) else { return };
+        ledger.awaiting = None;
+        match (self.phase, asked, answer) {
+            (Phase::Proposing, Act::Propose { slots: asked, .. } | Act::Reschedule { slots: asked, .. }, answer) => {
+                match answer {
+                    Act::Accept { slots } => {
+                        for slot in asked {
+                            match slots.iter().position(|s| *s == slot) {
+                                Some(rank) => ledger.accepted.insert(slot, rank),
+                                None => ledger.rejected.insert(slot).then_some(0),
+                            };
+                        }
+                    }
+                    Act::Counter { slots } => {
+                        ledger.rejected.extend(asked);
+                        for (rank, slot) in slots.into_iter().enumerate() {
+                            ledger.accepted.insert(slot, rank);
+                            self.hints.push(slot);
+                            if self.availability.can_host(&slot) && !self.priority.contains(&slot) {
+                                self.priority.push(slot);
+                            }
+                        }
+                    }
+                    Act::Decline { .. } => return self.fail(Failure::Declined { by: from }, now, ids, out),
+                    _ => {}
+                }
+                if self.ledgers.values().all(|ledger| ledger.awaiting.is_none()) {
+                    self.settle_round(now, ids, out);
+                }
+            }
+            (Phase::Confirming(slot), Act::Confirm { .. }, answer) => match answer {
+                Act::Confirm { slot: echoed } if echoed == slot => {
+                    if self.ledgers.values().all(|ledger| ledger.awaiting.is_none()) {
+                        self.phase = Phase::Booked(slot);
+                        self.deadline = None;
+                    }
+                }
+                _ => self.fail(Failure::Declined { by: from }, now, ids, out),
+            },
+            (Phase::Canceling(end), Act::Cancel, Act::Cancel) => {
+                if self.ledgers.values().all(|ledger| ledger.awaiting.is_none()) {
+                    self.phase = Phase::Done(end);
+                    self.deadline = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Everyone answered: book the best slot all accepted, or page to the next batch.
+    fn settle_round(&mut self, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        let unranked = self.candidates.len();
+        let best = self
+            .ledgers
+            .values()
+            .next()
+            .into_iter()
+            .flat_map(|first| first.accepted.keys())
+            .filter(|slot| self.availability.can_host(slot))
+            .filter_map(|slot| {
+                let ranks: Option<usize> = self.ledgers.values().map(|l| l.accepted.get(slot).copied()).sum();
+                let own = self.own_rank.get(slot).copied().unwrap_or(unranked);
+                ranks.map(|ranks| (ranks + own, *slot))
+            })
+            .min();
+        match best {
+            Some((_, slot)) => self.confirm(slot, now, ids, out),
+            None => self.next_round(now, ids, out),
+        }
+    }
+
+    fn confirm(&mut self, slot: Interval, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        if let Some(old) = self.rescheduling_from.take() {
+            out.push(Effect::Unbook { slot: old });
+        }
+        out.push(Effect::Book { slot });
+        self.booked = Some(slot);
+        self.phase = Phase::Confirming(slot);
+        self.send_to_all(Act::Confirm { slot }, TaskState::Completed, ids, out);
+        self.resends = 0;
+        self.arm_timer(now, out);
+    }
+
+    fn send_to_all(&mut self, act: Act, status: TaskState, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        let peers: Vec<P> = self.ledgers.keys().copied().collect();
+        for peer in peers {
+            let message = self.message(act.clone(), status, ids);
+            if let Some(ledger) = self.ledgers.get_mut(&peer) {
+                ledger.awaiting = Some(message.clone());
+            }
+            out.push(Effect::Send { to: peer, message });
+        }
+    }
+
+    fn fail(&mut self, failure: Failure<P>, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        out.push(Effect::Failed { failure: failure.clone() });
+        if let Some(old) = self.rescheduling_from.take() {
+            // A failed move keeps the meeting where it was.
+            for ledger in self.ledgers.values_mut() {
+                ledger.awaiting = None;
+            }
+            self.phase = Phase::Booked(old);
+            self.deadline = None;
+            return;
+        }
+        let end = match failure {
+            Failure::Declined { .. } => TaskState::Rejected,
+            _ => TaskState::Failed,
+        };
+        self.start_cancel(end, now, ids, out);
+    }
+
+    /// Unbooks if needed and tells every invitee who heard of the meeting that it is off.
+    fn start_cancel(&mut self, end: TaskState, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        if let Some(slot) = self.booked.take() {
+            out.push(Effect::Unbook { slot });
+        }
+        if let Some(slot) = self.rescheduling_from.take() {
+            out.push(Effect::Unbook { slot });
+        }
+        let peers: Vec<P> = self.ledgers.keys().copied().collect();
+        for peer in peers {
+            self.ledgers.entry(peer).or_default().awaiting = None;
+            if self.ledgers[&peer].disclosed.is_empty() {
+                continue; // never heard of it
+            }
+            let message = self.message(Act::Cancel, TaskState::Canceled, ids);
+            self.ledgers.entry(peer).or_default().awaiting = Some(message.clone());
+            out.push(Effect::Send { to: peer, message });
+        }
+        self.resends = 0;
+        if self.ledgers.values().any(|ledger| ledger.awaiting.is_some()) {
+            self.phase = Phase::Canceling(end);
+            self.arm_timer(now, out);
+        } else {
+            self.phase = Phase::Done(end);
+            self.deadline = None;
+        }
+    }
+
+    fn on_tick(&mut self, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
+        if self.deadline.is_none_or(|deadline| now < deadline) {
+            return;
+        }
+        let silent: Vec<P> =
+            self.ledgers.iter().filter(|(_, ledger)| ledger.awaiting.is_some()).map(|(peer, _)| *peer).collect();
+        if self.resends >= self.setup.retry.max_resends {
+            self.deadline = None;
+            match self.phase {
+                Phase::Proposing => self.fail(Failure::Unanswered { peers: silent }, now, ids, out),
+                Phase::Confirming(slot) => {
+                    // Booked here; the silent ones booked too if any confirm got through.
+                    out.push(Effect::Failed { failure: Failure::Unanswered { peers: silent } });
+                    self.phase = Phase::Booked(slot);
+                }
+                Phase::Canceling(end) => self.phase = Phase::Done(end),
+                _ => {}
+            }
+            return;
+        }
+        for peer in silent {
+            if let Some(message) = self.ledgers[&peer].awaiting.clone() {
+                out.push(Effect::Send { to: peer, message });
+            }
+        }
+        self.resends += 1;
+        self.arm_timer(now, out);
+    }
+}
+
+/// Whether two slots lie in the same stretch of free time.
+pub(super) fn same_stretch(availability: &Availability, a: &Interval, b: &Interval) -> bool {
+    availability.free().part_containing(a).is_some_and(|part| part.contains(b))
+}
+
+fn rank_map(candidates: &[Interval]) -> BTreeMap<Interval, usize> {
+    let mut ranks = BTreeMap::new();
+    for (rank, slot) in candidates.iter().enumerate() {
+        ranks.entry(*slot).or_insert(rank);
+    }
+    ranks
+}

@@ -1,0 +1,146 @@
+//! Scripted two-party negotiations: approval, retries, cancel and reschedule.
+
+use agentnet_core::protocol::{Act, ContextId, Meeting, Message, MessageId, TaskId, TaskState};
+use agentnet_core::schedule::negotiation::{
+    Effect, Failure, Invitee, Organiser, OrganiserEvent, OrganiserSetup, Participant, ParticipantEvent, ParticipantSetup,
+    RetryPolicy,
+};
+use agentnet_core::schedule::{Availability, ContactPolicy, ContactSettings, Interval, IntervalSet, SLOT_STEP};
+use jiff::{SignedDuration, Timestamp};
+
+const ALICE: u8 = 0;
+const BOB: u8 = 1;
+
+fn ts(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn free(from: &str, to: &str) -> Availability {
+    let set = IntervalSet::from_intervals([Interval::new(ts(from), ts(to)).unwrap()]);
+    Availability::from_free(set, SignedDuration::from_mins(30))
+}
+
+fn ids() -> impl FnMut() -> MessageId {
+    let mut next = 0u8;
+    move || {
+        next += 1;
+        MessageId([next; 16])
+    }
+}
+
+fn organiser(availability: Availability) -> Organiser<u8> {
+    let candidates = availability.slots(SLOT_STEP);
+    let setup = OrganiserSetup {
+        task_id: TaskId([9; 16]),
+        context_id: ContextId([8; 16]),
+        meeting: Meeting { title: "Roadmap".to_owned(), duration_minutes: 30 },
+        invitees: vec![Invitee { peer: BOB, disclosure_budget: 6 }],
+        batch_size: 3,
+        retry: RetryPolicy { first_wait: SignedDuration::from_mins(10), max_resends: 2 },
+    };
+    Organiser::new(setup, availability, candidates)
+}
+
+fn participant(availability: Availability, policy: ContactPolicy) -> Participant<u8> {
+    let candidates = availability.slots(SLOT_STEP);
+    let setup = ParticipantSetup {
+        organiser: ALICE,
+        contact: ContactSettings { policy, disclosure_budget: 4 },
+        counter_size: 3,
+        patience: SignedDuration::from_hours(48),
+    };
+    Participant::new(setup, availability, candidates)
+}
+
+fn sent(effects: &[Effect<u8>]) -> Vec<Message> {
+    effects.iter().filter_map(|e| if let Effect::Send { message, .. } = e { Some(message.clone()) } else { None }).collect()
+}
+
+fn booked(effects: &[Effect<u8>]) -> Vec<Interval> {
+    effects.iter().filter_map(|e| if let Effect::Book { slot } = e { Some(*slot) } else { None }).collect()
+}
+
+#[test]
+fn ask_first_waits_for_the_owner_then_both_sides_book_the_same_slot() {
+    let now = ts("2026-03-02T08:00Z");
+    let mut ids = ids();
+    let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T12:00Z"));
+    let mut bob = participant(free("2026-03-02T10:00Z", "2026-03-02T11:00Z"), ContactPolicy::AskFirst);
+
+    let proposal = sent(&alice.handle(OrganiserEvent::Start { now }, &mut ids)).remove(0);
+    let Some(Act::Propose { slots, .. }) = proposal.act() else { panic!("expected a proposal") };
+    assert_eq!(slots.len(), 3);
+
+    let asked = bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal.clone(), now }, &mut ids);
+    assert!(asked.iter().any(|e| matches!(e, Effect::AskOwner { .. })));
+    assert!(sent(&asked).is_empty(), "nothing leaves before the owner decides");
+    assert_eq!(bob.state(), TaskState::InputRequired);
+
+    let answer = sent(&bob.handle(ParticipantEvent::OwnerApproved { now }, &mut ids)).remove(0);
+    assert_eq!(answer.reference_message_id, Some(proposal.message_id));
+    let confirm_effects = alice.handle(OrganiserEvent::Received { from: BOB, message: answer, now }, &mut ids);
+    let alice_slot = booked(&confirm_effects);
+    let confirm = sent(&confirm_effects).remove(0);
+    let bob_effects = bob.handle(ParticipantEvent::Received { from: ALICE, message: confirm.clone(), now }, &mut ids);
+    assert_eq!(booked(&bob_effects), alice_slot);
+    // A duplicate confirm is echoed again but not booked twice.
+    let again = bob.handle(ParticipantEvent::Received { from: ALICE, message: confirm, now }, &mut ids);
+    assert!(booked(&again).is_empty());
+    alice.handle(OrganiserEvent::Received { from: BOB, message: sent(&bob_effects).remove(0), now }, &mut ids);
+    assert_eq!(alice.state(), TaskState::Completed);
+    assert_eq!(alice.booked(), bob.booked());
+    assert_eq!(alice.rounds(), 1);
+}
+
+#[test]
+fn unanswered_proposals_are_resent_then_the_negotiation_fails() {
+    let now = ts("2026-03-02T08:00Z");
+    let mut ids = ids();
+    let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T12:00Z"));
+    let first = alice.handle(OrganiserEvent::Start { now }, &mut ids);
+    let proposal = sent(&first).remove(0);
+    // A tick before the deadline does nothing.
+    assert!(alice.handle(OrganiserEvent::Tick { now }, &mut ids).is_empty());
+    let mut at = now;
+    for _ in 0..2 {
+        at = at.checked_add(SignedDuration::from_hours(1)).unwrap();
+        let resent = sent(&alice.handle(OrganiserEvent::Tick { now: at }, &mut ids));
+        assert_eq!(resent, vec![proposal.clone()], "the same message, so the receiver can drop duplicates");
+    }
+    at = at.checked_add(SignedDuration::from_hours(1)).unwrap();
+    let last = alice.handle(OrganiserEvent::Tick { now: at }, &mut ids);
+    assert!(last.contains(&Effect::Failed { failure: Failure::Unanswered { peers: vec![BOB] } }));
+    assert!(matches!(sent(&last)[0].act(), Some(Act::Cancel)));
+}
+
+#[test]
+fn never_policy_declines_and_counter_offers_lead_to_a_booking() {
+    let now = ts("2026-03-02T08:00Z");
+    let mut ids = ids();
+    let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"));
+    let proposal = sent(&alice.handle(OrganiserEvent::Start { now }, &mut ids)).remove(0);
+    let mut carol = participant(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"), ContactPolicy::Never);
+    let refusal = sent(&carol.handle(ParticipantEvent::Received { from: ALICE, message: proposal.clone(), now }, &mut ids));
+    assert!(matches!(refusal[0].act(), Some(Act::Decline { .. })));
+
+    // Bob is only free in the afternoon: he counters, Alice confirms one of his slots.
+    let mut bob = participant(free("2026-03-02T15:00Z", "2026-03-02T16:00Z"), ContactPolicy::AutoAccept);
+    let counter = sent(&bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal, now }, &mut ids)).remove(0);
+    let Some(Act::Counter { slots }) = counter.act().cloned() else { panic!("expected a counter") };
+    assert!(!slots.is_empty() && slots.len() <= 3);
+    let effects = alice.handle(OrganiserEvent::Received { from: BOB, message: counter, now }, &mut ids);
+    assert!(slots.contains(&booked(&effects)[0]));
+    assert_eq!(alice.rounds(), 1);
+
+    // Cancelling the booked meeting unbooks it on both sides.
+    let confirm = sent(&effects).remove(0);
+    let echo = sent(&bob.handle(ParticipantEvent::Received { from: ALICE, message: confirm, now }, &mut ids)).remove(0);
+    alice.handle(OrganiserEvent::Received { from: BOB, message: echo, now }, &mut ids);
+    let cancel_effects = alice.handle(OrganiserEvent::Cancel { now }, &mut ids);
+    assert!(cancel_effects.iter().any(|e| matches!(e, Effect::Unbook { .. })));
+    let bob_cancel = bob.handle(ParticipantEvent::Received { from: ALICE, message: sent(&cancel_effects).remove(0), now }, &mut ids);
+    assert!(bob_cancel.iter().any(|e| matches!(e, Effect::Unbook { .. })));
+    assert_eq!(bob.booked(), None);
+    alice.handle(OrganiserEvent::Received { from: BOB, message: sent(&bob_cancel).remove(0), now }, &mut ids);
+    assert_eq!(alice.state(), TaskState::Canceled);
+}

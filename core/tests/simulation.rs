@@ -1,0 +1,63 @@
+//! Seeded simulation of whole negotiations, with the properties checked on every run.
+//!
+//! `AGENTNET_SIM_RUNS` sets the number of seeds (default 10,000); runs alternate between a
+//! clean network (delays and reordering only) and a lossy one (loss up to 30 %, duplicates).
+
+mod sim;
+
+fn runs() -> u64 {
+    std::env::var("AGENTNET_SIM_RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(10_000)
+}
+
+#[test]
+fn negotiations_book_safely_and_find_common_slots() {
+    let runs = runs();
+    let mut failures = Vec::new();
+    let (mut two_clean_exists, mut two_clean_found_3rt) = (0u64, 0u64);
+    let (mut n_exists, mut n_found) = (0u64, 0u64);
+    let (mut lossy_exists, mut lossy_found) = (0u64, 0u64);
+    let mut booked_without_common = 0u64;
+    let mut rounds_total = 0u64;
+    for seed in 0..runs {
+        let lossy = seed % 2 == 1;
+        let outcome = sim::run(seed, lossy);
+        if !outcome.violations.is_empty() {
+            failures.push(format!("seed {seed} ({} parties, lossy {lossy}): {:?}", outcome.parties, outcome.violations));
+        }
+        if outcome.booked.is_some() && !outcome.common_slot_exists {
+            booked_without_common += 1;
+        }
+        if !outcome.common_slot_exists {
+            continue;
+        }
+        rounds_total += u64::from(outcome.rounds);
+        let found = outcome.booked.is_some();
+        match (outcome.parties, outcome.lossy) {
+            (2, false) => {
+                two_clean_exists += 1;
+                two_clean_found_3rt += u64::from(found && outcome.rounds <= 3);
+                if !(found && outcome.rounds <= 3) && std::env::var("AGENTNET_SIM_DEBUG").is_ok() {
+                    println!("miss seed {seed}: rounds {} booked {:?} common slots {}", outcome.rounds, outcome.booked, outcome.common_slots);
+                }
+            }
+            (_, false) => {
+                n_exists += 1;
+                n_found += u64::from(found);
+            }
+            (_, true) => {
+                lossy_exists += 1;
+                lossy_found += u64::from(found);
+            }
+        }
+    }
+    let pct = |a: u64, b: u64| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    println!("runs: {runs}, property violations: {}", failures.len());
+    println!("two parties, clean network, common slot exists: {two_clean_exists}; found within 3 round trips: {:.2}%", pct(two_clean_found_3rt, two_clean_exists));
+    println!("3-10 parties, clean network, common slot exists: {n_exists}; found: {:.2}%", pct(n_found, n_exists));
+    println!("lossy network, common slot exists: {lossy_exists}; found: {:.2}%", pct(lossy_found, lossy_exists));
+    println!("mean rounds when a common slot exists: {:.2}", rounds_total as f64 / (two_clean_exists + n_exists + lossy_exists).max(1) as f64);
+    println!("booked although the oracle saw no common slot: {booked_without_common}");
+    assert!(failures.is_empty(), "{} runs broke a property, first ones:\n{}", failures.len(), failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
+    assert_eq!(booked_without_common, 0, "a booking the oracle says was impossible");
+    assert!(pct(two_clean_found_3rt, two_clean_exists) >= 95.0, "two-party success within 3 round trips below 95%");
+}
