@@ -42,8 +42,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-/// The version of the client <-> relay wire protocol this crate speaks.
-pub const WIRE_VERSION: u8 = 1;
+/// The version of the client <-> relay wire protocol this crate speaks
+/// (the first byte of every frame; see [`wire::Version`]).
+pub const WIRE_VERSION: u8 = wire::Version::CURRENT as u8;
 
 /// The product name, shown by every front end.
 pub const PRODUCT: &str = "agentnet";
@@ -54,3 +55,4 @@ pub mod nlu;
 pub mod protocol;
 pub mod schedule;
 pub mod transcript;
+pub mod wire;

@@ -1,17 +1,38 @@
 //! The relay's HTTP surface.
 
-use axum::{Router, routing::get};
+use axum::{Router, extract::State, http::StatusCode, routing::get};
+use std::sync::atomic::Ordering;
 
 use crate::{AppState, ws};
 
-/// Builds the relay's routes: `/healthz` and the WebSocket endpoint `/ws`.
+/// Builds the relay's routes: `/healthz`, `/readyz`, `/metrics` and the WebSocket
+/// endpoint `/ws`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/ws", get(ws::upgrade))
         .with_state(state)
 }
 
+/// The process is up.
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// The instance takes connections: not draining, routing intact.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.inner.life.ready.load(Ordering::SeqCst) {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready")
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> ([(axum::http::HeaderName, &'static str); 1], String) {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.inner.metrics.render(),
+    )
 }

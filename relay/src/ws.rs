@@ -1,30 +1,43 @@
 //! The WebSocket endpoint agents connect to.
 
 use axum::{
-    extract::{
-        State, WebSocketUpgrade,
-        ws::{Message, WebSocket},
-    },
-    response::Response,
+    extract::{State, WebSocketUpgrade},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
 };
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
+use std::sync::atomic::Ordering::Relaxed;
 
-use crate::AppState;
+use crate::connection::{self, ConnInfo};
+use crate::{AppState, auth};
 
-pub(crate) async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
-    ws.on_upgrade(move |socket| connection(socket, state))
-}
-
-/// Greets the client with the wire version it speaks, then serves it until it leaves.
-async fn connection(socket: WebSocket, _state: AppState) {
-    let (mut tx, mut rx) = socket.split();
-    let hello = vec![agentnet_core::WIRE_VERSION];
-    if tx.send(Message::Binary(hello.into())).await.is_err() {
-        return;
-    }
-    while let Some(Ok(message)) = rx.next().await {
-        if let Message::Close(_) = message {
-            break;
+/// Checks the browser Origin and the instance's connection cap, then upgrades with
+/// WebSocket limits far below the library defaults (64 MiB messages, 128 KiB buffers).
+/// The 16 KiB write buffer lets a burst of frames leave in one write.
+pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(state): State<AppState>) -> Response {
+    let cfg = &state.inner.config;
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("").trim_end_matches('/').to_lowercase();
+        if !cfg.allowed_origins.is_empty() && !cfg.allowed_origins.contains(&origin) {
+            // Refused before the upgrade: nothing is allocated for a foreign page.
+            return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
         }
     }
+    if state.inner.metrics.connections.load(Relaxed) >= cfg.max_connections as i64 {
+        return (StatusCode::SERVICE_UNAVAILABLE, "relay full").into_response();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let info = ConnInfo { origins: auth::candidate_origins(&cfg.public_origins, host) };
+    // Twice the frame limit at the WebSocket layer: frames between the two get a typed
+    // FrameTooLarge error, larger ones are cut off by the WebSocket layer itself.
+    let ws_max = cfg.max_frame_len * 2 + 64;
+    ws.read_buffer_size(cfg.ws_read_buffer)
+        .write_buffer_size(16 * 1024)
+        .max_write_buffer_size(ws_max * 4)
+        .max_message_size(ws_max)
+        .max_frame_size(ws_max)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = socket.split();
+            connection::run(sink, stream, state, info)
+        })
 }

@@ -1,0 +1,317 @@
+//! Configuration in two layers: an optional TOML file (`RELAY_CONFIG=path`), then
+//! `RELAY_*` environment variables, validated into [`Config`]. Every field documents
+//! its default.
+
+use serde::Deserialize;
+use std::{net::SocketAddr, time::Duration};
+
+/// The relay's validated runtime configuration.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// Listen address (`RELAY_ADDR`, default `127.0.0.1:8081`).
+    pub addr: SocketAddr,
+    /// Redis URL for scale-out (`REDIS_URL` or `RELAY_REDIS_URL`); `None` keeps routing
+    /// and mailboxes in memory (default). Redacted in `Debug`.
+    pub redis_url: Option<String>,
+    /// Origins the relay answers to, as clients sign them (`RELAY_PUBLIC_ORIGINS`,
+    /// comma-separated, e.g. `wss://relay.example.org`). Empty (default): `ws://` and
+    /// `wss://` plus the request's Host header.
+    pub public_origins: Vec<String>,
+    /// Browser `Origin` headers allowed to open a WebSocket (`RELAY_ALLOWED_ORIGINS`);
+    /// empty (default) allows any. Requests without `Origin` (native clients) pass.
+    pub allowed_origins: Vec<String>,
+    /// Largest frame accepted, bytes (`RELAY_MAX_FRAME_LEN`, default 65,536).
+    pub max_frame_len: usize,
+    /// Time to finish Hello + Auth (`RELAY_AUTH_TIMEOUT_SECS`, default 10).
+    pub auth_timeout: Duration,
+    /// Interval of relay Pings (`RELAY_PING_INTERVAL_SECS`, default 30).
+    pub ping_interval: Duration,
+    /// Close a connection that sent nothing for this long (`RELAY_IDLE_TIMEOUT_SECS`, default 90).
+    pub idle_timeout: Duration,
+    /// Time allowed for the HTTP request head (`RELAY_HEADER_READ_TIMEOUT_SECS`, default 5).
+    pub header_read_timeout: Duration,
+    /// Time connections get to finish on shutdown (`RELAY_DRAIN_TIMEOUT_SECS`, default 10).
+    pub drain_timeout: Duration,
+    /// Frames per second per connection, sustained (`RELAY_CONN_RATE`, default 200).
+    pub conn_rate: u32,
+    /// Burst of frames per connection (`RELAY_CONN_BURST`, default 400).
+    pub conn_burst: u32,
+    /// Bytes per second per connection (`RELAY_CONN_BYTES_RATE`, default 1 MiB).
+    pub conn_bytes_rate: u32,
+    /// Frames per second per agent over all its connections (`RELAY_AGENT_RATE`, default 400).
+    pub agent_rate: u32,
+    /// Burst per agent (`RELAY_AGENT_BURST`, default 800).
+    pub agent_burst: u32,
+    /// Rate violations tolerated before closing 1008 (`RELAY_RATE_STRIKES`, default 50).
+    pub rate_strikes: u32,
+    /// Simultaneous connections per agent (`RELAY_MAX_CONNS_PER_AGENT`, default 8).
+    pub max_conns_per_agent: usize,
+    /// Simultaneous WebSocket connections per instance (`RELAY_MAX_CONNECTIONS`, default 100,000).
+    pub max_connections: usize,
+    /// Frames queued to one connection before it counts as a slow consumer
+    /// (`RELAY_SEND_QUEUE`, default 256).
+    pub send_queue: usize,
+    /// Messages per mailbox (`RELAY_MAILBOX_MAX_MESSAGES`, default 1,000).
+    pub mailbox_max_messages: usize,
+    /// Bytes per mailbox (`RELAY_MAILBOX_MAX_BYTES`, default 16 MiB).
+    pub mailbox_max_bytes: usize,
+    /// How long mail waits (`RELAY_MAILBOX_TTL_SECS`, default 7 days).
+    pub mailbox_ttl: Duration,
+    /// Largest prekey bundle, bytes (`RELAY_MAX_PREKEY_BUNDLE`, default 8,192).
+    pub max_prekey_bundle: usize,
+    /// Longest presence list (`RELAY_MAX_PRESENCE_LIST`, default 1,000).
+    pub max_presence_list: usize,
+    /// WebSocket read buffer per connection (`RELAY_WS_READ_BUFFER`, default 2,048): small
+    /// so idle connections stay cheap; it grows for large frames.
+    pub ws_read_buffer: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            redis_url: None,
+            public_origins: Vec::new(),
+            allowed_origins: Vec::new(),
+            max_frame_len: 64 * 1024,
+            auth_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(90),
+            header_read_timeout: Duration::from_secs(5),
+            drain_timeout: Duration::from_secs(10),
+            conn_rate: 200,
+            conn_burst: 400,
+            conn_bytes_rate: 1 << 20,
+            agent_rate: 400,
+            agent_burst: 800,
+            rate_strikes: 50,
+            max_conns_per_agent: 8,
+            max_connections: 100_000,
+            send_queue: 256,
+            mailbox_max_messages: 1000,
+            mailbox_max_bytes: 16 << 20,
+            mailbox_ttl: Duration::from_secs(7 * 24 * 3600),
+            max_prekey_bundle: 8192,
+            max_presence_list: 1000,
+            ws_read_buffer: 2048,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            // The URL may carry a password.
+            .field("redis_url", &self.redis_url.as_ref().map(|_| "<redacted>"))
+            .field("public_origins", &self.public_origins)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("max_frame_len", &self.max_frame_len)
+            .field("mailbox_max_messages", &self.mailbox_max_messages)
+            .field("mailbox_max_bytes", &self.mailbox_max_bytes)
+            .field("mailbox_ttl", &self.mailbox_ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configuration value that was unreadable or out of range.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The config file could not be read or parsed.
+    #[error("config file {path}: {reason}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A setting has a value outside its domain.
+    #[error("{key} = {value:?}: {reason}")]
+    Invalid {
+        /// The setting (environment name).
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// What is expected.
+        reason: &'static str,
+    },
+}
+
+/// The file layer: every key optional, named like the environment variable without
+/// `RELAY_`, in lower case (`max_frame_len = 65536`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    addr: Option<String>,
+    redis_url: Option<String>,
+    public_origins: Option<Vec<String>>,
+    allowed_origins: Option<Vec<String>>,
+    max_frame_len: Option<u64>,
+    auth_timeout_secs: Option<u64>,
+    ping_interval_secs: Option<u64>,
+    idle_timeout_secs: Option<u64>,
+    header_read_timeout_secs: Option<u64>,
+    drain_timeout_secs: Option<u64>,
+    conn_rate: Option<u64>,
+    conn_burst: Option<u64>,
+    conn_bytes_rate: Option<u64>,
+    agent_rate: Option<u64>,
+    agent_burst: Option<u64>,
+    rate_strikes: Option<u64>,
+    max_conns_per_agent: Option<u64>,
+    max_connections: Option<u64>,
+    send_queue: Option<u64>,
+    mailbox_max_messages: Option<u64>,
+    mailbox_max_bytes: Option<u64>,
+    mailbox_ttl_secs: Option<u64>,
+    max_prekey_bundle: Option<u64>,
+    max_presence_list: Option<u64>,
+    ws_read_buffer: Option<u64>,
+}
+
+impl Config {
+    /// Reads `RELAY_CONFIG` (if set) and the `RELAY_*` / `REDIS_URL` environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        let file = match std::env::var("RELAY_CONFIG") {
+            Ok(path) => Some((
+                std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError::File { path: path.clone(), reason: e.to_string() })?,
+                path,
+            )),
+            Err(_) => None,
+        };
+        Config::from_sources(file.as_ref().map(|(t, p)| (t.as_str(), p.as_str())), &vars)
+    }
+
+    /// Builds a config from file text (with its path, for errors) and environment pairs.
+    #[allow(unused_comparisons)] // Some ranges start at 0.
+    pub fn from_sources(file: Option<(&str, &str)>, env: &[(String, String)]) -> Result<Config, ConfigError> {
+        let layer: FileLayer = match file {
+            Some((text, path)) => toml::from_str(text)
+                .map_err(|e| ConfigError::File { path: path.into(), reason: e.to_string() })?,
+            None => FileLayer::default(),
+        };
+        let get = |key: &str| env.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let mut c = Config::default();
+
+        if let Some(v) = get("RELAY_ADDR").or(layer.addr) {
+            c.addr = v.parse().map_err(|_| invalid("RELAY_ADDR", &v, "expected host:port"))?;
+        }
+        c.redis_url = get("RELAY_REDIS_URL").or_else(|| get("REDIS_URL")).or(layer.redis_url).filter(|s| !s.is_empty());
+        let list = |s: String| -> Vec<String> {
+            s.split(',').map(|p| p.trim().trim_end_matches('/').to_lowercase()).filter(|p| !p.is_empty()).collect()
+        };
+        if let Some(v) = get("RELAY_PUBLIC_ORIGINS") {
+            c.public_origins = list(v);
+        } else if let Some(v) = layer.public_origins {
+            c.public_origins = list(v.join(","));
+        }
+        if let Some(v) = get("RELAY_ALLOWED_ORIGINS") {
+            c.allowed_origins = list(v);
+        } else if let Some(v) = layer.allowed_origins {
+            c.allowed_origins = list(v.join(","));
+        }
+
+        macro_rules! num {
+            ($field:ident, $key:literal, $file:expr, $min:expr, $max:expr, $conv:expr) => {
+                let raw = match get($key) {
+                    Some(v) => Some((v.parse::<u64>().map_err(|_| invalid($key, &v, "expected a whole number"))?, v)),
+                    None => $file.map(|n| (n, n.to_string())),
+                };
+                if let Some((n, text)) = raw {
+                    #[allow(unused_comparisons)]
+                    let out = n < $min || n > $max;
+                    if out {
+                        return Err(invalid($key, &text, concat!("out of range ", stringify!($min), "..=", stringify!($max))));
+                    }
+                    c.$field = $conv(n);
+                }
+            };
+        }
+        let secs = Duration::from_secs;
+        let us = |n: u64| n as usize;
+        let u = |n: u64| n as u32;
+        num!(max_frame_len, "RELAY_MAX_FRAME_LEN", layer.max_frame_len, 1024, 16_777_216, us);
+        num!(auth_timeout, "RELAY_AUTH_TIMEOUT_SECS", layer.auth_timeout_secs, 1, 300, secs);
+        num!(ping_interval, "RELAY_PING_INTERVAL_SECS", layer.ping_interval_secs, 1, 3600, secs);
+        num!(idle_timeout, "RELAY_IDLE_TIMEOUT_SECS", layer.idle_timeout_secs, 2, 7200, secs);
+        num!(header_read_timeout, "RELAY_HEADER_READ_TIMEOUT_SECS", layer.header_read_timeout_secs, 1, 120, secs);
+        num!(drain_timeout, "RELAY_DRAIN_TIMEOUT_SECS", layer.drain_timeout_secs, 0, 600, secs);
+        num!(conn_rate, "RELAY_CONN_RATE", layer.conn_rate, 1, 10_000_000, u);
+        num!(conn_burst, "RELAY_CONN_BURST", layer.conn_burst, 1, 10_000_000, u);
+        num!(conn_bytes_rate, "RELAY_CONN_BYTES_RATE", layer.conn_bytes_rate, 1024, 4_000_000_000, u);
+        num!(agent_rate, "RELAY_AGENT_RATE", layer.agent_rate, 1, 10_000_000, u);
+        num!(agent_burst, "RELAY_AGENT_BURST", layer.agent_burst, 1, 10_000_000, u);
+        num!(rate_strikes, "RELAY_RATE_STRIKES", layer.rate_strikes, 1, 1_000_000, u);
+        num!(max_conns_per_agent, "RELAY_MAX_CONNS_PER_AGENT", layer.max_conns_per_agent, 1, 1000, us);
+        num!(max_connections, "RELAY_MAX_CONNECTIONS", layer.max_connections, 1, 10_000_000, us);
+        num!(send_queue, "RELAY_SEND_QUEUE", layer.send_queue, 1, 1_000_000, us);
+        num!(mailbox_max_messages, "RELAY_MAILBOX_MAX_MESSAGES", layer.mailbox_max_messages, 1, 1_000_000, us);
+        num!(mailbox_max_bytes, "RELAY_MAILBOX_MAX_BYTES", layer.mailbox_max_bytes, 1024, 1 << 34, us);
+        num!(mailbox_ttl, "RELAY_MAILBOX_TTL_SECS", layer.mailbox_ttl_secs, 1, 366 * 86_400, secs);
+        num!(max_prekey_bundle, "RELAY_MAX_PREKEY_BUNDLE", layer.max_prekey_bundle, 64, 1 << 20, us);
+        num!(max_presence_list, "RELAY_MAX_PRESENCE_LIST", layer.max_presence_list, 0, 65_535, us);
+        num!(ws_read_buffer, "RELAY_WS_READ_BUFFER", layer.ws_read_buffer, 512, 1 << 20, us);
+
+        if c.idle_timeout <= c.ping_interval {
+            return Err(invalid(
+                "RELAY_IDLE_TIMEOUT_SECS",
+                &c.idle_timeout.as_secs().to_string(),
+                "must exceed RELAY_PING_INTERVAL_SECS so a Pong can arrive",
+            ));
+        }
+        for o in &c.public_origins {
+            if !(o.starts_with("ws://") || o.starts_with("wss://")) {
+                return Err(invalid("RELAY_PUBLIC_ORIGINS", o, "expected ws://host or wss://host"));
+            }
+        }
+        Ok(c)
+    }
+}
+
+fn invalid(key: &'static str, value: &str, reason: &'static str) -> ConfigError {
+    ConfigError::Invalid { key, value: value.to_string(), reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = Config::from_sources(None, &[]).unwrap();
+        assert_eq!(c.max_frame_len, 65_536);
+        assert_eq!(c.mailbox_ttl, Duration::from_secs(604_800));
+        assert!(c.redis_url.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file = "max_frame_len = 2048\nmailbox_max_messages = 5\n";
+        let c = Config::from_sources(Some((file, "r.toml")), &env(&[("RELAY_MAX_FRAME_LEN", "4096")])).unwrap();
+        assert_eq!(c.max_frame_len, 4096);
+        assert_eq!(c.mailbox_max_messages, 5);
+    }
+
+    #[test]
+    fn out_of_range_and_unknown_keys_are_refused() {
+        assert!(matches!(
+            Config::from_sources(None, &env(&[("RELAY_MAX_FRAME_LEN", "10")])),
+            Err(ConfigError::Invalid { key: "RELAY_MAX_FRAME_LEN", .. })
+        ));
+        assert!(matches!(Config::from_sources(Some(("bogus = 1", "r.toml")), &[]), Err(ConfigError::File { .. })));
+    }
+
+    #[test]
+    fn redis_url_is_redacted_in_debug() {
+        let c = Config::from_sources(None, &env(&[("REDIS_URL", "redis://:hunter2@h")])).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

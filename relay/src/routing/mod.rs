@@ -1,0 +1,147 @@
+//! Where a sent message goes: into the recipient's mailbox, and from there to any
+//! live connection of the recipient. In memory on one instance (the embedded default);
+//! with Redis, mailboxes are Redis Streams and each instance subscribes to the
+//! pub/sub channel of every agent connected to it.
+//!
+//! Why per-agent channels rather than a presence directory with TTLs: PUBLISH returns
+//! how many instances hold the recipient, which is exactly the Delivered/Queued answer,
+//! in the same round trip as the store; and when an instance dies Redis drops its
+//! subscriptions with its connection, so there is no directory entry to go stale and no
+//! heartbeat traffic for 50,000 idle agents.
+
+pub(crate) mod local;
+pub(crate) mod redis;
+
+use agentnet_core::wire::{AckStatus, AgentIdBytes, MessageId};
+use bytes::Bytes;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use crate::mailbox::memory::{MailboxFull, MemoryMailbox};
+use crate::mailbox::redis::Stored;
+use local::{Hub, Outbound};
+
+/// A failure of the storage behind the relay (Redis); bad input never ends up here.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum BackendError {
+    #[error(transparent)]
+    Redis(#[from] ::redis::RedisError),
+}
+
+/// The answer to a Send.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum SendOutcome {
+    Accepted(AckStatus),
+    UnknownRecipient,
+    MailboxFull,
+}
+
+pub(crate) struct MemoryBackend {
+    pub(crate) mailbox: MemoryMailbox,
+    known: Mutex<HashSet<AgentIdBytes>>,
+    prekeys: Mutex<HashMap<AgentIdBytes, Vec<u8>>>,
+}
+
+impl MemoryBackend {
+    pub(crate) fn new(mailbox: MemoryMailbox) -> Self {
+        MemoryBackend { mailbox, known: Mutex::default(), prekeys: Mutex::default() }
+    }
+}
+
+pub(crate) enum Backend {
+    Memory(MemoryBackend),
+    Redis(redis::RedisRouting),
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Backend {
+    pub(crate) async fn mark_known(&self, agent: &AgentIdBytes) -> Result<(), BackendError> {
+        match self {
+            Backend::Memory(m) => {
+                lock(&m.known).insert(*agent);
+                Ok(())
+            }
+            Backend::Redis(r) => Ok(r.mailbox.mark_known(agent).await?),
+        }
+    }
+
+    pub(crate) async fn send(
+        &self,
+        hub: &Hub,
+        recipient: &AgentIdBytes,
+        message_id: MessageId,
+        envelope: &[u8],
+    ) -> Result<SendOutcome, BackendError> {
+        match self {
+            Backend::Memory(m) => {
+                if !lock(&m.known).contains(recipient) {
+                    return Ok(SendOutcome::UnknownRecipient);
+                }
+                match m.mailbox.push(recipient, message_id, envelope) {
+                    Err(MailboxFull) => Ok(SendOutcome::MailboxFull),
+                    Ok((id, frame)) => {
+                        let n = hub.push(recipient, Outbound::Deliver { id, frame });
+                        Ok(SendOutcome::Accepted(if n > 0 { AckStatus::Delivered } else { AckStatus::Queued }))
+                    }
+                }
+            }
+            Backend::Redis(r) => Ok(match r.mailbox.store(recipient, message_id, envelope).await? {
+                Stored::UnknownRecipient => SendOutcome::UnknownRecipient,
+                Stored::Full => SendOutcome::MailboxFull,
+                Stored::Stored { subscribers } => {
+                    SendOutcome::Accepted(if subscribers > 0 { AckStatus::Delivered } else { AckStatus::Queued })
+                }
+            }),
+        }
+    }
+
+    /// Called after a connection attached to the hub, before the backlog is read, so
+    /// nothing stored from now on can be missed.
+    pub(crate) async fn attached(&self, agent: &AgentIdBytes) -> Result<(), BackendError> {
+        match self {
+            Backend::Memory(_) => Ok(()),
+            Backend::Redis(r) => r.sync_subscription(agent, true).await,
+        }
+    }
+
+    /// Called after the agent's last local connection left.
+    pub(crate) fn detached(&self, agent: &AgentIdBytes) {
+        if let Backend::Redis(r) = self {
+            r.request_sync(agent);
+        }
+    }
+
+    pub(crate) async fn backlog(&self, agent: &AgentIdBytes) -> Result<Vec<(u128, Bytes)>, BackendError> {
+        match self {
+            Backend::Memory(m) => Ok(m.mailbox.backlog(agent)),
+            Backend::Redis(r) => Ok(r.mailbox.backlog(agent).await?),
+        }
+    }
+
+    pub(crate) async fn ack(&self, agent: &AgentIdBytes, delivery_id: u128) -> Result<bool, BackendError> {
+        match self {
+            Backend::Memory(m) => Ok(m.mailbox.ack(agent, delivery_id)),
+            Backend::Redis(r) => Ok(r.mailbox.ack(agent, delivery_id).await?),
+        }
+    }
+
+    pub(crate) async fn put_prekeys(&self, agent: &AgentIdBytes, bundle: &[u8]) -> Result<(), BackendError> {
+        match self {
+            Backend::Memory(m) => {
+                lock(&m.prekeys).insert(*agent, bundle.to_vec());
+                Ok(())
+            }
+            Backend::Redis(r) => Ok(r.mailbox.put_prekeys(agent, bundle).await?),
+        }
+    }
+
+    pub(crate) async fn get_prekeys(&self, agent: &AgentIdBytes) -> Result<Option<Vec<u8>>, BackendError> {
+        match self {
+            Backend::Memory(m) => Ok(lock(&m.prekeys).get(agent).cloned()),
+            Backend::Redis(r) => Ok(r.mailbox.get_prekeys(agent).await?),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Test helpers: a relay on a free port, a real WebSocket client that speaks the
+//! wire, and a throwaway redis-server.
+#![allow(dead_code, unreachable_pub)]
+
+use agentnet_core::wire::{ClientToRelay, RelayToClient, auth_message};
+use agentnet_core::crypto::prekey::Ring;
+use agentnet_core::identity::Keypair;
+use futures_util::{SinkExt, StreamExt};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, tungstenite::Message};
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A relay served in this process; stops (draining) when dropped.
+pub struct Relay {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Relay {
+    pub async fn start(config: agentnet_relay::Config) -> Relay {
+        let state = agentnet_relay::AppState::from_config(config).await.unwrap();
+        Relay::with_state(state).await
+    }
+
+    pub async fn with_state(state: agentnet_relay::AppState) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(agentnet_relay::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Relay { addr, stop: Some(stop), task }
+    }
+
+    /// Asks for a graceful shutdown and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Builds a config from `RELAY_*` pairs on top of the defaults.
+pub fn config(pairs: &[(&str, &str)]) -> agentnet_relay::Config {
+    let env: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    agentnet_relay::Config::from_sources(None, &env).unwrap()
+}
+
+/// An agent identity.
+pub struct Agent {
+    pub key: Keypair,
+    pub id: [u8; 32],
+}
+
+impl Agent {
+    pub fn new() -> Agent {
+        let key = Keypair::from_secret_bytes(&rand::random());
+        let id = *key.agent_id().as_bytes();
+        Agent { key, id }
+    }
+
+    pub fn sign(&self, origin: &str, nonce: &[u8; 32]) -> [u8; 64] {
+        self.key.sign(&auth_message(origin, nonce, &self.id))
+    }
+
+    /// A freshly signed prekey bundle, valid now.
+    pub fn prekey_bundle(&self) -> Vec<u8> {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(rand::random());
+        Ring::new(&self.key, now, &mut rng).bundle(&self.key).to_bytes()
+    }
+}
+
+pub struct Client {
+    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub origin: String,
+}
+
+impl Client {
+    /// Opens a WebSocket and reads the ServerHello.
+    pub async fn connect(addr: SocketAddr) -> Client {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
+        let mut c = Client { ws, origin: format!("ws://{addr}") };
+        match c.recv().await {
+            RelayToClient::ServerHello { min_version: 1, .. } => {}
+            other => panic!("expected ServerHello, got {other:?}"),
+        }
+        c
+    }
+
+    /// Connects and authenticates; returns the client and its Welcome mailbox length.
+    pub async fn login(addr: SocketAddr, agent: &Agent) -> (Client, u32) {
+        let mut c = Client::connect(addr).await;
+        let n = c.authenticate(agent).await;
+        (c, n)
+    }
+
+    pub async fn authenticate(&mut self, agent: &Agent) -> u32 {
+        self.send(&ClientToRelay::Hello { agent_id: agent.id, id_token: None }).await;
+        let RelayToClient::Challenge { nonce } = self.recv().await else { panic!("expected Challenge") };
+        let signature = agent.sign(&self.origin, &nonce);
+        self.send(&ClientToRelay::Auth { signature }).await;
+        match self.recv().await {
+            RelayToClient::Welcome { mailbox_len } => mailbox_len,
+            other => panic!("expected Welcome, got {other:?}"),
+        }
+    }
+
+    pub async fn send(&mut self, frame: &ClientToRelay) {
+        self.send_raw(frame.encode()).await;
+    }
+
+    pub async fn send_raw(&mut self, bytes: Vec<u8>) {
+        self.ws.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    /// The next frame (relay Pings skipped); panics on close or after the wait.
+    pub async fn recv(&mut self) -> RelayToClient {
+        loop {
+            let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out").expect("closed").unwrap();
+            match msg {
+                Message::Binary(b) => {
+                    let frame = RelayToClient::decode(&b).unwrap();
+                    if let RelayToClient::Ping { .. } = frame {
+                        continue;
+                    }
+                    return frame;
+                }
+                Message::Close(c) => panic!("closed: {c:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next frame, or `None` if nothing arrives within `wait`.
+    pub async fn try_recv(&mut self, wait: Duration) -> Option<RelayToClient> {
+        match tokio::time::timeout(wait, self.recv()).await {
+            Ok(f) => Some(f),
+            Err(_) => None,
+        }
+    }
+
+    /// Reads until the close frame; returns its code and the frames before it.
+    pub async fn expect_close(&mut self) -> (u16, Vec<RelayToClient>) {
+        let mut frames = Vec::new();
+        loop {
+            let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out waiting for close");
+            match msg {
+                Some(Ok(Message::Binary(b))) => frames.push(RelayToClient::decode(&b).unwrap()),
+                Some(Ok(Message::Close(Some(c)))) => return (c.code.into(), frames),
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return (0, frames),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A redis-server on a free loopback port, killed on drop.
+pub struct RedisServer {
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl RedisServer {
+    pub async fn start() -> RedisServer {
+        let port = free_port();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (Debian package redis-server) must be installed");
+        for _ in 0..200 {
+            if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return RedisServer { url: format!("redis://127.0.0.1:{port}/"), child };
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("redis-server did not start");
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn mid(n: u32) -> [u8; 16] {
+    let mut m = [0u8; 16];
+    m[..4].copy_from_slice(&n.to_be_bytes());
+    m
+}

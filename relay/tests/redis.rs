@@ -1,0 +1,185 @@
+//! Two relay instances joined by a real redis-server (started by the test on a free
+//! loopback port): routing both ways, mail picked up on another instance, and no
+//! acknowledged message lost when an instance is killed mid-stream.
+
+mod common;
+
+use agentnet_core::wire::{AckStatus, ClientToRelay, RelayToClient};
+use common::*;
+use std::collections::HashSet;
+use std::time::Duration;
+
+async fn redis_relay(redis: &RedisServer) -> Relay {
+    Relay::start(config(&[("REDIS_URL", &redis.url)])).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_on_two_instances_exchange_messages_both_ways() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+    for i in 0..20 {
+        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![i as u8; 64] }).await;
+        assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(i), status: AckStatus::Delivered });
+        let RelayToClient::Deliver { delivery_id, message_id, envelope } = cb.recv().await else { panic!() };
+        assert_eq!((message_id, envelope), (mid(i), vec![i as u8; 64]));
+        cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+        cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(100 + i), envelope: vec![1] }).await;
+        assert!(matches!(cb.recv().await, RelayToClient::Ack { status: AckStatus::Delivered, .. }));
+        assert!(matches!(ca.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(100 + i)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_for_an_agent_offline_on_one_instance_arrives_on_the_other() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    drop(Client::login(one.addr, &b).await);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    for i in 0..3 {
+        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![i as u8] }).await;
+        assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(i), status: AckStatus::Queued });
+    }
+    let (mut cb, waiting) = Client::login(two.addr, &b).await;
+    assert_eq!(waiting, 3);
+    for i in 0..3 {
+        let RelayToClient::Deliver { delivery_id, message_id, .. } = cb.recv().await else { panic!() };
+        assert_eq!(message_id, mid(i));
+        cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+    }
+    cb.send(&ClientToRelay::Ping { nonce: 0 }).await;
+    assert_eq!(cb.recv().await, RelayToClient::Pong { nonce: 0 });
+    drop(cb);
+    assert_eq!(Client::login(one.addr, &b).await.1, 0, "acknowledged mail is gone everywhere");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prekeys_published_on_one_instance_are_fetched_on_the_other() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let bundle = a.prekey_bundle();
+    ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
+    assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+    cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
+}
+
+/// A relay binary in its own process, so the test can SIGKILL it.
+struct RelayProcess {
+    addr: std::net::SocketAddr,
+    child: std::process::Child,
+}
+
+impl RelayProcess {
+    async fn start(redis: &RedisServer) -> RelayProcess {
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
+            .env("RELAY_ADDR", addr.to_string())
+            .env("REDIS_URL", &redis.url)
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .unwrap();
+        for _ in 0..250 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return RelayProcess { addr, child };
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("relay process did not start");
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL: no drain, no goodbye
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
+    const N: u32 = 300;
+    let redis = RedisServer::start().await;
+    let one = RelayProcess::start(&redis).await;
+    let mut two = RelayProcess::start(&redis).await;
+    let (sender, receiver) = (Agent::new(), Agent::new());
+    let (mut rx, _) = Client::login(two.addr, &receiver).await;
+    let (mut tx, _) = Client::login(one.addr, &sender).await;
+
+    let sending = tokio::spawn(async move {
+        let mut acked = HashSet::new();
+        for i in 0..N {
+            tx.send(&ClientToRelay::Send { recipient: receiver_id(), message_id: mid(i), envelope: vec![0; 256] }).await;
+            if let RelayToClient::Ack { message_id, .. } = tx.recv().await {
+                acked.insert(message_id);
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        acked
+    });
+    // The receiver id is needed inside the task; a static keeps the closure simple.
+    fn receiver_id() -> [u8; 32] {
+        *RECEIVER.get().unwrap()
+    }
+    static RECEIVER: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    RECEIVER.set(receiver.id).unwrap();
+
+    // The application: stores each message id once, however often it is delivered.
+    let mut app: HashSet<[u8; 16]> = HashSet::new();
+    let mut deliveries = 0;
+    let mut killed = false;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(3), rx.ws.next_frame()).await {
+            Ok(Some(RelayToClient::Deliver { delivery_id, message_id, .. })) => {
+                deliveries += 1;
+                app.insert(message_id);
+                rx.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+                if app.len() == 60 && !killed {
+                    two.kill();
+                    killed = true;
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                // Our instance died: reconnect to the survivor and pick up the mailbox.
+                rx = Client::login(one.addr, &receiver).await.0;
+            }
+            Err(_) => break, // quiet for 3 s: the sender is done
+        }
+    }
+    let acked = sending.await.unwrap();
+    assert!(killed);
+    assert_eq!(acked.len(), N as usize, "the surviving instance acked every send");
+    let lost: Vec<_> = acked.difference(&app).collect();
+    assert!(lost.is_empty(), "{} acknowledged messages lost", lost.len());
+    eprintln!("{deliveries} deliveries for {} messages (redeliveries deduplicated by id)", app.len());
+}
+
+/// Reads the next frame, or `None` once the connection is gone.
+trait NextFrame {
+    async fn next_frame(&mut self) -> Option<RelayToClient>;
+}
+
+impl NextFrame for tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    async fn next_frame(&mut self) -> Option<RelayToClient> {
+        use futures_util::StreamExt;
+        loop {
+            match self.next().await? {
+                Ok(tokio_tungstenite::tungstenite::Message::Binary(b)) => return RelayToClient::decode(&b).ok(),
+                Ok(tokio_tungstenite::tungstenite::Message::Close(_)) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+}
