@@ -1,4 +1,5 @@
-//! Cryptography: signed prekeys, the sealed-sender envelope and replay protection.
+//! Cryptography: signed prekeys, the sealed-sender envelope, replay protection and the
+//! vault primitives for encryption at rest.
 //!
 //! Every function takes time (`now`, unix seconds) and randomness (a [`rand_core::CryptoRng`])
 //! from the caller: this module never reads a clock or the OS.
@@ -6,5 +7,6 @@
 pub mod envelope;
 pub mod prekey;
 pub mod replay;
+pub mod vault;
 
 pub(crate) mod hpke_suite;
