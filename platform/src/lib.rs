@@ -5,6 +5,8 @@
 //! (`wasm_browser` = the browser, otherwise native), never by feature.
 
 pub mod llm;
+pub mod store;
+pub mod vault;
 
 /// Which kind of device this build runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
