@@ -187,7 +187,6 @@ impl Config {
     }
 
     /// Builds a config from file text (with its path, for errors) and environment pairs.
-    #[allow(unused_comparisons)] // Some ranges start at 0.
     pub fn from_sources(file: Option<(&str, &str)>, env: &[(String, String)]) -> Result<Config, ConfigError> {
         let layer: FileLayer = match file {
             Some((text, path)) => toml::from_str(text)
@@ -222,9 +221,7 @@ impl Config {
                     None => $file.map(|n| (n, n.to_string())),
                 };
                 if let Some((n, text)) = raw {
-                    #[allow(unused_comparisons)]
-                    let out = n < $min || n > $max;
-                    if out {
+                    if !($min..=$max).contains(&n) {
                         return Err(invalid($key, &text, concat!("out of range ", stringify!($min), "..=", stringify!($max))));
                     }
                     c.$field = $conv(n);
