@@ -1,8 +1,8 @@
-//! Every `hex example-frame-*` block of docs/wire.md decodes, and re-encodes to the same bytes.
+//! Every `hex example-frame-*` block of docs/protocol.md decodes, and re-encodes to the same bytes.
 
 use agentnet_core::wire::{ClientToRelay, RelayToClient};
 
-const DOC: &str = include_str!("../../docs/wire.md");
+const DOC: &str = include_str!("../../docs/protocol.md");
 
 fn examples() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();

@@ -34,7 +34,7 @@
 //! Every frame is one WebSocket binary message: `version: u8`, `frame type: u8`, then
 //! the fields in order. Integers are big-endian; byte strings carry a `u32` length
 //! (envelopes, prekey bundles) or a `u16` length (tokens, error text); lists carry a
-//! `u16` count. `docs/wire.md` is the normative byte-level description.
+//! `u16` count. `docs/protocol.md` ("Wire frames") is the normative byte-level description.
 
 mod client;
 mod codec;
