@@ -4,6 +4,8 @@
 //! Traits live at the top of each module; the implementation is chosen by target
 //! (`wasm_browser` = the browser, otherwise native), never by feature.
 
+pub mod calendar;
+
 /// Which kind of device this build runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
