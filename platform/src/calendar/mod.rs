@@ -11,6 +11,7 @@
 mod cache;
 mod error;
 mod expand;
+pub mod google;
 
 pub mod ics;
 mod local;
