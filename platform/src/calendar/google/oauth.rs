@@ -215,8 +215,8 @@ mod tests {
 
     #[test]
     fn pkce_challenge_matches_rfc_7636_appendix_b() {
-        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mJ92K29hsr4x7_4s4Lw6Nqi6EvzXqM");
-        assert_eq!(pkce.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t2URpKmYNdsVZFGo");
+        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        assert_eq!(pkce.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 
     #[test]
@@ -230,10 +230,10 @@ mod tests {
     #[test]
     fn authorization_url_asks_for_s256_and_offline_access() {
         let config = OAuthConfig::google("client-1", "http://127.0.0.1:4242/");
-        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mJ92K29hsr4x7_4s4Lw6Nqi6EvzXqM");
+        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
         let url = reqwest::Url::parse(&authorization_url(&config, &pkce, "st").unwrap()).unwrap();
         let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
-        assert_eq!(query["code_challenge"], "E9Melhoa2OwvFrEMTJguCHaoeK1t2URpKmYNdsVZFGo");
+        assert_eq!(query["code_challenge"], "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
         assert_eq!(query["code_challenge_method"], "S256");
         assert_eq!(query["access_type"], "offline");
         assert_eq!(query["redirect_uri"], "http://127.0.0.1:4242/");
