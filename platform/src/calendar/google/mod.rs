@@ -1,0 +1,43 @@
+//! Google Calendar: OAuth 2.0 with PKCE, incremental sync, free/busy, booking.
+//!
+//! A typed client of our own over the documented REST v3 shapes (`reqwest` + `serde`)
+//! instead of `google-calendar3`: that crate and `yup-oauth2` sit on hyper's native
+//! connectors and do not build for the browser, while `reqwest` uses `fetch` there, so one
+//! client serves both targets; and we need only six endpoints (token, calendarList,
+//! events list/insert/update/delete, freeBusy).
+//!
+//! - Scopes: [`GOOGLE_SCOPES`] (`calendar.events`, `calendar.freebusy`,
+//!   `calendar.calendarlist.readonly`), the narrowest set covering sync, booking and free/busy.
+//! - Tokens are refreshed when they expire (or a call answers 401, once per call).
+//! - Sync: `events.list` with `syncToken`, every `nextPageToken` page, the
+//!   `nextSyncToken` kept in the cache; 410 Gone clears the copy and syncs in full.
+//! - 429, 403 `rateLimitExceeded`/`userRateLimitExceeded` and 5xx are retried with bounded,
+//!   jittered exponential backoff ([`RetryPolicy`]) through a [`Sleep`] the caller passes.
+
+mod api;
+mod backoff;
+mod client;
+mod convert;
+#[cfg(not(wasm_browser))]
+mod loopback;
+mod oauth;
+mod secret;
+#[cfg(not(wasm_browser))]
+mod sleep_native;
+#[cfg(wasm_browser)]
+mod sleep_web;
+
+pub use api::CalendarListEntry;
+pub use backoff::{RetryPolicy, Sleep};
+pub use client::{GOOGLE_API_BASE, GoogleCalendar};
+#[cfg(not(wasm_browser))]
+pub use loopback::LoopbackListener;
+pub use oauth::{
+    GOOGLE_AUTH_URL, GOOGLE_SCOPES, GOOGLE_TOKEN_URL, OAuthConfig, Pkce, Tokens, authorization_url, exchange_code, new_state,
+    refresh_tokens,
+};
+pub use secret::Secret;
+#[cfg(not(wasm_browser))]
+pub use sleep_native::TokioSleep;
+#[cfg(wasm_browser)]
+pub use sleep_web::BrowserSleep;
