@@ -117,10 +117,11 @@ async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
     let (mut rx, _) = Client::login(two.addr, &receiver).await;
     let (mut tx, _) = Client::login(one.addr, &sender).await;
 
+    let recipient = receiver.id;
     let sending = tokio::spawn(async move {
         let mut acked = HashSet::new();
         for i in 0..N {
-            tx.send(&ClientToRelay::Send { recipient: receiver_id(), message_id: mid(i), envelope: vec![0; 256] }).await;
+            tx.send(&ClientToRelay::Send { recipient, message_id: mid(i), envelope: vec![0; 256] }).await;
             if let RelayToClient::Ack { message_id, .. } = tx.recv().await {
                 acked.insert(message_id);
             }
@@ -128,13 +129,6 @@ async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
         }
         acked
     });
-    // The receiver id is needed inside the task; a static keeps the closure simple.
-    fn receiver_id() -> [u8; 32] {
-        *RECEIVER.get().unwrap()
-    }
-    static RECEIVER: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
-    RECEIVER.set(receiver.id).unwrap();
-
     // The application: stores each message id once, however often it is delivered.
     let mut app: HashSet<[u8; 16]> = HashSet::new();
     let mut deliveries = 0;
