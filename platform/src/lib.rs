@@ -6,6 +6,7 @@
 
 pub mod llm;
 pub mod store;
+pub mod transport;
 pub mod vault;
 
 /// Which kind of device this build runs on.
