@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod llm;
 pub mod store;
+pub mod transport;
 pub mod vault;
 
 /// Which kind of device this build runs on.

@@ -1,0 +1,253 @@
+//! The sans-I/O heart of the relay client: the handshake, the ack bookkeeping, the
+//! resend after a reconnect and the reconnect schedule, as a state machine fed with
+//! [`Input`]s that answers with [`Output`]s. It owns no socket, no timer and no secret:
+//! the drivers (native, browser) and the unit tests feed it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use agentnet_core::wire::{
+    AckStatus, AgentIdBytes, ClientToRelay, ErrorCode, MessageId, RelayToClient, Version, auth_message, close,
+};
+
+use super::backoff::Backoff;
+use super::outgoing::Outgoing;
+
+/// Where the current connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// No connection.
+    Offline,
+    /// The WebSocket is open; waiting for the relay's ServerHello.
+    AwaitServerHello,
+    /// Hello sent; waiting for the Challenge.
+    AwaitChallenge,
+    /// Auth sent; waiting for the Welcome.
+    AwaitWelcome,
+    /// Authenticated.
+    Online,
+}
+
+/// Something that happened, fed to [`Machine::handle`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A WebSocket to the relay opened.
+    Connected,
+    /// A frame arrived from the relay.
+    Frame(RelayToClient),
+    /// The inbound message of this delivery is safely stored (or was a duplicate of one
+    /// that is): it may be acknowledged.
+    Stored {
+        /// The relay's delivery id.
+        delivery_id: u128,
+    },
+    /// The connection closed, failed, or could not be opened.
+    Closed {
+        /// The WebSocket close code, if the relay sent one.
+        code: Option<u16>,
+    },
+    /// The connection has stayed up long enough to count as stable.
+    Stable,
+}
+
+/// What the driver must do, returned by [`Machine::handle`] and [`Machine::submit`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Write this frame to the relay.
+    Write(ClientToRelay),
+    /// Sign these bytes with the identity key and write them as [`ClientToRelay::Auth`].
+    /// (The machine never holds the secret key.)
+    Sign(Vec<u8>),
+    /// Authenticated; `mailbox_len` messages wait and follow as deliveries.
+    Online {
+        /// Messages waiting in the relay mailbox.
+        mailbox_len: u32,
+    },
+    /// An inbound message: store it unless its id was seen, then feed [`Input::Stored`].
+    Deliver {
+        /// The relay's id of this delivery, for the DeliverAck.
+        delivery_id: u128,
+        /// The sender's message id, for de-duplication.
+        message_id: MessageId,
+        /// The ciphertext.
+        envelope: Vec<u8>,
+    },
+    /// The relay took responsibility for a sent message: drop it from the outbox.
+    Acked {
+        /// The message.
+        message_id: MessageId,
+        /// Queued or delivered.
+        status: AckStatus,
+    },
+    /// The relay refused a sent message for good: drop it from the outbox, tell the sender.
+    Rejected {
+        /// The message.
+        message_id: MessageId,
+        /// Why.
+        code: ErrorCode,
+    },
+    /// The relay could not take a sent message now (mailbox full, rate limit, internal
+    /// error); it stays unacknowledged and goes again after the next reconnect.
+    Deferred {
+        /// The message.
+        message_id: MessageId,
+        /// Why.
+        code: ErrorCode,
+    },
+    /// The relay broke the protocol: close the connection (then feed [`Input::Closed`]).
+    Disconnect,
+    /// Wait this long, then open a new connection and feed [`Input::Connected`].
+    Reconnect {
+        /// The wait.
+        after: Duration,
+    },
+}
+
+/// The relay client's protocol state: one per identity and relay.
+#[derive(Debug)]
+pub struct Machine {
+    agent_id: AgentIdBytes,
+    origin: String,
+    phase: Phase,
+    /// Every message not yet acknowledged, in submission order.
+    unacked: BTreeMap<u64, Outgoing>,
+    seq_of: HashMap<MessageId, u64>,
+    next_seq: u64,
+    backoff: Backoff,
+}
+
+impl Machine {
+    /// A machine for `agent_id` talking to the relay at `origin` (see
+    /// [`super::relay_origin`]), offline until [`Input::Connected`].
+    pub fn new(agent_id: AgentIdBytes, origin: String, backoff: Backoff) -> Self {
+        Self {
+            agent_id,
+            origin,
+            phase: Phase::Offline,
+            unacked: BTreeMap::new(),
+            seq_of: HashMap::new(),
+            next_seq: 0,
+            backoff,
+        }
+    }
+
+    /// Where the connection stands.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The ids of the messages not yet acknowledged, oldest first.
+    pub fn unacked(&self) -> Vec<MessageId> {
+        self.unacked.values().map(|m| m.message_id).collect()
+    }
+
+    /// Failed connection attempts since the last stable connection.
+    pub fn attempts(&self) -> u32 {
+        self.backoff.attempts()
+    }
+
+    /// Takes a message to send: sent at once when online, else with the next resend.
+    /// A message id already waiting for its ack is not sent twice.
+    pub fn submit(&mut self, message: Outgoing) -> Vec<Output> {
+        if self.seq_of.contains_key(&message.message_id) {
+            return Vec::new();
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.seq_of.insert(message.message_id, seq);
+        let out = if self.phase == Phase::Online { vec![Output::Write(message.frame())] } else { Vec::new() };
+        self.unacked.insert(seq, message);
+        out
+    }
+
+    /// Feeds one event; returns what to do, in order.
+    pub fn handle(&mut self, input: Input) -> Vec<Output> {
+        match input {
+            Input::Connected => {
+                self.phase = Phase::AwaitServerHello;
+                Vec::new()
+            }
+            Input::Frame(frame) => self.on_frame(frame),
+            Input::Stored { delivery_id } => {
+                if self.phase == Phase::Online {
+                    vec![Output::Write(ClientToRelay::DeliverAck { delivery_id })]
+                } else {
+                    // The connection that carried it is gone; the relay redelivers it.
+                    Vec::new()
+                }
+            }
+            Input::Closed { code } => {
+                self.phase = Phase::Offline;
+                let after = if code == Some(close::GOING_AWAY) {
+                    // A draining relay: its replacement (or the next instance behind the
+                    // load balancer) takes us now; a failure from there backs off as usual.
+                    Duration::ZERO
+                } else {
+                    self.backoff.next_delay()
+                };
+                vec![Output::Reconnect { after }]
+            }
+            Input::Stable => {
+                if self.phase == Phase::Online {
+                    self.backoff.reset();
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_frame(&mut self, frame: RelayToClient) -> Vec<Output> {
+        match (self.phase, frame) {
+            (_, RelayToClient::Ping { nonce }) => vec![Output::Write(ClientToRelay::Pong { nonce })],
+            (Phase::AwaitServerHello, RelayToClient::ServerHello { min_version, max_version, .. }) => {
+                let ours = Version::CURRENT as u8;
+                if !(min_version..=max_version).contains(&ours) {
+                    return vec![Output::Disconnect];
+                }
+                self.phase = Phase::AwaitChallenge;
+                vec![Output::Write(ClientToRelay::Hello { agent_id: self.agent_id, id_token: None })]
+            }
+            (Phase::AwaitChallenge, RelayToClient::Challenge { nonce }) => {
+                self.phase = Phase::AwaitWelcome;
+                vec![Output::Sign(auth_message(&self.origin, &nonce, &self.agent_id))]
+            }
+            (Phase::AwaitWelcome, RelayToClient::Welcome { mailbox_len }) => {
+                self.phase = Phase::Online;
+                // Nothing sent on an earlier connection will be acknowledged on this one.
+                let mut out = vec![Output::Online { mailbox_len }];
+                out.extend(self.unacked.values().map(|m| Output::Write(m.frame())));
+                out
+            }
+            (Phase::Online, RelayToClient::Deliver { delivery_id, message_id, envelope }) => {
+                vec![Output::Deliver { delivery_id, message_id, envelope }]
+            }
+            (Phase::Online, RelayToClient::Ack { message_id, status }) => match self.take(&message_id) {
+                Some(_) => vec![Output::Acked { message_id, status }],
+                // An ack for a message acknowledged before (sent twice): nothing to do.
+                None => Vec::new(),
+            },
+            (Phase::Online, RelayToClient::Error { code, message_id: Some(message_id), .. }) => {
+                if !self.seq_of.contains_key(&message_id) {
+                    return Vec::new();
+                }
+                if code == ErrorCode::UnknownRecipient {
+                    self.take(&message_id);
+                    vec![Output::Rejected { message_id, code }]
+                } else {
+                    vec![Output::Deferred { message_id, code }]
+                }
+            }
+            // Errors about the connection are followed by the relay's close; Pongs,
+            // presence and prekey answers are not this layer's business.
+            (_, RelayToClient::Error { .. } | RelayToClient::Pong { .. }) => Vec::new(),
+            (Phase::Online, _) => Vec::new(),
+            // A handshake frame out of order: this is not the relay we speak to.
+            (_, _) => vec![Output::Disconnect],
+        }
+    }
+
+    fn take(&mut self, message_id: &MessageId) -> Option<Outgoing> {
+        let seq = self.seq_of.remove(message_id)?;
+        self.unacked.remove(&seq)
+    }
+}
