@@ -46,7 +46,6 @@ fn main() {
 fn App() -> Element {
     rsx! {
         document::Title { "agentnet" }
-        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
         style { {STYLE} }
         Router::<Route> {}
     }
