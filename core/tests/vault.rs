@@ -21,13 +21,21 @@ fn argon2id_matches_rfc_9106_section_5_3() {
 }
 
 #[test]
-fn kek_at_default_parameters_matches_the_reference_implementation() {
+fn default_parameters_are_above_the_owasp_minimum() {
+    assert_eq!(KdfParams::default(), KdfParams { m_kib: 65536, t: 4, p: 1 });
+    let (d, min) = (KdfParams::default(), KdfParams::OWASP_MINIMUM);
+    assert_eq!(min, KdfParams { m_kib: 19456, t: 2, p: 1 });
+    assert!(d.m_kib >= min.m_kib && d.t >= min.t && d.p >= 1);
+}
+
+#[test]
+fn kek_at_owasp_minimum_matches_the_reference_implementation() {
     // Computed with argon2-cffi 25.1 (the reference C implementation):
     //   argon2.low_level.hash_secret_raw(b"correct horse battery staple", b"agentnet-salt-01",
     //       time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, type=Type.ID).hex()
-    assert_eq!(KdfParams::default(), KdfParams { m_kib: 19456, t: 2, p: 1 });
     let mut out = [0u8; 32];
-    argon2id(b"correct horse battery staple", b"agentnet-salt-01", &[], &[], KdfParams::default(), &mut out).unwrap();
+    argon2id(b"correct horse battery staple", b"agentnet-salt-01", &[], &[], KdfParams::OWASP_MINIMUM, &mut out)
+        .unwrap();
     assert_eq!(hex::encode(out), "9a557347bb61b3bda1a492950aeaa7a7668226df0b688151c329adb95faeab50");
     // Same, through the small-parameter path used by the other tests:
     //   hash_secret_raw(b"password", b"somesalt", time_cost=1, memory_cost=64, parallelism=1,

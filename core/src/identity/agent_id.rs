@@ -21,12 +21,18 @@ impl AgentId {
 
     /// Checks and wraps a raw Ed25519 public key.
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, Error> {
+        Self::with_key(bytes).map(|(id, _)| id)
+    }
+
+    /// [`AgentId::from_bytes`], also handing back the decompressed key, so a caller that
+    /// verifies right away doesn't decompress it twice.
+    pub(crate) fn with_key(bytes: [u8; 32]) -> Result<(Self, VerifyingKey), Error> {
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| Error::InvalidKey)?;
         // A small-order key lets anyone forge signatures that verify for it.
         if key.is_weak() {
             return Err(Error::InvalidKey);
         }
-        Ok(Self(bytes))
+        Ok((Self(bytes), key))
     }
 
     /// The raw public key.

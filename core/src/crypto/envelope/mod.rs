@@ -28,7 +28,7 @@ mod seal;
 pub use header::{HEADER_LEN, Header, Suite, VERSION};
 pub use message_id::MessageId;
 pub use open::{OpenError, Opened, open};
-pub use seal::{Envelope, Options, SealError, seal, seal_with};
+pub use seal::{Envelope, Options, Recipient, SealError, seal, seal_with};
 
 /// The HPKE `info` string: fixed, so keys derived for envelopes can't collide with any other
 /// use of the same prekey.

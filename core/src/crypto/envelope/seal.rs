@@ -6,7 +6,7 @@ use rand_core::CryptoRng;
 
 use super::{Header, INFO, MessageId, Suite, signature_input};
 use crate::crypto::hpke_suite::{KdfImpl, KemImpl};
-use crate::crypto::prekey::{self, Bundle};
+use crate::crypto::prekey::{self, Bundle, VerifiedBundle};
 use crate::identity::{AgentId, Keypair};
 
 /// A sealed envelope, ready for the relay.
@@ -67,14 +67,42 @@ pub enum SealError {
     Encapsulation,
 }
 
+/// What an envelope can be sealed to: a [`Bundle`] (its signatures are verified on every
+/// seal) or a [`VerifiedBundle`] (verified once, when it was made; cheaper per message).
+/// Either way the bundle's lifetime is checked at the message timestamp.
+pub trait Recipient: sealed::Sealed {
+    /// Checks the bundle for a message stamped `timestamp` and hands it over.
+    fn checked(&self, timestamp: u64) -> Result<&Bundle, prekey::Error>;
+}
+
+impl Recipient for Bundle {
+    fn checked(&self, timestamp: u64) -> Result<&Bundle, prekey::Error> {
+        self.verify(timestamp)?;
+        Ok(self)
+    }
+}
+
+impl Recipient for VerifiedBundle {
+    fn checked(&self, timestamp: u64) -> Result<&Bundle, prekey::Error> {
+        self.check_time(timestamp)?;
+        Ok(self.bundle())
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Bundle {}
+    impl Sealed for super::VerifiedBundle {}
+}
+
 /// Seals `content` from `sender` to the agent that published `recipient`, with the default
 /// [`Options`] (ChaCha20-Poly1305, signed prekey).
 ///
-/// The bundle is verified at `timestamp`, so an expired or forged bundle is refused here
+/// The bundle is checked at `timestamp` (see [`Recipient`]), so an expired or forged bundle is refused here
 /// rather than producing an envelope nobody can open.
 pub fn seal<R: CryptoRng + ?Sized>(
     sender: &Keypair,
-    recipient: &Bundle,
+    recipient: &(impl Recipient + ?Sized),
     message_id: MessageId,
     timestamp: u64,
     content: &[u8],
@@ -87,13 +115,13 @@ pub fn seal<R: CryptoRng + ?Sized>(
 pub fn seal_with<R: CryptoRng + ?Sized>(
     options: Options,
     sender: &Keypair,
-    recipient: &Bundle,
+    recipient: &(impl Recipient + ?Sized),
     message_id: MessageId,
     timestamp: u64,
     content: &[u8],
     rng: &mut R,
 ) -> Result<Envelope, SealError> {
-    recipient.verify(timestamp)?;
+    let recipient = recipient.checked(timestamp)?;
     let (prekey_id, public) = match recipient.one_time().first() {
         Some(k) if options.one_time => (k.id, k.public),
         _ => (recipient.prekey_id(), *recipient.public()),

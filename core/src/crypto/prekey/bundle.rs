@@ -130,6 +130,18 @@ impl Bundle {
 
     /// Checks every signature and that the signed prekey is valid at `now` (unix seconds).
     pub fn verify(&self, now: u64) -> Result<(), Error> {
+        self.verify_signatures()?;
+        self.check_time(now)
+    }
+
+    /// [`Bundle::verify`], keeping the result: a [`VerifiedBundle`] whose signatures need no
+    /// second check. Verify a fetched bundle once, then seal any number of envelopes to it.
+    pub fn verified(self, now: u64) -> Result<VerifiedBundle, Error> {
+        self.verify(now)?;
+        Ok(VerifiedBundle(self))
+    }
+
+    fn verify_signatures(&self) -> Result<(), Error> {
         let bad = |id| Error::BadSignature { agent: self.agent_id, id };
         self.agent_id
             .verify(&self.signed_input(), &self.signature)
@@ -139,6 +151,11 @@ impl Bundle {
                 .verify(&one_time_input(&self.agent_id, k.id, &k.public), &k.signature)
                 .map_err(|_| bad(k.id))?;
         }
+        Ok(())
+    }
+
+    /// The lifetime checks of [`Bundle::verify`]: no signatures.
+    fn check_time(&self, now: u64) -> Result<(), Error> {
         if self.expires <= self.created || self.expires - self.created > MAX_LIFETIME {
             return Err(Error::BadLifetime { created: self.created, expires: self.expires });
         }
@@ -230,6 +247,41 @@ impl Bundle {
 
 fn one_time_input(agent: &AgentId, id: Id, public: &[u8; 32]) -> Vec<u8> {
     [ONE_TIME_DOMAIN, agent.as_bytes(), &id.to_be_bytes(), public].concat()
+}
+
+/// A [`Bundle`] whose signatures (signed prekey and every one-time prekey) have verified;
+/// only [`Bundle::verified`] makes one. Sealing to it skips the Ed25519 checks but still
+/// refuses a timestamp outside the bundle's lifetime.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct VerifiedBundle(Bundle);
+
+impl VerifiedBundle {
+    /// The bundle.
+    pub fn bundle(&self) -> &Bundle {
+        &self.0
+    }
+
+    /// The bundle, giving up the proof.
+    pub fn into_bundle(self) -> Bundle {
+        self.0
+    }
+
+    /// Checks the lifetime at `now` (the signatures were checked once, when it was made).
+    pub fn check_time(&self, now: u64) -> Result<(), Error> {
+        self.0.check_time(now)
+    }
+
+    /// [`Bundle::retain_one_time`]: dropping keys keeps the rest verified.
+    pub fn retain_one_time(&mut self, id: Option<Id>) {
+        self.0.retain_one_time(id);
+    }
+}
+
+impl core::ops::Deref for VerifiedBundle {
+    type Target = Bundle;
+    fn deref(&self) -> &Bundle {
+        &self.0
+    }
 }
 
 pub(crate) fn be_u32(b: &[u8]) -> u32 {

@@ -10,7 +10,7 @@ pub(crate) mod bundle;
 pub(crate) mod ring;
 mod secret;
 
-pub use bundle::{Bundle, OneTime, VERSION};
+pub use bundle::{Bundle, OneTime, VERSION, VerifiedBundle};
 pub use ring::{Policy, Ring};
 pub use secret::Secret;
 
