@@ -41,19 +41,15 @@ impl MemorySeen {
     }
 }
 
-fn poisoned() -> StoreError {
-    StoreError::Backend { backend: "memory", message: "lock poisoned".into() }
-}
-
 #[cfg_attr(not(wasm_browser), async_trait::async_trait)]
 #[cfg_attr(wasm_browser, async_trait::async_trait(?Send))]
 impl SeenIds for MemorySeen {
     async fn contains(&self, id: &MessageId) -> Result<bool, StoreError> {
-        Ok(self.ids.lock().map_err(|_| poisoned())?.contains(id))
+        Ok(self.ids.lock().map_err(|_| super::memory_lock_poisoned())?.contains(id))
     }
 
     async fn insert(&self, id: &MessageId) -> Result<(), StoreError> {
-        self.ids.lock().map_err(|_| poisoned())?.insert(*id);
+        self.ids.lock().map_err(|_| super::memory_lock_poisoned())?.insert(*id);
         Ok(())
     }
 }

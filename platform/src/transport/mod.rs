@@ -49,3 +49,8 @@ pub use state::ConnectionState;
 
 #[cfg(test)]
 mod tests;
+
+/// The error of the in-memory outbox and seen ids when a writer panicked mid-update.
+fn memory_lock_poisoned() -> crate::store::StoreError {
+    crate::store::StoreError::Backend { backend: "memory", message: "lock poisoned".into() }
+}

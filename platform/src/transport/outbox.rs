@@ -35,15 +35,11 @@ impl MemoryOutbox {
     }
 }
 
-fn poisoned() -> StoreError {
-    StoreError::Backend { backend: "memory", message: "lock poisoned".into() }
-}
-
 #[cfg_attr(not(wasm_browser), async_trait::async_trait)]
 #[cfg_attr(wasm_browser, async_trait::async_trait(?Send))]
 impl Outbox for MemoryOutbox {
     async fn record(&self, message: &Outgoing) -> Result<(), StoreError> {
-        let mut guard = self.inner.lock().map_err(|_| poisoned())?;
+        let mut guard = self.inner.lock().map_err(|_| super::memory_lock_poisoned())?;
         let (next, map) = &mut *guard;
         map.retain(|_, m| m.message_id != message.message_id);
         map.insert(*next, message.clone());
@@ -52,13 +48,13 @@ impl Outbox for MemoryOutbox {
     }
 
     async fn remove(&self, message_id: &MessageId) -> Result<(), StoreError> {
-        let mut guard = self.inner.lock().map_err(|_| poisoned())?;
+        let mut guard = self.inner.lock().map_err(|_| super::memory_lock_poisoned())?;
         guard.1.retain(|_, m| &m.message_id != message_id);
         Ok(())
     }
 
     async fn pending(&self) -> Result<Vec<Outgoing>, StoreError> {
-        Ok(self.inner.lock().map_err(|_| poisoned())?.1.values().cloned().collect())
+        Ok(self.inner.lock().map_err(|_| super::memory_lock_poisoned())?.1.values().cloned().collect())
     }
 }
 
