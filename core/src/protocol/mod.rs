@@ -11,11 +11,13 @@
 mod act;
 mod ids;
 mod message;
+mod payload;
 mod task;
 mod validate;
 
 pub use act::{Act, DeclineReason, Meeting, VOCABULARY};
 pub use ids::{ContextId, MessageId, TaskId};
 pub use message::{Message, PROTOCOL_VERSION, Part};
+pub use payload::{Card, InviteToken, MAX_CARD_BUNDLE, MAX_CARD_NAME, Payload};
 pub use task::{Role, TaskState};
 pub use validate::{Limits, ProtocolError};

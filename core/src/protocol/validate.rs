@@ -41,6 +41,12 @@ pub enum ProtocolError {
         /// The parser's explanation.
         detail: String,
     },
+    /// An envelope payload kind this agent does not know.
+    #[error("payload kind {kind:#04x} is not known")]
+    UnknownPayload {
+        /// The kind byte received.
+        kind: u8,
+    },
     /// A version this agent does not speak.
     #[error("protocol version {found} is not supported (this agent speaks {supported})")]
     UnsupportedVersion {

@@ -9,6 +9,7 @@
 pub(crate) mod bundle;
 pub(crate) mod ring;
 mod secret;
+mod stored;
 
 pub use bundle::{Bundle, OneTime, VERSION, VerifiedBundle};
 pub use ring::{Policy, Ring};

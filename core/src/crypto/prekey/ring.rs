@@ -33,19 +33,19 @@ pub(crate) enum Lookup {
 /// An agent's prekey secrets: the current signed prekey, retired ones within their grace
 /// period, and unused one-time prekeys. Private: it lives in the vault, never on the wire.
 pub struct Ring {
-    agent: AgentId,
-    policy: Policy,
-    current: Secret,
-    retired: Vec<Secret>,
-    one_time: Vec<Secret>,
+    pub(super) agent: AgentId,
+    pub(super) policy: Policy,
+    pub(super) current: Secret,
+    pub(super) retired: Vec<Secret>,
+    pub(super) one_time: Vec<Secret>,
     /// Ids of wiped prekeys and when their grace ended, so a late envelope gets a clear
     /// "expired" rather than "unknown". Bounded: one entry per rotation, oldest dropped.
-    wiped: Vec<(Id, u64)>,
-    next_id: Id,
+    pub(super) wiped: Vec<(Id, u64)>,
+    pub(super) next_id: Id,
 }
 
 /// How many wiped prekey ids are remembered for error messages (about a year of weekly keys).
-const WIPED_MEMORY: usize = 64;
+pub(super) const WIPED_MEMORY: usize = 64;
 
 impl Ring {
     /// A new ring with a fresh signed prekey and the default [`Policy`].

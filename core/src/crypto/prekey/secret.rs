@@ -61,6 +61,11 @@ impl Secret {
         self.retired = Some(now);
     }
 
+    /// A secret exactly as it was stored ([`super::Ring::to_bytes`]).
+    pub(super) fn from_parts(id: Id, secret: [u8; 32], public: [u8; 32], created: u64, expires: u64, retired: Option<u64>) -> Self {
+        Self { id, secret, public, created, expires, retired }
+    }
+
     pub(crate) fn secret_bytes(&self) -> &[u8; 32] {
         &self.secret
     }

@@ -1,0 +1,148 @@
+//! What an envelope carries between two agents: a scheduling [`Message`] or a contact
+//! [`Card`]. One kind byte comes first so a receiver knows which parser to run:
+//!
+//! - `0x01` + the message's JSON ([`Message::from_json`] validates it);
+//! - `0x02` + a card: `name_len (1) | name (UTF-8) | has_token (1) | token (16, if any) |
+//!   bundle (the rest: the sender's prekey bundle)`.
+
+use super::{Limits, Message, ProtocolError};
+
+const TASK: u8 = 0x01;
+const CARD: u8 = 0x02;
+
+/// Longest display name on a card, in bytes.
+pub const MAX_CARD_NAME: usize = 64;
+/// Largest prekey bundle a card may carry, in bytes (100 one-time keys fit).
+pub const MAX_CARD_BUNDLE: usize = 16 * 1024;
+
+/// A one-time invite token, random, 16 bytes.
+pub type InviteToken = [u8; 16];
+
+/// An agent introducing itself: how it wants to be called and the bundle to seal to.
+/// The first card to an inviter answers its invite and carries the invite's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// The sender's display name, as its owner chose it (data, shown, never interpreted).
+    pub name: String,
+    /// The invite this card answers, if any.
+    pub token: Option<InviteToken>,
+    /// The sender's prekey bundle bytes (verified by the receiver).
+    pub bundle: Vec<u8>,
+}
+
+/// One agent-to-agent payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// A step of a negotiation.
+    Task(Message),
+    /// An introduction.
+    Card(Card),
+}
+
+impl Payload {
+    /// The bytes to seal.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Payload::Task(message) => {
+                let mut out = vec![TASK];
+                out.extend_from_slice(&message.to_json());
+                out
+            }
+            Payload::Card(card) => {
+                let name = truncated(&card.name, MAX_CARD_NAME);
+                let mut out = Vec::with_capacity(3 + name.len() + 16 + card.bundle.len());
+                out.push(CARD);
+                out.push(name.len() as u8);
+                out.extend_from_slice(name.as_bytes());
+                match card.token {
+                    Some(token) => {
+                        out.push(1);
+                        out.extend_from_slice(&token);
+                    }
+                    None => out.push(0),
+                }
+                out.extend_from_slice(&card.bundle);
+                out
+            }
+        }
+    }
+
+    /// Parses and validates opened bytes; anything else is a typed error.
+    pub fn from_bytes(bytes: &[u8], limits: &Limits) -> Result<Payload, ProtocolError> {
+        match bytes.split_first() {
+            Some((&TASK, json)) => Message::from_json(json, limits).map(Payload::Task),
+            Some((&CARD, rest)) => card(rest).map(Payload::Card),
+            Some((&kind, _)) => Err(ProtocolError::UnknownPayload { kind }),
+            None => Err(ProtocolError::Malformed { detail: "empty payload".into() }),
+        }
+    }
+}
+
+fn card(bytes: &[u8]) -> Result<Card, ProtocolError> {
+    let bad = |detail: &str| ProtocolError::Malformed { detail: format!("card: {detail}") };
+    let (&name_len, rest) = bytes.split_first().ok_or_else(|| bad("no name"))?;
+    let name_len = usize::from(name_len);
+    if name_len > MAX_CARD_NAME || rest.len() < name_len + 1 {
+        return Err(bad("name length out of range"));
+    }
+    let name = std::str::from_utf8(&rest[..name_len]).map_err(|_| bad("name is not UTF-8"))?;
+    if name.trim().is_empty() || name.chars().any(char::is_control) {
+        return Err(bad("name is empty or has control characters"));
+    }
+    let (token, bundle) = match rest[name_len] {
+        0 => (None, &rest[name_len + 1..]),
+        1 if rest.len() >= name_len + 17 => {
+            let mut token = [0u8; 16];
+            token.copy_from_slice(&rest[name_len + 1..name_len + 17]);
+            (Some(token), &rest[name_len + 17..])
+        }
+        _ => return Err(bad("bad token field")),
+    };
+    if bundle.is_empty() || bundle.len() > MAX_CARD_BUNDLE {
+        return Err(bad("bundle size out of range"));
+    }
+    Ok(Card { name: name.to_owned(), token, bundle: bundle.to_vec() })
+}
+
+/// `text` cut to at most `max` bytes at a character boundary.
+fn truncated(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{Act, ContextId, MessageId, Role, TaskId, TaskState};
+
+    fn card() -> Card {
+        Card { name: "Bob Martin".into(), token: Some([7; 16]), bundle: vec![1, 2, 3] }
+    }
+
+    #[test]
+    fn payloads_round_trip() {
+        let message = Message::new(MessageId([1; 16]), TaskId([2; 16]), ContextId([3; 16]), Role::Agent, TaskState::Canceled, Act::Cancel);
+        for payload in [Payload::Task(message), Payload::Card(card()), Payload::Card(Card { token: None, ..card() })] {
+            assert_eq!(Payload::from_bytes(&payload.to_bytes(), &Limits::default()), Ok(payload));
+        }
+    }
+
+    #[test]
+    fn unknown_kinds_and_damaged_cards_are_refused_by_name() {
+        let limits = Limits::default();
+        assert_eq!(Payload::from_bytes(&[9, 1, 2], &limits), Err(ProtocolError::UnknownPayload { kind: 9 }));
+        let bytes = Payload::Card(card()).to_bytes();
+        // Everything before the bundle's first byte; the bundle itself is checked by the
+        // receiver's bundle parser.
+        let bundle_at = bytes.len() - card().bundle.len();
+        for len in 0..=bundle_at {
+            assert!(Payload::from_bytes(&bytes[..len], &limits).is_err(), "prefix of {len} bytes accepted");
+        }
+        let mut control = bytes.clone();
+        control[2] = b'\n';
+        assert!(matches!(Payload::from_bytes(&control, &limits), Err(ProtocolError::Malformed { .. })));
+    }
+}
