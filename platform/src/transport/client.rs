@@ -100,6 +100,7 @@ impl RelayClient {
             commands: commands_rx,
             stable_after: config.stable_after,
             waiters: HashMap::new(),
+            fetchers: HashMap::new(),
         };
         let task = platform::spawn(driver)?;
         Ok(Self { commands, state, outbox: stores.outbox, _task: task })
@@ -125,5 +126,28 @@ impl RelayClient {
         let (done, answer) = oneshot::channel();
         self.commands.send(Command::Send { message, done }).map_err(|_| SendError::Stopped)?;
         answer.await.map_err(|_| SendError::Stopped)?
+    }
+
+    /// Like [`RelayClient::send`], but returns as soon as the message is in the outbox
+    /// (durable) and handed to the connection, without waiting for the relay's ack: for
+    /// senders that must not wait on the network (the agent runtime, possibly offline).
+    pub async fn enqueue(&self, recipient: AgentIdBytes, message_id: MessageId, envelope: Vec<u8>) -> Result<(), SendError> {
+        let message = Outgoing { recipient, message_id, envelope };
+        self.outbox.record(&message).await?;
+        let (done, _ignored) = oneshot::channel();
+        self.commands.send(Command::Send { message, done }).map_err(|_| SendError::Stopped)
+    }
+
+    /// Publishes our prekey bundle now (if online) and again on every reconnect.
+    pub fn publish_prekeys(&self, bundle: Vec<u8>) -> Result<(), SendError> {
+        self.commands.send(Command::Publish { bundle }).map_err(|_| SendError::Stopped)
+    }
+
+    /// Another agent's prekey bundle as the relay holds it (`None`: it never published
+    /// one). Waits until online. The bytes are unverified: check them before use.
+    pub async fn fetch_prekeys(&self, agent_id: AgentIdBytes) -> Result<Option<Vec<u8>>, SendError> {
+        let (done, answer) = oneshot::channel();
+        self.commands.send(Command::Fetch { agent_id, done }).map_err(|_| SendError::Stopped)?;
+        answer.await.map_err(|_| SendError::Stopped)
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agentnet_core::identity::Keypair;
-use agentnet_core::wire::{AckStatus, ClientToRelay, MessageId, RelayToClient};
+use agentnet_core::wire::{AckStatus, AgentIdBytes, ClientToRelay, MessageId, RelayToClient};
 use futures_util::FutureExt;
 use futures_util::future::{Either, select};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -23,10 +23,17 @@ use super::state::ConnectionState;
 /// What a waiting [`super::RelayClient::send`] is told.
 pub(crate) type Reply = oneshot::Sender<Result<AckStatus, SendError>>;
 
+/// What a waiting [`super::RelayClient::fetch_prekeys`] is told.
+pub(crate) type BundleReply = oneshot::Sender<Option<Vec<u8>>>;
+
 /// A request from the client handle to the driver.
 pub(crate) enum Command {
     /// Send a message (already in the outbox) and answer when the relay acks it.
     Send { message: Outgoing, done: Reply },
+    /// Publish our prekey bundle, now and on every reconnect.
+    Publish { bundle: Vec<u8> },
+    /// Ask for an agent's prekey bundle.
+    Fetch { agent_id: AgentIdBytes, done: BundleReply },
 }
 
 /// Everything the driver owns.
@@ -41,6 +48,7 @@ pub(crate) struct Driver {
     pub(crate) commands: mpsc::UnboundedReceiver<Command>,
     pub(crate) stable_after: Duration,
     pub(crate) waiters: HashMap<MessageId, Vec<Reply>>,
+    pub(crate) fetchers: HashMap<AgentIdBytes, Vec<BundleReply>>,
 }
 
 /// The client handle is gone: stop.
@@ -113,6 +121,11 @@ impl Driver {
             Command::Send { message, done } => {
                 self.waiters.entry(message.message_id).or_default().push(done);
                 self.machine.submit(message)
+            }
+            Command::Publish { bundle } => self.machine.publish(bundle),
+            Command::Fetch { agent_id, done } => {
+                self.fetchers.entry(agent_id).or_default().push(done);
+                self.machine.fetch(agent_id)
             }
         }
     }
@@ -191,6 +204,11 @@ impl Driver {
                 Output::Rejected { message_id, code } => {
                     let _ = self.outbox.remove(&message_id).await;
                     self.answer(&message_id, Err(SendError::Rejected { code }));
+                }
+                Output::Prekeys { agent_id, bundle } => {
+                    for done in self.fetchers.remove(&agent_id).unwrap_or_default() {
+                        let _ = done.send(bundle.clone());
+                    }
                 }
                 Output::Deferred { .. } | Output::Reconnect { .. } => {}
                 Output::Disconnect => {

@@ -3,7 +3,7 @@
 //! [`Input`]s that answers with [`Output`]s. It owns no socket, no timer and no secret:
 //! the drivers (native, browser) and the unit tests feed it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use agentnet_core::wire::{
@@ -94,6 +94,13 @@ pub enum Output {
         /// Why.
         code: ErrorCode,
     },
+    /// The relay answered a prekey fetch.
+    Prekeys {
+        /// The agent asked about.
+        agent_id: AgentIdBytes,
+        /// Its bundle bytes (unverified: the caller checks them), or `None` if it has none.
+        bundle: Option<Vec<u8>>,
+    },
     /// The relay broke the protocol: close the connection (then feed [`Input::Closed`]).
     Disconnect,
     /// Wait this long, then open a new connection and feed [`Input::Connected`].
@@ -114,6 +121,10 @@ pub struct Machine {
     seq_of: HashMap<MessageId, u64>,
     next_seq: u64,
     backoff: Backoff,
+    /// Our prekey bundle, published on every connection (the relay may have lost it).
+    bundle: Option<Vec<u8>>,
+    /// Agents whose bundles were asked for and not yet answered.
+    fetches: BTreeSet<AgentIdBytes>,
 }
 
 impl Machine {
@@ -128,6 +139,8 @@ impl Machine {
             seq_of: HashMap::new(),
             next_seq: 0,
             backoff,
+            bundle: None,
+            fetches: BTreeSet::new(),
         }
     }
 
@@ -158,6 +171,22 @@ impl Machine {
         let out = if self.phase == Phase::Online { vec![Output::Write(message.frame())] } else { Vec::new() };
         self.unacked.insert(seq, message);
         out
+    }
+
+    /// Sets the prekey bundle to publish: now if online, and on every later connection.
+    pub fn publish(&mut self, bundle: Vec<u8>) -> Vec<Output> {
+        self.bundle = Some(bundle.clone());
+        if self.phase == Phase::Online { vec![Output::Write(ClientToRelay::PublishPrekeys { bundle })] } else { Vec::new() }
+    }
+
+    /// Asks for `agent_id`'s prekey bundle: now if online, else once online. Answered by
+    /// [`Output::Prekeys`]; asking again before the answer sends nothing more.
+    pub fn fetch(&mut self, agent_id: AgentIdBytes) -> Vec<Output> {
+        if self.fetches.insert(agent_id) && self.phase == Phase::Online {
+            vec![Output::Write(ClientToRelay::FetchPrekeys { agent_id })]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Feeds one event; returns what to do, in order.
@@ -215,11 +244,18 @@ impl Machine {
                 self.phase = Phase::Online;
                 // Nothing sent on an earlier connection will be acknowledged on this one.
                 let mut out = vec![Output::Online { mailbox_len }];
+                if let Some(bundle) = &self.bundle {
+                    out.push(Output::Write(ClientToRelay::PublishPrekeys { bundle: bundle.clone() }));
+                }
+                out.extend(self.fetches.iter().map(|&agent_id| Output::Write(ClientToRelay::FetchPrekeys { agent_id })));
                 out.extend(self.unacked.values().map(|m| Output::Write(m.frame())));
                 out
             }
             (Phase::Online, RelayToClient::Deliver { delivery_id, message_id, envelope }) => {
                 vec![Output::Deliver { delivery_id, message_id, envelope }]
+            }
+            (Phase::Online, RelayToClient::Prekeys { agent_id, bundle }) => {
+                if self.fetches.remove(&agent_id) { vec![Output::Prekeys { agent_id, bundle }] } else { Vec::new() }
             }
             (Phase::Online, RelayToClient::Ack { message_id, status }) => match self.take(&message_id) {
                 Some(_) => vec![Output::Acked { message_id, status }],
@@ -238,7 +274,7 @@ impl Machine {
                 }
             }
             // Errors about the connection are followed by the relay's close; Pongs,
-            // presence and prekey answers are not this layer's business.
+            // presence and the PrekeysStored receipt are not this layer's business.
             (_, RelayToClient::Error { .. } | RelayToClient::Pong { .. }) => Vec::new(),
             (Phase::Online, _) => Vec::new(),
             // A handshake frame out of order: this is not the relay we speak to.
