@@ -23,11 +23,13 @@ pub enum Collection {
     Outbox,
     /// Ids of messages already received (duplicate suppression).
     Seen,
+    /// Envelopes received and stored, not yet opened and acted on by the agent.
+    Inbox,
 }
 
 impl Collection {
     /// Every collection, in a fixed order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Profile,
         Self::Settings,
         Self::Contacts,
@@ -36,6 +38,7 @@ impl Collection {
         Self::Events,
         Self::Outbox,
         Self::Seen,
+        Self::Inbox,
     ];
 
     /// The stored name. Never change one: it is in every database and bound into every
@@ -50,6 +53,7 @@ impl Collection {
             Self::Events => "events",
             Self::Outbox => "outbox",
             Self::Seen => "seen",
+            Self::Inbox => "inbox",
         }
     }
 

@@ -83,3 +83,37 @@ pub trait Store: MaybeSendSync {
         }
     }
 }
+
+/// A shared store is a store: the agent's vault, outbox, seen ids and inbox all write to
+/// one database.
+#[cfg_attr(not(wasm_browser), async_trait::async_trait)]
+#[cfg_attr(wasm_browser, async_trait::async_trait(?Send))]
+impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
+    async fn put(&self, collection: Collection, record: Record) -> Result<(), StoreError> {
+        (**self).put(collection, record).await
+    }
+
+    async fn put_many(&self, collection: Collection, records: Vec<Record>) -> Result<(), StoreError> {
+        (**self).put_many(collection, records).await
+    }
+
+    async fn get(&self, collection: Collection, id: &str) -> Result<Record, StoreError> {
+        (**self).get(collection, id).await
+    }
+
+    async fn delete(&self, collection: Collection, id: &str) -> Result<(), StoreError> {
+        (**self).delete(collection, id).await
+    }
+
+    async fn list(&self, collection: Collection, query: Query) -> Result<Vec<Record>, StoreError> {
+        (**self).list(collection, query).await
+    }
+
+    async fn search(&self, collection: Collection, search: Search) -> Result<Vec<Record>, StoreError> {
+        (**self).search(collection, search).await
+    }
+
+    async fn count(&self, collection: Collection) -> Result<u64, StoreError> {
+        (**self).count(collection).await
+    }
+}

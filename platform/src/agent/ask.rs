@@ -1,0 +1,178 @@
+//! The owner's commands in plain English: understood (offline, or by the configured
+//! language model) into an [`Intent`], then carried out.
+
+use agentnet_core::nlu::{self, Context, Intent, Issue, TimeExpr};
+use agentnet_core::schedule::{Interval, PartOfDay};
+use jiff::SignedDuration;
+use serde::Serialize;
+
+use super::clock::now;
+use super::effects::when;
+use super::settings::part_name;
+use super::{Agent, AgentError, Contact, Direction};
+use crate::store::Store;
+
+/// What the agent answers its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    /// The answer, in English.
+    pub text: String,
+    /// The negotiation the command started or concerns, if any.
+    pub negotiation: Option<String>,
+    /// The intent's kind (`schedule`, `needs_clarification`, ...).
+    pub intent: &'static str,
+    /// Which interpreter understood the command ("offline" or the model's name).
+    pub understood_by: String,
+}
+
+/// How far ahead a request without a time looks.
+const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(14 * 24);
+
+impl<S: Store + 'static> Agent<S> {
+    /// Understands and carries out one command.
+    pub async fn ask(&self, text: &str) -> Result<Answer, AgentError> {
+        let contacts = self.contacts().await?;
+        let zone = self.state.lock().await.settings.time_zone();
+        let context = Context {
+            now: now().to_zoned_datetime(zone.clone()),
+            contacts: contacts.iter().filter(|c| !c.blocked).map(|c| nlu::Contact { id: c.id.clone(), name: c.name.clone(), nicknames: Vec::new() }).collect(),
+        };
+        let (interpretation, understood_by) = match self.understand.understand(text, &context).await {
+            Ok(understood) => {
+                let by = match understood.answered_by {
+                    crate::llm::AnsweredBy::LanguageModel { model } => model,
+                    crate::llm::AnsweredBy::Offline { .. } => "offline".to_owned(),
+                };
+                (understood.interpretation, by)
+            }
+            Err(_) => (nlu::interpret(text, &context), "offline".to_owned()),
+        };
+        let intent = interpretation.intent;
+        let kind = intent.kind();
+        let (text, negotiation) = self.carry_out(intent, &contacts).await?;
+        Ok(Answer { text, negotiation, intent: kind, understood_by })
+    }
+
+    async fn carry_out(&self, intent: Intent, contacts: &[Contact]) -> Result<(String, Option<String>), AgentError> {
+        let pick = |ids: &[nlu::Participant]| -> Vec<Contact> { ids.iter().filter_map(|p| contacts.iter().find(|c| c.id == p.id).cloned()).collect() };
+        match intent {
+            Intent::Schedule { participants, duration_minutes, window, part_of_day, title, .. } => {
+                let with = pick(&participants);
+                let mut state = self.state.lock().await;
+                let minutes = duration_minutes.unwrap_or(state.settings.prefs.default_duration_minutes);
+                let names = with.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" and ");
+                let title = title.unwrap_or_else(|| format!("Meeting with {names}"));
+                let part = part_of_day.map(|p| match part_name(p) {
+                    "morning" => PartOfDay::Morning,
+                    "afternoon" => PartOfDay::Afternoon,
+                    _ => PartOfDay::Evening,
+                });
+                let window = search_window(window.as_ref(), minutes);
+                match self.organise(&mut state, &with, title, minutes, window, part).await? {
+                    None => Ok((format!("You have no free {minutes} minutes in that window; nothing was sent."), None)),
+                    Some(n) => {
+                        let zone = state.settings.time_zone();
+                        drop(state);
+                        let offered: Vec<String> = self
+                            .transcript(&n.id)
+                            .await?
+                            .into_iter()
+                            .filter(|e| e.direction == Direction::Sent)
+                            .find_map(|e| e.message.and_then(|m| m.act().map(|a| a.offered_slots().to_vec())))
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|s| when(s, &zone))
+                            .collect();
+                        Ok((format!("Asking {names}'s agent for {minutes} minutes: proposed {}.", offered.join(", ")), Some(n.id)))
+                    }
+                }
+            }
+            Intent::AskAvailability { window, duration_minutes, .. } => {
+                let state = self.state.lock().await;
+                let minutes = duration_minutes.unwrap_or(state.settings.prefs.default_duration_minutes);
+                let (_, slots) = self.owner_slots(&state, search_window(window.as_ref(), minutes), minutes, None).await?;
+                let zone = state.settings.time_zone();
+                let mut first: Vec<_> = slots.into_iter().take(5).collect();
+                first.sort();
+                if first.is_empty() {
+                    return Ok(("You have no free time then.".into(), None));
+                }
+                Ok((format!("You are free {}.", first.iter().map(|s| when(s, &zone)).collect::<Vec<_>>().join(", ")), None))
+            }
+            Intent::SetPreference { preference } => {
+                let mut state = self.state.lock().await;
+                let mut settings = state.settings.clone();
+                let said = settings.apply(&preference)?;
+                Self::save_settings(&state.vault, &settings).await?;
+                state.settings = settings;
+                Ok((said, None))
+            }
+            Intent::ListUpcoming { window, .. } => {
+                let at = now();
+                let window = window.map_or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok(), |w| expr_interval(&w, 60));
+                let Some(window) = window else { return Ok(("Nothing to list.".into(), None)) };
+                let events = self.events(window).await?;
+                let zone = self.state.lock().await.settings.time_zone();
+                if events.is_empty() {
+                    return Ok(("Nothing is booked then.".into(), None));
+                }
+                let lines: Vec<String> = events.iter().map(|(slot, title)| format!("{title}: {}", when(slot, &zone))).collect();
+                Ok((lines.join("\n"), None))
+            }
+            Intent::Cancel { participants, .. } => {
+                let with = pick(&participants);
+                let target = self.negotiations().await?.into_iter().filter(|n| n.booked.is_some() && with.iter().all(|c| n.peers.contains(&c.id))).max_by_key(|n| n.created_ms);
+                match target {
+                    Some(n) => {
+                        self.cancel(&n.id).await?;
+                        Ok((format!("Cancelling '{}'.", n.meeting.title), Some(n.id)))
+                    }
+                    None => Ok(("No booked meeting with them to cancel.".into(), None)),
+                }
+            }
+            Intent::ExplainNegotiation { participants } => {
+                let with = pick(&participants);
+                let latest = self.negotiations().await?.into_iter().filter(|n| with.iter().all(|c| n.peers.contains(&c.id))).max_by_key(|n| n.created_ms);
+                match latest {
+                    Some(n) => {
+                        let lines = self.transcript(&n.id).await?;
+                        Ok((lines.iter().map(|e| e.sentence.clone()).collect::<Vec<_>>().join("\n"), Some(n.id)))
+                    }
+                    None => Ok(("There is no negotiation with them yet.".into(), None)),
+                }
+            }
+            Intent::ConnectContact { name } => {
+                let invite = self.invite().await?;
+                Ok((format!("Send {name} this invite link: {}", invite.link()), None))
+            }
+            Intent::Reschedule { .. } => Ok(("Moving a booked meeting isn't supported yet: cancel it and ask for a new time.".into(), None)),
+            Intent::NeedsClarification { question, issue } => {
+                let hint = match issue {
+                    Issue::UnknownContact { .. } => " (connect with them first: create an invite)",
+                    _ => "",
+                };
+                Ok((format!("{question}{hint}"), None))
+            }
+            other => Ok((format!("I understood '{}' but can't act on it yet.", other.kind()), None)),
+        }
+    }
+}
+
+/// The interval a time expression covers, or a meeting-long one at an exact time.
+fn expr_interval(expr: &TimeExpr, minutes: u32) -> Option<Interval> {
+    let start = expr.start.timestamp();
+    let end = match &expr.end {
+        Some(end) => end.timestamp(),
+        None => start + SignedDuration::from_mins(i64::from(minutes)),
+    };
+    Interval::new(start, end).ok()
+}
+
+/// Where to look for a meeting: the stated time, or the next two weeks.
+fn search_window(expr: Option<&TimeExpr>, minutes: u32) -> Interval {
+    let at = now();
+    expr.and_then(|e| expr_interval(e, minutes))
+        .and_then(|w| Interval::new(w.start().max(at), w.end()).ok())
+        .or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok())
+        .unwrap_or_else(|| Interval::new(at, at + SignedDuration::from_hours(1)).expect("an hour is not empty"))
+}

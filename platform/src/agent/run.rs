@@ -1,0 +1,31 @@
+//! Driving the agent: act on what arrives and on the machines' timers, until dropped.
+
+use std::pin::pin;
+use std::time::Duration;
+
+use futures_util::future::select;
+
+use super::clock::{now, sleep};
+use super::{Agent, AgentError};
+use crate::store::Store;
+
+/// The longest the loop sleeps without looking (prekey rotation, clock changes).
+const MAX_IDLE: Duration = Duration::from_secs(60);
+
+impl<S: Store + 'static> Agent<S> {
+    /// Acts on inbound messages and timers forever. Returns only on a store failure.
+    pub async fn run(&self) -> Result<(), AgentError> {
+        loop {
+            self.process_inbox().await?;
+            let next = self.tick().await?;
+            let wait = next
+                .map(|due| Duration::try_from(due.duration_since(now())).unwrap_or(Duration::ZERO))
+                .unwrap_or(MAX_IDLE)
+                .min(MAX_IDLE);
+            if wait.is_zero() {
+                continue;
+            }
+            select(pin!(self.inbox.notified()), pin!(sleep(wait))).await;
+        }
+    }
+}
