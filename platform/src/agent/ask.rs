@@ -1,7 +1,7 @@
 //! The owner's commands in plain English: understood (offline, or by the configured
 //! language model) into an [`Intent`], then carried out.
 
-use agentnet_core::nlu::{self, Context, Intent, Issue, TimeExpr};
+use agentnet_core::nlu::{self, Context, Grain, Intent, Issue, TimeExpr};
 use agentnet_core::schedule::{Interval, PartOfDay};
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -158,14 +158,20 @@ impl<S: Store + 'static> Agent<S> {
     }
 }
 
-/// The interval a time expression covers, or a meeting-long one at an exact time.
+/// The interval a time expression covers: its end if it has one, else its grain (a day,
+/// a week, a month), or a meeting-long interval at an exact time.
 fn expr_interval(expr: &TimeExpr, minutes: u32) -> Option<Interval> {
-    let start = expr.start.timestamp();
     let end = match &expr.end {
-        Some(end) => end.timestamp(),
-        None => start + SignedDuration::from_mins(i64::from(minutes)),
+        Some(end) => end.clone(),
+        None => match expr.grain {
+            Grain::Minute => expr.start.checked_add(SignedDuration::from_mins(i64::from(minutes))).ok()?,
+            Grain::Hour => expr.start.checked_add(SignedDuration::from_hours(1).max(SignedDuration::from_mins(i64::from(minutes)))).ok()?,
+            Grain::Day => expr.start.checked_add(jiff::Span::new().days(1)).ok()?,
+            Grain::Week => expr.start.checked_add(jiff::Span::new().weeks(1)).ok()?,
+            Grain::Month => expr.start.checked_add(jiff::Span::new().months(1)).ok()?,
+        },
     };
-    Interval::new(start, end).ok()
+    Interval::new(expr.start.timestamp(), end.timestamp()).ok()
 }
 
 /// Where to look for a meeting: the stated time, or the next two weeks.

@@ -39,8 +39,14 @@ pub enum ContactChange {
 }
 
 impl<S: Store + 'static> Agent<S> {
-    /// A new one-time invite for someone to connect to this agent.
+    /// A new one-time invite for someone to connect to this agent. When connected, it
+    /// first makes sure the relay holds our prekeys (the invitee fetches them from there).
     pub async fn invite(&self) -> Result<Invite, AgentError> {
+        if self.client.is_some() {
+            // The relay answers in order, so our own bundle coming back means it is stored.
+            let name = self.state.lock().await.settings.name.clone();
+            self.fetch_bundle(&name, *self.agent_id.as_bytes()).await?;
+        }
         let state = self.state.lock().await;
         let token = random_id();
         let issued = Issued { expires_ms: now().as_millisecond() + INVITE_LIFETIME_MS };
