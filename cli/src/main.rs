@@ -113,10 +113,11 @@ enum Command {
     },
     /// List negotiations and their state.
     Negotiations,
-    /// Show a negotiation's transcript as sentences.
+    /// Show a negotiation's transcript as sentences (without an id: every line, refused
+    /// messages included).
     Transcript {
         /// The negotiation (id prefix).
-        id: String,
+        id: Option<String>,
     },
     /// List your calendar.
     Events {

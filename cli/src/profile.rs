@@ -24,6 +24,8 @@ pub(crate) fn socket(dir: &Path) -> PathBuf {
 /// Opens (or creates) the profile's SQLite store.
 pub(crate) async fn store(dir: &Path) -> anyhow::Result<SqliteStore> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    // Only the owner may read the store or talk to the control socket inside.
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700)).with_context(|| format!("restricting {}", dir.display()))?;
     let profile = Profile::new(STORE)?;
     Ok(SqliteStore::open(dir, &profile).await?)
 }

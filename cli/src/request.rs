@@ -26,7 +26,7 @@ pub(crate) enum Request {
     Decline { id: String },
     Cancel { id: String },
     Negotiations,
-    Transcript { id: String },
+    Transcript { id: Option<String> },
     Events { days: u32 },
     CalendarImport { ics: String },
     CalendarExport,
@@ -165,7 +165,10 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
             Reply::ok(if human.is_empty() { "No negotiations yet.".into() } else { human }, Value::Array(all.iter().map(negotiation_json).collect()))
         }
         Request::Transcript { id } => {
-            let entries = agent.transcript(&id).await?;
+            let entries = match id {
+                Some(id) => agent.transcript(&id).await?,
+                None => agent.entries(agentnet_platform::store::Query::all()).await?,
+            };
             let human = entries
                 .iter()
                 .map(|e| {

@@ -1,0 +1,205 @@
+//! The agent end to end, with real processes: one relay, two or three `agentnet` agents
+//! in their own profile directories with their own ICS calendars. One plain-English
+//! request books a meeting in everyone's calendar.
+
+mod support;
+
+use std::time::Duration;
+
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde_json::Value;
+use support::{Agent, Redis, Relay, Scratch, contains, wait_until};
+
+const ZONE: &str = "Europe/Berlin";
+const ASK: &str = "find 30 minutes with Bob next week, afternoons";
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Monday of next week, in Berlin.
+fn next_monday() -> Date {
+    let today = Timestamp::now().to_zoned_datetime(TimeZone::get(ZONE).unwrap()).date();
+    let mut day = today.tomorrow().unwrap();
+    while day.weekday() != Weekday::Monday {
+        day = day.tomorrow().unwrap();
+    }
+    day
+}
+
+/// An ICS calendar with busy blocks on `days` after next Monday: (day, from hour, to hour).
+fn calendar(uid: &str, blocks: &[(i8, i8, i8)]) -> String {
+    let monday = next_monday();
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//agentnet tests//EN\r\n");
+    for (n, (day, from, to)) in blocks.iter().enumerate() {
+        let date = monday.checked_add(jiff::Span::new().days(*day)).unwrap();
+        let stamp = date.strftime("%Y%m%d");
+        ics.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:{uid}-{n}@tests\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Busy\r\nDTSTART;TZID={ZONE}:{stamp}T{from:02}0000\r\nDTEND;TZID={ZONE}:{stamp}T{to:02}0000\r\nEND:VEVENT\r\n"
+        ));
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    ics
+}
+
+fn instant(value: &Value) -> Timestamp {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// The booked meeting in `agent`'s calendar: (start, end).
+fn booked_meeting(agent: &Agent, title: &str) -> Option<(Timestamp, Timestamp)> {
+    agent.events().iter().find(|e| e["title"] == title).map(|e| (instant(&e["start"]), instant(&e["end"])))
+}
+
+/// Checks the meeting is the same for all, free for all, an afternoon slot inside working
+/// hours next week.
+fn assert_booked_for_all(agents: &[&Agent], title: &str) -> (Timestamp, Timestamp) {
+    let slot = booked_meeting(agents[0], title).expect("the organiser's calendar has the meeting");
+    let zone = TimeZone::get(ZONE).unwrap();
+    let (start, end) = (slot.0.to_zoned_datetime(zone.clone()), slot.1.to_zoned_datetime(zone.clone()));
+    assert_eq!(end.timestamp().duration_since(start.timestamp()).as_mins(), 30);
+    assert!(start.hour() >= 12 && (end.hour() < 17 || (end.hour() == 17 && end.minute() == 0)), "not in the afternoon: {start}");
+    assert!(start.date() >= next_monday() && start.date() < next_monday().checked_add(jiff::Span::new().days(7)).unwrap(), "not next week: {start}");
+    assert!(!matches!(start.weekday(), Weekday::Saturday | Weekday::Sunday), "outside working days: {start}");
+    for agent in agents {
+        assert_eq!(booked_meeting(agent, title), Some(slot), "{} has the meeting at another time or not at all", agent.name);
+        for event in agent.events().iter().filter(|e| e["title"] == "Busy") {
+            let (busy_start, busy_end) = (instant(&event["start"]), instant(&event["end"]));
+            assert!(slot.1 <= busy_start || slot.0 >= busy_end, "{} was busy then", agent.name);
+        }
+    }
+    slot
+}
+
+/// Every line of a negotiation's transcript is an English sentence.
+fn assert_readable(agent: &Agent, id: &str) -> String {
+    let text = agent.text(&["transcript", id]);
+    assert!(text.lines().count() >= 3, "{}'s transcript is too short:\n{text}", agent.name);
+    for line in text.lines() {
+        assert!(line.ends_with('.'), "not a sentence: {line:?}");
+        assert!(!line.contains('{'), "structured data in the transcript: {line:?}");
+    }
+    text
+}
+
+fn settled(agent: &Agent) -> bool {
+    agent.latest()["state"] == "COMPLETED"
+}
+
+#[test]
+fn two_agents_book_a_meeting_and_the_relay_learns_nothing() {
+    let scratch = Scratch::new("two");
+    let redis = Redis::start(&scratch.0);
+    let relay = Relay::start(&scratch.0, Some(&redis));
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    alice.import(&calendar("alice", &[(0, 12, 15), (2, 12, 17)]));
+    bob.import(&calendar("bob", &[(0, 15, 17), (1, 12, 14)]));
+    alice.start();
+    bob.start();
+    alice.connect(&bob, "auto");
+
+    let answer = alice.json(&["ask", ASK, "--wait", "30"]);
+    assert_eq!(answer["answer"]["intent"], "schedule");
+    assert_eq!(answer["negotiation"]["state"], "COMPLETED", "{answer}");
+    let id = answer["negotiation"]["id"].as_str().unwrap().to_owned();
+    wait_until(PATIENCE, "Bob's side to settle", || settled(&bob));
+    assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
+    let alice_reads = assert_readable(&alice, &id);
+    assert!(alice_reads.contains("Alice's agent proposed") && alice_reads.contains("Bob's agent accepted"), "{alice_reads}");
+    assert_readable(&bob, &id);
+
+    for (what, bytes) in [("relay logs", relay.logs()), ("Redis data", redis.dump())] {
+        for secret in ["Meeting with Bob", "proposed", "\"act\"", "Alice"] {
+            assert!(!contains(&bytes, secret), "{what} contain {secret:?}");
+        }
+    }
+}
+
+#[test]
+fn three_agents_agree_on_one_slot_free_for_everyone() {
+    let scratch = Scratch::new("three");
+    let relay = Relay::start(&scratch.0, None);
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    let mut carol = Agent::init(&scratch.0, "Carol", "Europe/London", &relay.url);
+    alice.import(&calendar("alice", &[(0, 12, 14)]));
+    bob.import(&calendar("bob", &[(0, 14, 17), (1, 12, 13)]));
+    carol.import(&calendar("carol", &[(1, 13, 17)]));
+    for agent in [&mut alice, &mut bob, &mut carol] {
+        agent.start();
+    }
+    alice.connect(&bob, "auto");
+    alice.connect(&carol, "auto");
+    let answer = alice.json(&["ask", "find 30 minutes with Bob and Carol next week, afternoons", "--wait", "30"]);
+    assert_eq!(answer["negotiation"]["state"], "COMPLETED", "{answer}");
+    wait_until(PATIENCE, "everyone to settle", || settled(&bob) && settled(&carol));
+    assert_booked_for_all(&[&alice, &bob, &carol], "Meeting with Bob and Carol");
+}
+
+#[test]
+fn an_offline_agent_completes_the_booking_when_it_comes_back() {
+    let scratch = Scratch::new("offline");
+    let relay = Relay::start(&scratch.0, None);
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    alice.start();
+    bob.start();
+    alice.connect(&bob, "auto");
+    bob.kill();
+
+    let answer = alice.json(&["ask", ASK]);
+    assert!(answer["answer"]["negotiation"].is_string(), "{answer}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_ne!(alice.latest()["state"], "COMPLETED", "booked while Bob was offline");
+    bob.start();
+    wait_until(PATIENCE, "the booking after Bob came back", || settled(&alice) && settled(&bob));
+    assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
+}
+
+#[test]
+fn ask_me_first_waits_for_the_owners_approval() {
+    let scratch = Scratch::new("approval");
+    let relay = Relay::start(&scratch.0, None);
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    alice.start();
+    bob.start();
+    alice.connect(&bob, "ask");
+
+    alice.json(&["ask", ASK]);
+    wait_until(PATIENCE, "Bob's agent to ask Bob", || bob.latest()["awaiting_approval"] == true);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_ne!(alice.latest()["state"], "COMPLETED", "booked without Bob's approval");
+    assert!(booked_meeting(&bob, "Meeting with Bob").is_none());
+    let id = bob.latest()["id"].as_str().unwrap().to_owned();
+    bob.json(&["approve", &id[..8]]);
+    wait_until(PATIENCE, "the booking after approval", || settled(&alice) && settled(&bob));
+    assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
+    let refused = bob.run(&["approve", &id[..8]]);
+    assert_eq!(refused.status.code(), Some(4), "approving twice is refused as not awaiting");
+}
+
+#[test]
+fn agents_restarted_mid_negotiation_finish_it() {
+    let scratch = Scratch::new("restart");
+    let relay = Relay::start(&scratch.0, None);
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    alice.start();
+    bob.start();
+    alice.connect(&bob, "ask");
+
+    alice.json(&["ask", ASK]);
+    wait_until(PATIENCE, "Bob's agent to ask Bob", || bob.latest()["awaiting_approval"] == true);
+    // Both die without warning while the negotiation waits; Bob approves from a fresh
+    // process while Alice is down, so his answer waits in her mailbox.
+    alice.kill();
+    bob.kill();
+    bob.start();
+    let id = bob.latest()["id"].as_str().unwrap().to_owned();
+    bob.json(&["approve", &id[..8]]);
+    std::thread::sleep(Duration::from_millis(300));
+    alice.start();
+    wait_until(PATIENCE, "the booking after both restarts", || settled(&alice) && settled(&bob));
+    assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
+}
