@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use agentnet_core::crypto::envelope::open;
+use agentnet_core::crypto::envelope::{OpenError, open};
 use agentnet_core::crypto::prekey::Bundle;
 use agentnet_core::protocol::{Act, Card, Limits, Message, Payload};
 use agentnet_core::transcript::{Reader, sentence};
@@ -78,7 +78,15 @@ impl<S: Store + 'static> Agent<S> {
         let at = now();
         let opened = match open(&mut state.ring, envelope, unix_secs(at), &mut state.replay) {
             Ok(opened) => opened,
-            Err(e) => return Ok(Err(Refusal { peer: None, reason: e.to_string() })),
+            Err(e) => {
+                // A replay's sender is proven (its signature checked out); other failures
+                // name nobody reliably.
+                let peer = match &e {
+                    OpenError::Replay { sender, .. } => self.contact_by_id(state, &hex::encode(sender.as_bytes())).await?,
+                    _ => None,
+                };
+                return Ok(Err(Refusal { peer, reason: e.to_string() }));
+            }
         };
         let sender = hex::encode(opened.sender.as_bytes());
         let contact = self.contact_by_id(state, &sender).await?;
