@@ -37,8 +37,10 @@ fn relay_binary() -> &'static PathBuf {
     BINARY.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        // The relay is built in the profile this code was built in (tests: dev, benches: release).
+        let profile = if cfg!(debug_assertions) { "dev" } else { "release" };
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "agentnet-relay", "--bin", "agentnet-relay"])
+            .args(["build", "--quiet", "--profile", profile, "-p", "agentnet-relay", "--bin", "agentnet-relay"])
             .current_dir(&workspace)
             .status()
             .expect("running cargo build -p agentnet-relay");
