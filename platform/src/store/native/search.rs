@@ -56,3 +56,38 @@ fn matches_at_least(conn: &mut Connection, matching: &str, n: i64) -> Result<boo
         .map_err(backend)?;
     Ok(found >= n)
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::store::native::{ops, schema};
+    use crate::store::{Query, Record};
+
+    /// Both plans give the same answer: many matches with a limit (the walk) equal the
+    /// first of all matches (read by rowid and sorted), with every filter.
+    #[test]
+    fn walking_the_time_order_finds_what_reading_every_match_finds() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::prepare(&mut conn).unwrap();
+        let n = FEW_MATCHES as usize + 500;
+        // Times out of insertion (rowid) order, with ties, over 7 contacts.
+        let records: Vec<Record> = (0..n)
+            .map(|i| {
+                let text = if i % 5 == 0 { "lunch dentist" } else { "lunch" };
+                Record::new(format!("m{i}"), ((i * 7919) % 1000) as i64, vec![]).with_contact(format!("c{}", i % 7)).with_text(text)
+            })
+            .collect();
+        ops::put_many(&mut conn, Collection::Messages, &records).unwrap();
+        let queries = [Query::all(), Query::all().contact("c3"), Query::all().between(100, 700), Query::all().contact("c1").between(0, 500)];
+        for query in queries {
+            let all = search(&mut conn, Collection::Messages, &Search::text("lunch").filter(query.clone())).unwrap();
+            assert!(matches_at_least(&mut conn, "\"lunch\"", FEW_MATCHES).unwrap(), "the walk is taken");
+            for limit in [1, 37, 400] {
+                let walked = search(&mut conn, Collection::Messages, &Search::text("lunch").filter(query.clone().limit(limit))).unwrap();
+                assert_eq!(walked, all[..all.len().min(limit as usize)], "{query:?} limit {limit}");
+            }
+        }
+    }
+}
