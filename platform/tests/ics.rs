@@ -134,9 +134,12 @@ fn rfc5545_recurrence_examples() {
     assert!(occurrences.iter().any(|o| o.summary == "XYZ Project Review" && timed(o).start() == ts("1998-03-12T13:30:00Z")));
 }
 
+/// A malformed file, the line its error names, and what the error must say.
+type Case = (&'static str, usize, fn(&IcsErrorKind) -> bool);
+
 #[tokio::test]
 async fn malformed_files_name_the_line_and_import_nothing() {
-    let cases: [(&str, usize, fn(&IcsErrorKind) -> bool); 9] = [
+    let cases: [Case; 9] = [
         ("missing_colon.ics", 11, |kind| matches!(kind, IcsErrorKind::MissingColon)),
         ("unclosed.ics", 7, |kind| matches!(kind, IcsErrorKind::Unclosed { name } if name == "VEVENT")),
         ("mismatched_end.ics", 6, |kind| matches!(kind, IcsErrorKind::MismatchedEnd { expected, found } if expected == "VEVENT" && found == "VTODO")),

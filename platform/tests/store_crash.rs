@@ -43,7 +43,7 @@ fn crash_child_writer() {
         let mut out = std::io::stdout().lock();
         loop {
             // Alternate single puts and batches, so kills land in both.
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 let records: Vec<Record> = (0..BATCH as u64)
                     .map(|j| Record::new(format!("b{i:08}-{j}"), i as i64, body(i * 100 + j)).with_text("batch"))
                     .collect();

@@ -31,7 +31,7 @@ pub use web::IdbStore;
 pub(crate) use record::sort;
 
 /// The newest schema version this build writes. Both backends migrate to it on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `Send + Sync` natively, so stores can be shared across threads and their futures
 /// spawned on multi-threaded runtimes; nothing in the browser, where IndexedDB handles are

@@ -7,6 +7,8 @@
 
 mod ops;
 mod schema;
+mod search;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -128,7 +130,7 @@ impl Store for SqliteStore {
 
     async fn search(&self, collection: Collection, search: Search) -> Result<Vec<Record>, StoreError> {
         search.validate()?;
-        self.run(move |c| ops::search(c, collection, &search)).await
+        self.run(move |c| search::search(c, collection, &search)).await
     }
 
     async fn count(&self, collection: Collection) -> Result<u64, StoreError> {

@@ -3,10 +3,13 @@
 //! One object store, `records`, keyed by `[collection, id]`, with indexes by
 //! `[collection, time]`, by `[collection, contact, time]`, and a multi-entry index of
 //! `collection \u{1f} term` for search. IndexedDB has no full-text search; the term index
-//! gives exact-word lookup, which is what [`Search`] means on every backend. Ordering and
-//! limits are applied in Rust with the same rule as SQLite's `ORDER BY time, id`.
+//! gives exact-word lookup, which is what [`Search`] means on every backend. Lists read
+//! the time-ordered indexes with a cursor that stops at the limit (`ordered.rs`); search
+//! results, found by term, are ordered and limited in Rust with the same rule as SQLite's
+//! `ORDER BY time, id`.
 
 mod convert;
+mod ordered;
 mod schema;
 
 use idb::{Database, Factory, KeyRange, TransactionMode};
@@ -63,11 +66,12 @@ impl IdbStore {
         Ok(())
     }
 
-    async fn range(&self, index: &str, lower: Array, upper: Array, upper_open: bool) -> Result<Vec<Record>, StoreError> {
+    /// The records between `lower` and `upper` in `index`, as `query` orders and limits them.
+    async fn range(&self, index: &str, lower: Array, upper: Array, query: &Query) -> Result<Vec<Record>, StoreError> {
         let (_tx, store) = self.store(TransactionMode::ReadOnly)?;
+        let upper_open = query.until.is_some();
         let range = KeyRange::bound(&lower.into(), &upper.into(), Some(false), Some(upper_open)).map_err(backend)?;
-        let values = store.index(index).map_err(backend)?.get_all(Some(range.into()), None).map_err(backend)?.await.map_err(backend)?;
-        values.into_iter().map(from_js).collect()
+        ordered::read(&store.index(index).map_err(backend)?, range, query, query.order).await
     }
 }
 
@@ -132,17 +136,15 @@ impl Store for IdbStore {
         let c: JsValue = collection.name().into();
         let since = bound(query.since, f64::NEG_INFINITY);
         let until = bound(query.until, f64::INFINITY);
-        let open = query.until.is_some();
-        let records = match &query.contact {
+        match &query.contact {
             Some(contact) => {
                 let contact: JsValue = contact.into();
                 let lower = Array::of3(&c, &contact, &since);
                 let upper = Array::of3(&c, &contact, &until);
-                self.range("by_contact", lower, upper, open).await?
+                self.range("by_contact", lower, upper, &query).await
             }
-            None => self.range("by_time", Array::of2(&c, &since), Array::of2(&c, &until), open).await?,
-        };
-        Ok(finish(records, &query, query.order))
+            None => self.range("by_time", Array::of2(&c, &since), Array::of2(&c, &until), &query).await,
+        }
     }
 
     async fn search(&self, collection: Collection, search: Search) -> Result<Vec<Record>, StoreError> {

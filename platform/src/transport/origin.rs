@@ -12,8 +12,8 @@ pub fn relay_origin(url: &str) -> Result<String, StartError> {
     let lower = url.trim().to_lowercase();
     let rest = if let Some(rest) = lower.strip_prefix("ws://") {
         rest
-    } else if lower.starts_with("wss://") {
-        &lower["wss://".len()..]
+    } else if let Some(rest) = lower.strip_prefix("wss://") {
+        rest
     } else {
         return Err(StartError::Scheme { url: url.to_string() });
     };

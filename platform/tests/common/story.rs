@@ -24,6 +24,7 @@ pub async fn story<S: Store>(store: &S) {
     profile_and_settings(store).await;
     contacts(store).await;
     transcript(store).await;
+    ties_at_a_limit(store).await;
     outbox_and_seen(store).await;
     batches_are_atomic(store).await;
     events(store).await;
@@ -138,6 +139,25 @@ async fn transcript<S: Store>(store: &S) {
     store.put(Collection::Conversations, Record::json("t-1", 300, &done).unwrap().with_contact("bob")).await.unwrap();
     let t: serde_json::Value = store.get(Collection::Conversations, "t-1").await.unwrap().decode().unwrap();
     assert_eq!(t["state"], "COMPLETED");
+}
+
+/// A limit that falls inside records of equal time keeps the id order of the bytes,
+/// even where UTF-16 order (IndexedDB's key order) disagrees: U+FF61 sorts before U+1F600
+/// in UTF-8 and after it in UTF-16.
+async fn ties_at_a_limit<S: Store>(store: &S) {
+    let c = Collection::Messages;
+    let (bmp, astral) = ("t\u{ff61}", "t\u{1f600}");
+    let tied = vec![message("t-early", "dave", 350, "early"), message(bmp, "dave", 400, "tie"), message(astral, "dave", 400, "tie")];
+    store.put_many(c, tied).await.unwrap();
+    let newest = store.list(c, Query::all().newest_first().limit(1)).await.unwrap();
+    assert_eq!(ids(&newest), [astral]);
+    let oldest = store.list(c, Query::all().contact("dave").limit(2)).await.unwrap();
+    assert_eq!(ids(&oldest), ["t-early", bmp]);
+    let found = store.search(c, Search::text("tie").filter(Query::all().limit(1))).await.unwrap();
+    assert_eq!(ids(&found), [astral]);
+    for id in ["t-early", bmp, astral] {
+        store.delete(c, id).await.unwrap();
+    }
 }
 
 async fn outbox_and_seen<S: Store>(store: &S) {

@@ -171,11 +171,11 @@ fn calendar(events: &[CalendarEvent], dtstamp: Timestamp, method: Option<&str>, 
     for event in events {
         let times = [Some(&event.start), Some(&event.end), event.recurrence_id.as_ref()];
         for time in times.into_iter().flatten().chain(&event.recurrence.dates).chain(&event.recurrence.exceptions) {
-            if let EventTime::Zoned(zoned) = time {
-                if let Some(name) = zone_name(zoned) {
-                    let entry = zones.entry(name.to_owned()).or_insert((zoned.time_zone().clone(), zoned.year()));
-                    entry.1 = entry.1.min(zoned.year());
-                }
+            if let EventTime::Zoned(zoned) = time
+                && let Some(name) = zone_name(zoned)
+            {
+                let entry = zones.entry(name.to_owned()).or_insert((zoned.time_zone().clone(), zoned.year()));
+                entry.1 = entry.1.min(zoned.year());
             }
         }
     }

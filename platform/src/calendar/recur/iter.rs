@@ -41,11 +41,11 @@ impl<'a> RuleIter<'a> {
             next_in_buffer: 0,
             done: false,
         };
-        if let (None, Some(skip_to)) = (rule.count, skip_to) {
-            if skip_to > start.date() {
-                iter.period = iter.periods_before(skip_to).max(0);
-                iter.pending_start = false;
-            }
+        if let (None, Some(skip_to)) = (rule.count, skip_to)
+            && skip_to > start.date()
+        {
+            iter.period = iter.periods_before(skip_to).max(0);
+            iter.pending_start = false;
         }
         iter
     }

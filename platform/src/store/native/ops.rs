@@ -2,13 +2,15 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params, types::Value};
 
-use crate::store::{Collection, Order, Query, Record, Search, StoreError};
+use super::write;
+
+use crate::store::{Collection, Order, Query, Record, StoreError};
 
 pub(super) fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend { backend: "SQLite", message: e.to_string() }
 }
 
-const COLUMNS: &str = "r.id, r.contact, r.time, r.terms, r.body";
+pub(super) const COLUMNS: &str = "r.id, r.contact, r.time, r.terms, r.body";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
     let terms: String = row.get(3)?;
@@ -21,22 +23,10 @@ fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
     })
 }
 
+/// Inserts or replaces every record in one transaction: all or none.
 pub(super) fn put_many(conn: &mut Connection, c: Collection, records: &[Record]) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
-    {
-        // An upsert (not INSERT OR REPLACE) keeps the rowid, so the FTS update trigger runs
-        // instead of a delete and an insert.
-        let mut stmt = tx
-            .prepare_cached(
-                "INSERT INTO records (collection, id, contact, time, terms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (collection, id) DO UPDATE SET
-                     contact = excluded.contact, time = excluded.time, terms = excluded.terms, body = excluded.body",
-            )
-            .map_err(backend)?;
-        for r in records {
-            stmt.execute(params![c.name(), r.id, r.contact, r.time, r.terms_joined(), r.body]).map_err(backend)?;
-        }
-    }
+    records.iter().try_for_each(|r| write::upsert(&tx, c, r))?;
     tx.commit().map_err(backend)
 }
 
@@ -50,15 +40,10 @@ pub(super) fn get(conn: &mut Connection, c: Collection, id: &str) -> Result<Reco
 }
 
 pub(super) fn delete(conn: &mut Connection, c: Collection, id: &str) -> Result<(), StoreError> {
-    let n = conn
-        .prepare_cached("DELETE FROM records WHERE collection = ?1 AND id = ?2")
-        .map_err(backend)?
-        .execute(params![c.name(), id])
-        .map_err(backend)?;
-    if n == 0 {
-        return Err(StoreError::NotFound { collection: c, id: id.to_owned() });
-    }
-    Ok(())
+    // A transaction: the record and its index entries go together.
+    let tx = conn.transaction().map_err(backend)?;
+    write::remove(&tx, c, id)?;
+    tx.commit().map_err(backend)
 }
 
 pub(super) fn count(conn: &mut Connection, c: Collection) -> Result<u64, StoreError> {
@@ -70,7 +55,7 @@ pub(super) fn count(conn: &mut Connection, c: Collection) -> Result<u64, StoreEr
 }
 
 /// Appends the WHERE clauses and ORDER BY/LIMIT of `q` to `sql`.
-fn filter(sql: &mut String, args: &mut Vec<Value>, q: &Query, order: Order) {
+pub(super) fn filter(sql: &mut String, args: &mut Vec<Value>, q: &Query, order: Order) {
     if let Some(contact) = &q.contact {
         args.push(Value::Text(contact.clone()));
         sql.push_str(&format!(" AND r.contact = ?{}", args.len()));
@@ -93,7 +78,7 @@ fn filter(sql: &mut String, args: &mut Vec<Value>, q: &Query, order: Order) {
     }
 }
 
-fn collect(conn: &mut Connection, sql: &str, args: Vec<Value>) -> Result<Vec<Record>, StoreError> {
+pub(super) fn collect(conn: &mut Connection, sql: &str, args: Vec<Value>) -> Result<Vec<Record>, StoreError> {
     let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), record).map_err(backend)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
@@ -103,21 +88,5 @@ pub(super) fn list(conn: &mut Connection, c: Collection, q: &Query) -> Result<Ve
     let mut sql = format!("SELECT {COLUMNS} FROM records r WHERE r.collection = ?1");
     let mut args = vec![Value::Text(c.name().to_owned())];
     filter(&mut sql, &mut args, q, q.order);
-    collect(conn, &sql, args)
-}
-
-pub(super) fn search(conn: &mut Connection, c: Collection, s: &Search) -> Result<Vec<Record>, StoreError> {
-    if s.terms.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Each term is a quoted FTS5 string (terms are alphanumeric, so no quote to escape);
-    // juxtaposed strings mean AND.
-    let matching: Vec<String> = s.terms.iter().map(|t| format!("\"{t}\"")).collect();
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM records_fts f JOIN records r ON r.rowid = f.rowid
-         WHERE records_fts MATCH ?1 AND r.collection = ?2"
-    );
-    let mut args = vec![Value::Text(matching.join(" ")), Value::Text(c.name().to_owned())];
-    filter(&mut sql, &mut args, &s.filter, Order::NewestFirst);
     collect(conn, &sql, args)
 }

@@ -20,6 +20,7 @@ fn migrate(db: &idb::Database, step: u32) -> Result<(), idb::Error> {
             store.create_index("by_term", KeyPath::new_single("tk"), Some(multi))?;
             Ok(())
         }
+        // 1 -> 2 changed only the SQLite schema (its full-text triggers): nothing to do.
         _ => Ok(()),
     }
 }
