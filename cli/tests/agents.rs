@@ -139,7 +139,8 @@ fn three_agents_agree_on_one_slot_free_for_everyone() {
 #[test]
 fn an_offline_agent_completes_the_booking_when_it_comes_back() {
     let scratch = Scratch::new("offline");
-    let relay = Relay::start(&scratch.0, None);
+    let redis = Redis::start(&scratch.0);
+    let relay = Relay::start(&scratch.0, Some(&redis));
     let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
     let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
     alice.start();
@@ -151,6 +152,12 @@ fn an_offline_agent_completes_the_booking_when_it_comes_back() {
     assert!(answer["answer"]["negotiation"].is_string(), "{answer}");
     std::thread::sleep(Duration::from_millis(500));
     assert_ne!(alice.latest()["state"], "COMPLETED", "booked while Bob was offline");
+    // The proposal waits in Bob's mailbox in Redis: sealed, so nothing of it reads there.
+    let stored = redis.dump();
+    assert!(stored.len() > 200, "nothing waits in the mailbox");
+    for secret in ["Meeting with Bob", "propose", "Alice"] {
+        assert!(!contains(&stored, secret), "the mailbox holds {secret:?} in clear");
+    }
     bob.start();
     wait_until(PATIENCE, "the booking after Bob came back", || settled(&alice) && settled(&bob));
     assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
