@@ -81,6 +81,16 @@ fn assert_readable(agent: &Agent, id: &str) -> String {
     text
 }
 
+/// Alice and Bob, both running, connected with `policy` towards each other.
+fn alice_and_bob(scratch: &Scratch, relay: &Relay, policy: &str) -> (Agent, Agent) {
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    alice.start();
+    bob.start();
+    alice.connect(&bob, policy);
+    (alice, bob)
+}
+
 fn settled(agent: &Agent) -> bool {
     agent.latest()["state"] == "COMPLETED"
 }
@@ -141,11 +151,7 @@ fn an_offline_agent_completes_the_booking_when_it_comes_back() {
     let scratch = Scratch::new("offline");
     let redis = Redis::start(&scratch.0);
     let relay = Relay::start(&scratch.0, Some(&redis));
-    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
-    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
-    alice.start();
-    bob.start();
-    alice.connect(&bob, "auto");
+    let (alice, mut bob) = alice_and_bob(&scratch, &relay, "auto");
     bob.kill();
 
     let answer = alice.json(&["ask", ASK]);
@@ -167,11 +173,7 @@ fn an_offline_agent_completes_the_booking_when_it_comes_back() {
 fn ask_me_first_waits_for_the_owners_approval() {
     let scratch = Scratch::new("approval");
     let relay = Relay::start(&scratch.0, None);
-    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
-    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
-    alice.start();
-    bob.start();
-    alice.connect(&bob, "ask");
+    let (alice, bob) = alice_and_bob(&scratch, &relay, "ask");
 
     alice.json(&["ask", ASK]);
     wait_until(PATIENCE, "Bob's agent to ask Bob", || bob.latest()["awaiting_approval"] == true);
@@ -190,11 +192,7 @@ fn ask_me_first_waits_for_the_owners_approval() {
 fn agents_restarted_mid_negotiation_finish_it() {
     let scratch = Scratch::new("restart");
     let relay = Relay::start(&scratch.0, None);
-    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
-    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
-    alice.start();
-    bob.start();
-    alice.connect(&bob, "ask");
+    let (mut alice, mut bob) = alice_and_bob(&scratch, &relay, "ask");
 
     alice.json(&["ask", ASK]);
     wait_until(PATIENCE, "Bob's agent to ask Bob", || bob.latest()["awaiting_approval"] == true);

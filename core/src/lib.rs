@@ -54,5 +54,6 @@ pub mod identity;
 pub mod nlu;
 pub mod protocol;
 pub mod schedule;
+pub mod text;
 pub mod transcript;
 pub mod wire;

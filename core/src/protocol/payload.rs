@@ -49,7 +49,7 @@ impl Payload {
                 out
             }
             Payload::Card(card) => {
-                let name = truncated(&card.name, MAX_CARD_NAME);
+                let name = crate::text::truncate(&card.name, MAX_CARD_NAME);
                 let mut out = Vec::with_capacity(3 + name.len() + 16 + card.bundle.len());
                 out.push(CARD);
                 out.push(name.len() as u8);
@@ -104,14 +104,6 @@ fn card(bytes: &[u8]) -> Result<Card, ProtocolError> {
     Ok(Card { name: name.to_owned(), token, bundle: bundle.to_vec() })
 }
 
-/// `text` cut to at most `max` bytes at a character boundary.
-fn truncated(text: &str, max: usize) -> &str {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 #[cfg(test)]
 mod tests {

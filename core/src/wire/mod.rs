@@ -42,6 +42,7 @@ mod relay;
 
 pub use client::ClientToRelay;
 pub use relay::{MAX_ERROR_TEXT, RelayToClient};
+use crate::text::truncate as truncate_str;
 
 /// The versions of the wire protocol. Every frame starts with one of these bytes.
 ///
@@ -305,17 +306,6 @@ fn open(bytes: &[u8], max: usize) -> Result<(u8, codec::Reader<'_>), WireError> 
     Ok((*kind, codec::Reader { rest }))
 }
 
-/// Truncates `s` to at most `max` bytes on a character boundary.
-fn truncate_str(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
 
 #[cfg(test)]
 mod tests;

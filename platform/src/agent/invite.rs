@@ -9,6 +9,7 @@
 
 use agentnet_core::identity::AgentId;
 use agentnet_core::protocol::InviteToken;
+use agentnet_core::text::truncate;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -38,8 +39,8 @@ impl Invite {
     /// The code: `an1` then base64url of `version | agent id (32) | token (16) |
     /// url_len (1) | url | name`.
     pub fn code(&self) -> String {
-        let url = cut(&self.relay, MAX_URL);
-        let name = cut(&self.name, MAX_NAME);
+        let url = truncate(&self.relay, MAX_URL);
+        let name = truncate(&self.name, MAX_NAME);
         let mut bytes = Vec::with_capacity(50 + url.len() + name.len());
         bytes.push(VERSION);
         bytes.extend_from_slice(self.agent_id.as_bytes());
@@ -96,13 +97,6 @@ impl Invite {
     }
 }
 
-fn cut(text: &str, max: usize) -> &str {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 #[cfg(test)]
 mod tests {
