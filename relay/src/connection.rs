@@ -16,6 +16,7 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 
 use crate::auth;
+use crate::oidc::TokenError;
 use crate::limits::TokenBucket;
 use crate::routing::{Backend, BackendError, SendOutcome};
 use futures_util::stream::FuturesOrdered;
@@ -366,8 +367,22 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 }
             }
             ClientToRelay::Pong { .. } => Ok(()),
-            ClientToRelay::Hello { agent_id, id_token: _ } => match self.phase {
+            ClientToRelay::Hello { agent_id, id_token } => match self.phase {
                 Phase::AwaitHello => {
+                    let inner = self.state.inner.clone();
+                    if let Some(gate) = &inner.oidc {
+                        if let Err(e) = gate.verify(id_token.as_deref()).await {
+                            m.auth_failures.fetch_add(1, Relaxed);
+                            tracing::debug!(conn = self.id, reason = %e, "ID token refused");
+                            return Err(Some(match e {
+                                // The relay's fault: clients retry, possibly elsewhere.
+                                TokenError::KeysUnavailable => {
+                                    Closing::with(close::INTERNAL_ERROR, ErrorCode::Internal, "cannot verify ID tokens now")
+                                }
+                                e => Closing::with(close::AUTH_FAILED, ErrorCode::TokenRejected, e.reason()),
+                            }));
+                        }
+                    }
                     let nonce = auth::new_nonce();
                     self.phase = Phase::Challenged { agent: agent_id, nonce };
                     self.write(&RelayToClient::Challenge { nonce }).await.map_err(|_| None)

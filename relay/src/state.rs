@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::config::Config;
 use crate::mailbox::memory::MemoryMailbox;
 use crate::metrics::Metrics;
+use crate::oidc::IdTokenGate;
 use crate::presence::Presence;
 use crate::routing::local::Hub;
 use crate::routing::redis::RedisRouting;
@@ -39,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) hub: Arc<Hub>,
     pub(crate) presence: Presence,
+    /// The ID token gate, when configured.
+    pub(crate) oidc: Option<IdTokenGate>,
     pub(crate) backend: Backend,
     pub(crate) life: Arc<Lifecycle>,
     next_conn_id: AtomicU64,
@@ -115,7 +118,9 @@ impl AppState {
                     }
                 }))
             });
+            let oidc = config.oidc.as_ref().map(IdTokenGate::new);
             Inner {
+                oidc,
                 config,
                 metrics,
                 hub,

@@ -151,6 +151,29 @@ impl Client {
         }
     }
 
+    /// The next frame, or (if the relay closes first) the close code and the frames
+    /// before it.
+    pub async fn try_recv_or_close(&mut self) -> Result<RelayToClient, (u16, Vec<RelayToClient>)> {
+        let first = loop {
+            let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out");
+            match msg {
+                Some(Ok(Message::Binary(b))) => match RelayToClient::decode(&b).unwrap() {
+                    RelayToClient::Ping { .. } => continue,
+                    frame => break frame,
+                },
+                Some(Ok(Message::Close(Some(c)))) => return Err((c.code.into(), Vec::new())),
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return Err((0, Vec::new())),
+                _ => {}
+            }
+        };
+        if !matches!(first, RelayToClient::Error { .. }) {
+            return Ok(first);
+        }
+        let (code, mut rest) = self.expect_close().await;
+        rest.insert(0, first);
+        Err((code, rest))
+    }
+
     /// Reads until the close frame; returns its code and the frames before it.
     pub async fn expect_close(&mut self) -> (u16, Vec<RelayToClient>) {
         let mut frames = Vec::new();
