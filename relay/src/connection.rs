@@ -468,9 +468,15 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
     /// Tells the allowed followers of `agent` that it came online or went offline.
     fn announce(&self, agent: &AgentIdBytes, online: bool) {
         let inner = &self.state.inner;
-        let frame = Bytes::from(RelayToClient::PresenceStatus { agent_id: *agent, online }.encode());
-        for viewer in inner.presence.watchers(agent) {
-            inner.hub.push(&viewer, Outbound::Frame(frame.clone()));
+        match &inner.backend {
+            // Through Redis even for viewers here: it reaches all their instances.
+            Backend::Redis(r) => r.status(agent, online, inner.presence.allowed(agent)),
+            Backend::Memory(_) => {
+                let frame = Bytes::from(RelayToClient::PresenceStatus { agent_id: *agent, online }.encode());
+                for viewer in inner.presence.watchers(agent) {
+                    inner.hub.push(&viewer, Outbound::Frame(frame.clone()));
+                }
+            }
         }
     }
 
@@ -566,16 +572,31 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
                 }
-                inner.presence.set_allow(&agent, &agent_ids);
+                let newly = inner.presence.set_allow(&agent, &agent_ids);
+                // Followers allowed just now learn that the agent is online.
+                match &inner.backend {
+                    Backend::Redis(r) => r.status(&agent, true, newly),
+                    Backend::Memory(_) => {
+                        let frame = Bytes::from(RelayToClient::PresenceStatus { agent_id: agent, online: true }.encode());
+                        for viewer in newly.iter().filter(|v| inner.presence.follows(v, &agent)) {
+                            inner.hub.push(viewer, Outbound::Frame(frame.clone()));
+                        }
+                    }
+                }
                 Ok(())
             }
             ClientToRelay::PresenceSubscribe { agent_ids } => {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
                 }
-                for target in inner.presence.subscribe(&agent, &agent_ids) {
-                    let online = inner.hub.is_online(&target);
-                    self.write(&RelayToClient::PresenceStatus { agent_id: target, online }).await.map_err(|_| None)?;
+                let here = inner.presence.subscribe(&agent, &agent_ids);
+                for target in &here {
+                    let online = inner.hub.is_online(target);
+                    self.write(&RelayToClient::PresenceStatus { agent_id: *target, online }).await.map_err(|_| None)?;
+                }
+                // The others may be connected to other instances: ask them.
+                if let Backend::Redis(r) = &inner.backend {
+                    r.query(&agent, agent_ids.into_iter().filter(|t| !here.contains(t)).collect());
                 }
                 Ok(())
             }

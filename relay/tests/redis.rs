@@ -177,3 +177,94 @@ impl NextFrame for tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTl
         }
     }
 }
+
+/// Sends a Ping and waits for its Pong: everything sent before has been handled.
+async fn barrier(c: &mut Client) {
+    c.send(&ClientToRelay::Ping { nonce: 42 }).await;
+    assert_eq!(c.recv().await, RelayToClient::Pong { nonce: 42 });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_crosses_instances_only_to_allowed_followers() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b, c, d) = (Agent::new(), Agent::new(), Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    ca.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id] }).await;
+    barrier(&mut ca).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+    let (mut cc, _) = Client::login(two.addr, &c).await;
+    // b on instance two follows a on instance one: its instance asks a's.
+    cb.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: true });
+    cc.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id] }).await;
+    drop(ca);
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: false });
+    // An agent that comes online after the subscription, on the other instance.
+    cb.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id, d.id] }).await;
+    cc.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id, d.id] }).await;
+    barrier(&mut cb).await;
+    let (mut cd, _) = Client::login(one.addr, &d).await;
+    cd.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: d.id, online: true });
+    // d is connected to both instances: leaving one does not make it offline.
+    let (mut cd2, _) = Client::login(two.addr, &d).await;
+    cd2.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: d.id, online: true });
+    drop(cd2);
+    assert_eq!(cb.try_recv(Duration::from_millis(300)).await, None, "d is still online on instance one");
+    drop(cd);
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: d.id, online: false });
+    assert_eq!(cc.try_recv(Duration::from_millis(300)).await, None, "c was never allowed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pubsub_subscriptions_come_back_after_the_redis_connection_is_killed() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+    ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(0), envelope: vec![0] }).await;
+    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(0), status: AckStatus::Delivered });
+    assert!(matches!(cb.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(0)));
+
+    // Cut every pub/sub connection (both instances'); command connections stay.
+    let admin = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut admin = admin.get_multiplexed_async_connection().await.unwrap();
+    let killed: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query_async(&mut admin).await.unwrap();
+    assert_eq!(killed, 2);
+
+    // Keep sending until a Send is delivered live again; the ones in between are queued.
+    let mut sent = HashSet::new();
+    let mut i = 1;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        assert!(tokio::time::Instant::now() < deadline, "live routing did not come back");
+        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![1] }).await;
+        let RelayToClient::Ack { message_id, status } = ca.recv().await else { panic!("expected Ack") };
+        sent.insert(message_id);
+        i += 1;
+        if status == AckStatus::Delivered {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // b, still on its old connection, gets every one of them (the queued ones are
+    // re-delivered when the subscriptions come back).
+    let mut got = HashSet::new();
+    while !sent.is_subset(&got) {
+        match cb.recv().await {
+            RelayToClient::Deliver { message_id, delivery_id, .. } => {
+                got.insert(message_id);
+                cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // And the other direction works too.
+    cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(999), envelope: vec![2] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Delivered });
+    assert!(matches!(ca.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(999)));
+    eprintln!("{} sends before live routing returned", sent.len());
+}

@@ -133,10 +133,15 @@ impl RedisMailbox {
     }
 
     pub(crate) async fn backlog(&self, agent: &AgentIdBytes) -> redis::RedisResult<Vec<(u128, Bytes)>> {
+        self.backlog_since(agent, 0).await
+    }
+
+    /// The waiting entries stored at or after `since_ms`, oldest first.
+    pub(crate) async fn backlog_since(&self, agent: &AgentIdBytes, since_ms: u64) -> redis::RedisResult<Vec<(u128, Bytes)>> {
         let cutoff = now_ms().saturating_sub(self.ttl.as_millis() as u64);
         let entries: Vec<(String, Vec<(String, Vec<u8>)>)> = redis::cmd("XRANGE")
             .arg(stream_key(agent))
-            .arg("-")
+            .arg(format!("{since_ms}-0"))
             .arg("+")
             .arg("COUNT")
             .arg(self.max_messages)

@@ -11,6 +11,7 @@
 
 pub(crate) mod local;
 pub(crate) mod redis;
+pub(crate) mod signal;
 
 use agentnet_core::wire::{AckStatus, AgentIdBytes, MessageId};
 use bytes::Bytes;
@@ -103,7 +104,7 @@ impl Backend {
     pub(crate) async fn attached(&self, agent: &AgentIdBytes) -> Result<(), BackendError> {
         match self {
             Backend::Memory(_) => Ok(()),
-            Backend::Redis(r) => r.sync_subscription(agent, true).await,
+            Backend::Redis(r) => r.sync_subscription(agent).await,
         }
     }
 
