@@ -371,10 +371,10 @@ fn oidc_from(get: &dyn Fn(&str) -> Option<String>, layer: &FileLayer) -> Result<
     if project.is_none() && url.is_none() && issuer.is_none() && audiences.is_empty() {
         return Ok(None);
     }
-    if let Some(p) = &project {
-        if !p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
-            return Err(invalid("RELAY_OIDC_FIREBASE_PROJECT", p, "expected a Firebase project id"));
-        }
+    if let Some(p) = &project
+        && !p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+    {
+        return Err(invalid("RELAY_OIDC_FIREBASE_PROJECT", p, "expected a Firebase project id"));
     }
     let url = url.or_else(|| project.as_ref().map(|_| FIREBASE_JWKS_URL.to_string()));
     let issuer = issuer.or_else(|| project.as_ref().map(|p| format!("https://securetoken.google.com/{p}")));

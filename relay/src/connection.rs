@@ -370,18 +370,18 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
             ClientToRelay::Hello { agent_id, id_token } => match self.phase {
                 Phase::AwaitHello => {
                     let inner = self.state.inner.clone();
-                    if let Some(gate) = &inner.oidc {
-                        if let Err(e) = gate.verify(id_token.as_deref()).await {
-                            m.auth_failures.fetch_add(1, Relaxed);
-                            tracing::debug!(conn = self.id, reason = %e, "ID token refused");
-                            return Err(Some(match e {
-                                // The relay's fault: clients retry, possibly elsewhere.
-                                TokenError::KeysUnavailable => {
-                                    Closing::with(close::INTERNAL_ERROR, ErrorCode::Internal, "cannot verify ID tokens now")
-                                }
-                                e => Closing::with(close::AUTH_FAILED, ErrorCode::TokenRejected, e.reason()),
-                            }));
-                        }
+                    if let Some(gate) = &inner.oidc
+                        && let Err(e) = gate.verify(id_token.as_deref()).await
+                    {
+                        m.auth_failures.fetch_add(1, Relaxed);
+                        tracing::debug!(conn = self.id, reason = %e, "ID token refused");
+                        return Err(Some(match e {
+                            // The relay's fault: clients retry, possibly elsewhere.
+                            TokenError::KeysUnavailable => {
+                                Closing::with(close::INTERNAL_ERROR, ErrorCode::Internal, "cannot verify ID tokens now")
+                            }
+                            e => Closing::with(close::AUTH_FAILED, ErrorCode::TokenRejected, e.reason()),
+                        }));
                     }
                     let nonce = auth::new_nonce();
                     self.phase = Phase::Challenged { agent: agent_id, nonce };
@@ -657,7 +657,7 @@ mod tests {
         assert_eq!(next(&mut rx).await, RelayToClient::Welcome { mailbox_len: 0 });
         // To itself: the Deliver comes through the send queue, the Ack directly.
         tx.send(bin(ClientToRelay::Send { recipient: id, message_id: [5; 16], envelope: vec![1, 2] })).await.unwrap();
-        let mut got = vec![next(&mut rx).await, next(&mut rx).await];
+        let mut got = [next(&mut rx).await, next(&mut rx).await];
         got.sort_by_key(|f| f.frame_type());
         assert_eq!(got[0], RelayToClient::Ack { message_id: [5; 16], status: AckStatus::Delivered });
         assert!(matches!(&got[1], RelayToClient::Deliver { message_id, envelope, .. } if *message_id == [5; 16] && envelope == &[1, 2]));

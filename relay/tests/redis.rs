@@ -80,7 +80,7 @@ struct RelayProcess {
 impl RelayProcess {
     async fn start(redis: &RedisServer) -> RelayProcess {
         let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
             .env("RELAY_ADDR", addr.to_string())
             .env("REDIS_URL", &redis.url)
             .env("RUST_LOG", "warn")
@@ -92,6 +92,8 @@ impl RelayProcess {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("relay process did not start");
     }
 

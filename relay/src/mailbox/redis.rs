@@ -65,7 +65,7 @@ pub(crate) enum Stored {
     UnknownRecipient,
     Full,
     /// Stored; `subscribers` instances hold a connection of the recipient.
-    Stored { subscribers: i64 },
+    Kept { subscribers: i64 },
 }
 
 pub(crate) struct RedisMailbox {
@@ -76,6 +76,9 @@ pub(crate) struct RedisMailbox {
     max_bytes: usize,
     ttl: Duration,
 }
+
+/// One XRANGE entry: stream id and field/value pairs.
+type StreamEntry = (String, Vec<(String, Vec<u8>)>);
 
 /// `ms-seq` to the delivery id `ms << 64 | seq`.
 pub(crate) fn parse_stream_id(id: &str) -> Option<u128> {
@@ -128,7 +131,7 @@ impl RedisMailbox {
         Ok(match n {
             -1 => Stored::UnknownRecipient,
             -2 => Stored::Full,
-            n => Stored::Stored { subscribers: n },
+            n => Stored::Kept { subscribers: n },
         })
     }
 
@@ -139,7 +142,7 @@ impl RedisMailbox {
     /// The waiting entries stored at or after `since_ms`, oldest first.
     pub(crate) async fn backlog_since(&self, agent: &AgentIdBytes, since_ms: u64) -> redis::RedisResult<Vec<(u128, Bytes)>> {
         let cutoff = now_ms().saturating_sub(self.ttl.as_millis() as u64);
-        let entries: Vec<(String, Vec<(String, Vec<u8>)>)> = redis::cmd("XRANGE")
+        let entries: Vec<StreamEntry> = redis::cmd("XRANGE")
             .arg(stream_key(agent))
             .arg(format!("{since_ms}-0"))
             .arg("+")

@@ -83,10 +83,10 @@ impl Jwks {
     pub(crate) async fn key(&self, kid: &str) -> Lookup {
         {
             let held = self.read();
-            if let Some(k) = held.keys.get(kid) {
-                if self.fresh(&held, Instant::now()) {
-                    return Lookup::Found(k.clone());
-                }
+            if let Some(k) = held.keys.get(kid)
+                && self.fresh(&held, Instant::now())
+            {
+                return Lookup::Found(k.clone());
             }
         }
         let _one = self.fetching.lock().await;

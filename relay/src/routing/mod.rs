@@ -92,7 +92,7 @@ impl Backend {
             Backend::Redis(r) => Ok(match r.mailbox.store(recipient, message_id, envelope).await? {
                 Stored::UnknownRecipient => SendOutcome::UnknownRecipient,
                 Stored::Full => SendOutcome::MailboxFull,
-                Stored::Stored { subscribers } => {
+                Stored::Kept { subscribers } => {
                     SendOutcome::Accepted(if subscribers > 0 { AckStatus::Delivered } else { AckStatus::Queued })
                 }
             }),

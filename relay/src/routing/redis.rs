@@ -130,12 +130,12 @@ impl Link {
                     None => return,
                 },
             };
-            if let Some(since) = lost_at_ms.take() {
-                if let Err(e) = self.restore(&mut sink, since).await {
-                    tracing::warn!(error = %e, "restoring redis subscriptions failed; reconnecting");
-                    lost_at_ms = Some(since);
-                    continue;
-                }
+            if let Some(since) = lost_at_ms.take()
+                && let Err(e) = self.restore(&mut sink, since).await
+            {
+                tracing::warn!(error = %e, "restoring redis subscriptions failed; reconnecting");
+                lost_at_ms = Some(since);
+                continue;
             }
             let dispatch = self.dispatch(stream);
             tokio::pin!(dispatch);

@@ -145,10 +145,7 @@ impl Client {
 
     /// The next frame, or `None` if nothing arrives within `wait`.
     pub async fn try_recv(&mut self, wait: Duration) -> Option<RelayToClient> {
-        match tokio::time::timeout(wait, self.recv()).await {
-            Ok(f) => Some(f),
-            Err(_) => None,
-        }
+        tokio::time::timeout(wait, self.recv()).await.ok()
     }
 
     /// The next frame, or (if the relay closes first) the close code and the frames
@@ -198,7 +195,7 @@ pub struct RedisServer {
 impl RedisServer {
     pub async fn start() -> RedisServer {
         let port = free_port();
-        let child = std::process::Command::new("redis-server")
+        let mut child = std::process::Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -209,6 +206,8 @@ impl RedisServer {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("redis-server did not start");
     }
 }
