@@ -270,3 +270,48 @@ async fn pubsub_subscriptions_come_back_after_the_redis_connection_is_killed() {
     assert!(matches!(ca.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(999)));
     eprintln!("{} sends before live routing returned", sent.len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_redis_connections_come_back_after_they_are_killed() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+
+    // Every connection of both instances: the command ones and the pub/sub ones.
+    let admin = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut admin = admin.get_multiplexed_async_connection().await.unwrap();
+    let normal: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal").arg("SKIPME").arg("yes").query_async(&mut admin).await.unwrap();
+    let pubsub: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query_async(&mut admin).await.unwrap();
+    assert_eq!((normal, pubsub), (2, 2));
+
+    // A Send may fail while its connection is replaced; the client resends the same id.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut failures = 0;
+    for i in 0..20 {
+        loop {
+            assert!(tokio::time::Instant::now() < deadline, "routing did not come back");
+            ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![3] }).await;
+            match ca.recv().await {
+                RelayToClient::Ack { message_id, .. } if message_id == mid(i) => break,
+                RelayToClient::Error { code: agentnet_core::wire::ErrorCode::Internal, .. } => failures += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let mut got = HashSet::new();
+    while got.len() < 20 {
+        match cb.recv().await {
+            RelayToClient::Deliver { message_id, delivery_id, .. } => {
+                got.insert(message_id);
+                cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(999), envelope: vec![2] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Delivered });
+    eprintln!("{failures} sends failed while the connections were replaced");
+}

@@ -6,9 +6,11 @@
 
 use agentnet_core::wire::{AgentIdBytes, MessageId};
 use bytes::Bytes;
-use redis::{AsyncCommands, Script, aio::MultiplexedConnection};
+use redis::{AsyncCommands, Script};
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::conn::SharedConn;
 use super::{deliver_frame, now_ms};
 
 /// Redis key of the set of agents that have authenticated at least once.
@@ -69,7 +71,7 @@ pub(crate) enum Stored {
 }
 
 pub(crate) struct RedisMailbox {
-    conn: MultiplexedConnection,
+    conn: Arc<SharedConn>,
     send: Script,
     ack: Script,
     max_messages: usize,
@@ -104,16 +106,19 @@ pub(crate) fn parse_announcement(payload: &[u8]) -> Option<(u128, Bytes)> {
 }
 
 impl RedisMailbox {
-    pub(crate) fn new(conn: MultiplexedConnection, max_messages: usize, max_bytes: usize, ttl: Duration) -> Self {
+    pub(crate) fn new(conn: Arc<SharedConn>, max_messages: usize, max_bytes: usize, ttl: Duration) -> Self {
         RedisMailbox { conn, send: Script::new(SEND), ack: Script::new(ACK), max_messages, max_bytes, ttl }
     }
 
     pub(crate) async fn mark_known(&self, agent: &AgentIdBytes) -> redis::RedisResult<()> {
-        self.conn.clone().sadd(KNOWN, hex::encode(agent)).await
+        let mut l = self.conn.lease();
+        let r = l.conn.sadd(KNOWN, hex::encode(agent)).await;
+        self.conn.check(l, r).await
     }
 
     pub(crate) async fn store(&self, recipient: &AgentIdBytes, message_id: MessageId, envelope: &[u8]) -> redis::RedisResult<Stored> {
-        let (n, _id): (i64, String) = self
+        let mut l = self.conn.lease();
+        let r = self
             .send
             .key(KNOWN)
             .key(stream_key(recipient))
@@ -126,8 +131,9 @@ impl RedisMailbox {
             .arg(self.ttl.as_millis() as u64)
             .arg(channel(recipient))
             .arg(now_ms())
-            .invoke_async(&mut self.conn.clone())
-            .await?;
+            .invoke_async(&mut l.conn)
+            .await;
+        let (n, _id): (i64, String) = self.conn.check(l, r).await?;
         Ok(match n {
             -1 => Stored::UnknownRecipient,
             -2 => Stored::Full,
@@ -142,14 +148,16 @@ impl RedisMailbox {
     /// The waiting entries stored at or after `since_ms`, oldest first.
     pub(crate) async fn backlog_since(&self, agent: &AgentIdBytes, since_ms: u64) -> redis::RedisResult<Vec<(u128, Bytes)>> {
         let cutoff = now_ms().saturating_sub(self.ttl.as_millis() as u64);
-        let entries: Vec<StreamEntry> = redis::cmd("XRANGE")
+        let mut l = self.conn.lease();
+        let r = redis::cmd("XRANGE")
             .arg(stream_key(agent))
             .arg(format!("{since_ms}-0"))
             .arg("+")
             .arg("COUNT")
             .arg(self.max_messages)
-            .query_async(&mut self.conn.clone())
-            .await?;
+            .query_async(&mut l.conn)
+            .await;
+        let entries: Vec<StreamEntry> = self.conn.check(l, r).await?;
         let mut out = Vec::with_capacity(entries.len());
         for (id, fields) in entries {
             let Some(did) = parse_stream_id(&id) else { continue };
@@ -165,22 +173,28 @@ impl RedisMailbox {
     }
 
     pub(crate) async fn ack(&self, agent: &AgentIdBytes, delivery_id: u128) -> redis::RedisResult<bool> {
-        let n: i64 = self
+        let mut l = self.conn.lease();
+        let r = self
             .ack
             .key(stream_key(agent))
             .key(bytes_key(agent))
             .arg(stream_id(delivery_id))
-            .invoke_async(&mut self.conn.clone())
-            .await?;
+            .invoke_async(&mut l.conn)
+            .await;
+        let n: i64 = self.conn.check(l, r).await?;
         Ok(n == 1)
     }
 
     pub(crate) async fn put_prekeys(&self, agent: &AgentIdBytes, bundle: &[u8]) -> redis::RedisResult<()> {
-        self.conn.clone().set(prekey_key(agent), bundle).await
+        let mut l = self.conn.lease();
+        let r = l.conn.set(prekey_key(agent), bundle).await;
+        self.conn.check(l, r).await
     }
 
     pub(crate) async fn get_prekeys(&self, agent: &AgentIdBytes) -> redis::RedisResult<Option<Vec<u8>>> {
-        self.conn.clone().get(prekey_key(agent)).await
+        let mut l = self.conn.lease();
+        let r = l.conn.get(prekey_key(agent)).await;
+        self.conn.check(l, r).await
     }
 }
 

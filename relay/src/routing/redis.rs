@@ -12,7 +12,6 @@
 use agentnet_core::wire::{AgentIdBytes, RelayToClient};
 use bytes::Bytes;
 use futures_util::StreamExt;
-use redis::aio::MultiplexedConnection;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -21,6 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::BackendError;
 use super::local::{Hub, Outbound};
 use super::signal::Signal;
+use crate::mailbox::conn::SharedConn;
 use crate::mailbox::now_ms;
 use crate::mailbox::redis::{RedisMailbox, channel, parse_announcement};
 use crate::presence::Presence;
@@ -50,7 +50,7 @@ pub(crate) struct RedisRouting {
 /// What the pub/sub task needs, beyond its connection.
 struct Link {
     client: redis::Client,
-    conn: MultiplexedConnection,
+    conn: Arc<SharedConn>,
     hub: Arc<Hub>,
     presence: Arc<Presence>,
     life: Arc<Lifecycle>,
@@ -68,7 +68,7 @@ impl RedisRouting {
         life: Arc<Lifecycle>,
     ) -> redis::RedisResult<Self> {
         let client = redis::Client::open(url)?;
-        let conn = client.get_multiplexed_async_connection().await?;
+        let conn = Arc::new(SharedConn::connect(client.clone()).await?);
         let first = client.get_async_pubsub().await?;
         let (max_messages, max_bytes, ttl) = mailbox_caps;
         let (tx, rx) = mpsc::unbounded_channel();
@@ -266,7 +266,7 @@ impl Link {
                 for v in &viewers {
                     pipe.publish(channel(v), &payload[..]).ignore();
                 }
-                if let Err(e) = pipe.query_async::<()>(&mut self.conn.clone()).await {
+                if let Err(e) = self.query(&pipe).await {
                     tracing::warn!(error = %e, "publishing presence failed");
                 }
             }
@@ -276,7 +276,7 @@ impl Link {
                 for t in &targets {
                     pipe.publish(channel(t), &payload[..]).ignore();
                 }
-                if let Err(e) = pipe.query_async::<()>(&mut self.conn.clone()).await {
+                if let Err(e) = self.query(&pipe).await {
                     tracing::warn!(error = %e, "asking for presence failed");
                 }
             }
@@ -289,8 +289,15 @@ impl Link {
         if self.hub.contains(agent) {
             return true;
         }
-        let n: redis::RedisResult<Vec<(String, i64)>> =
-            redis::cmd("PUBSUB").arg("NUMSUB").arg(channel(agent)).query_async(&mut self.conn.clone()).await;
+        let mut l = self.conn.lease();
+        let r = redis::cmd("PUBSUB").arg("NUMSUB").arg(channel(agent)).query_async(&mut l.conn).await;
+        let n: redis::RedisResult<Vec<(String, i64)>> = self.conn.check(l, r).await;
         n.is_ok_and(|v| v.iter().any(|(_, n)| *n > 0))
+    }
+
+    async fn query(&self, pipe: &redis::Pipeline) -> redis::RedisResult<()> {
+        let mut l = self.conn.lease();
+        let r = pipe.query_async(&mut l.conn).await;
+        self.conn.check(l, r).await
     }
 }
