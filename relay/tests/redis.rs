@@ -333,3 +333,45 @@ async fn both_redis_connections_come_back_after_they_are_killed() {
     }
     eprintln!("{failures} sends failed while the connections were replaced");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mailbox_caps_hold_for_a_burst_of_sends_stored_together() {
+    let redis = RedisServer::start().await;
+    let relay = Relay::start(config(&[
+        ("REDIS_URL", &redis.url),
+        ("RELAY_MAILBOX_MAX_MESSAGES", "5"),
+        ("RELAY_MAILBOX_MAX_BYTES", "2048"),
+    ]))
+    .await;
+    let (a, b, c) = (Agent::new(), Agent::new(), Agent::new());
+    drop(Client::login(relay.addr, &b).await);
+    drop(Client::login(relay.addr, &c).await);
+    let (mut ca, _) = Client::login(relay.addr, &a).await;
+    // Sent without waiting, so they reach Redis in few batches: b by count, c by bytes.
+    for i in 0..10 {
+        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![1; 10] }).await;
+        ca.send(&ClientToRelay::Send { recipient: c.id, message_id: mid(100 + i), envelope: vec![2; 500] }).await;
+    }
+    let (mut queued, mut full) = (HashSet::new(), HashSet::new());
+    for _ in 0..20 {
+        match ca.recv().await {
+            RelayToClient::Ack { message_id, status: AckStatus::Queued } => queued.insert(message_id),
+            RelayToClient::Error { code: agentnet_core::wire::ErrorCode::MailboxFull, message_id: Some(id), .. } => full.insert(id),
+            other => panic!("unexpected {other:?}"),
+        };
+    }
+    let want_b: HashSet<_> = (0..5).map(mid).collect();
+    let want_c: HashSet<_> = (100..104).map(mid).collect();
+    assert_eq!(queued, want_b.union(&want_c).copied().collect(), "the first 5 for b, the first 4 (2000 bytes) for c");
+    assert_eq!(full.len(), 11);
+    // Acknowledged mail frees its room.
+    let (mut cb, waiting) = Client::login(relay.addr, &b).await;
+    assert_eq!(waiting, 5);
+    for _ in 0..5 {
+        let RelayToClient::Deliver { delivery_id, .. } = cb.recv().await else { panic!() };
+        cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+    }
+    barrier(&mut cb).await;
+    ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(50), envelope: vec![1; 10] }).await;
+    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(50), status: AckStatus::Delivered });
+}

@@ -21,6 +21,14 @@ pub(crate) struct SharedConn {
     reconnecting: tokio::sync::Mutex<Option<Instant>>,
 }
 
+/// Answers may take this long (the library's default, 500 ms, fails stores that are only
+/// queued behind a burst; the client would resend them).
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn config() -> redis::AsyncConnectionConfig {
+    redis::AsyncConnectionConfig::new().set_response_timeout(Some(RESPONSE_TIMEOUT))
+}
+
 /// A connection handed out, with the generation it belongs to.
 pub(crate) struct Lease {
     generation: u64,
@@ -29,7 +37,7 @@ pub(crate) struct Lease {
 
 impl SharedConn {
     pub(crate) async fn connect(client: redis::Client) -> redis::RedisResult<Self> {
-        let conn = client.get_multiplexed_async_connection().await?;
+        let conn = client.get_multiplexed_async_connection_with_config(&config()).await?;
         Ok(SharedConn { client, current: RwLock::new((0, conn)), reconnecting: tokio::sync::Mutex::new(None) })
     }
 
@@ -41,6 +49,8 @@ impl SharedConn {
     /// Passes `result` on; first replaces the connection of `lease` if `result` says it is gone.
     pub(crate) async fn check<T>(&self, lease: Lease, result: redis::RedisResult<T>) -> redis::RedisResult<T> {
         if let Err(e) = &result
+            // A slow answer (timeout) is no reason to drop a working connection.
+            && !e.is_timeout()
             && (e.is_io_error() || e.is_connection_dropped() || e.is_unrecoverable_error())
         {
             self.replace(lease.generation).await;
@@ -54,7 +64,7 @@ impl SharedConn {
             return; // already replaced, or tried a moment ago
         }
         *last = Some(Instant::now());
-        match self.client.get_multiplexed_async_connection().await {
+        match self.client.get_multiplexed_async_connection_with_config(&config()).await {
             Ok(conn) => {
                 let mut g = self.current.write().unwrap_or_else(|e| e.into_inner());
                 *g = (broken + 1, conn);

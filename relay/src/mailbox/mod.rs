@@ -8,6 +8,7 @@
 pub(crate) mod conn;
 pub(crate) mod memory;
 pub(crate) mod redis;
+pub(crate) mod redis_batch;
 
 use agentnet_core::wire::{MessageId, RelayToClient};
 use bytes::Bytes;

@@ -42,7 +42,7 @@ enum Request {
 }
 
 pub(crate) struct RedisRouting {
-    pub(crate) mailbox: RedisMailbox,
+    pub(crate) mailbox: Arc<RedisMailbox>,
     requests: mpsc::UnboundedSender<Request>,
     _task: AbortOnDrop<()>,
 }
@@ -54,7 +54,7 @@ struct Link {
     hub: Arc<Hub>,
     presence: Arc<Presence>,
     life: Arc<Lifecycle>,
-    mailbox: RedisMailbox,
+    mailbox: Arc<RedisMailbox>,
     requests: mpsc::UnboundedSender<Request>,
 }
 
@@ -72,17 +72,18 @@ impl RedisRouting {
         let first = client.get_async_pubsub().await?;
         let (max_messages, max_bytes, ttl) = mailbox_caps;
         let (tx, rx) = mpsc::unbounded_channel();
+        let mailbox = Arc::new(RedisMailbox::new(conn.clone(), max_messages, max_bytes, ttl));
         let link = Link {
             client,
             conn: conn.clone(),
             hub,
             presence,
             life,
-            mailbox: RedisMailbox::new(conn.clone(), max_messages, max_bytes, ttl),
+            mailbox: mailbox.clone(),
             requests: tx.clone(),
         };
         Ok(RedisRouting {
-            mailbox: RedisMailbox::new(conn, max_messages, max_bytes, ttl),
+            mailbox,
             requests: tx,
             _task: AbortOnDrop(tokio::spawn(link.run(first, rx))),
         })
