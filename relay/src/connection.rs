@@ -589,14 +589,16 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
                 }
-                let here = inner.presence.subscribe(&agent, &agent_ids);
+                let (here, added) = inner.presence.subscribe(&agent, &agent_ids);
                 for target in &here {
                     let online = inner.hub.is_online(target);
                     self.write(&RelayToClient::PresenceStatus { agent_id: *target, online }).await.map_err(|_| None)?;
                 }
-                // The others may be connected to other instances: ask them.
+                // Targets followed just now may be connected to other instances: ask them.
+                // (Later changes are pushed, so a repeated list asks nothing again.)
                 if let Backend::Redis(r) = &inner.backend {
-                    r.query(&agent, agent_ids.into_iter().filter(|t| !here.contains(t)).collect());
+                    let here: std::collections::HashSet<_> = here.into_iter().collect();
+                    r.query(&agent, added.into_iter().filter(|t| !here.contains(t)).collect());
                 }
                 Ok(())
             }

@@ -57,9 +57,12 @@ impl Presence {
         self.lock().followers.get(target).is_some_and(|f| f.contains(viewer))
     }
 
-    /// Replaces `viewer`'s subscriptions; returns the targets that allow it.
-    pub(crate) fn subscribe(&self, viewer: &AgentIdBytes, targets: &[AgentIdBytes]) -> Vec<AgentIdBytes> {
+    /// Replaces `viewer`'s subscriptions; returns the targets that allow it here, and the
+    /// targets it did not follow before.
+    pub(crate) fn subscribe(&self, viewer: &AgentIdBytes, targets: &[AgentIdBytes]) -> (Vec<AgentIdBytes>, Vec<AgentIdBytes>) {
         let mut g = self.lock();
+        let before: HashSet<AgentIdBytes> = g.following.get(viewer).map(|f| f.iter().copied().collect()).unwrap_or_default();
+        let added = targets.iter().filter(|t| !before.contains(*t)).copied().collect();
         for old in g.following.remove(viewer).unwrap_or_default() {
             if let Some(f) = g.followers.get_mut(&old) {
                 f.remove(viewer);
@@ -69,7 +72,8 @@ impl Presence {
             g.followers.entry(*t).or_default().insert(*viewer);
         }
         g.following.insert(*viewer, targets.to_vec());
-        targets.iter().filter(|t| g.allow.get(*t).is_some_and(|a| a.contains(viewer))).copied().collect()
+        let visible = targets.iter().filter(|t| g.allow.get(*t).is_some_and(|a| a.contains(viewer))).copied().collect();
+        (visible, added)
     }
 
     /// The followers of `target` that it allows, to tell about a status change.

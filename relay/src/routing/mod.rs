@@ -7,7 +7,9 @@
 //! how many instances hold the recipient, which is exactly the Delivered/Queued answer,
 //! in the same round trip as the store; and when an instance dies Redis drops its
 //! subscriptions with its connection, so there is no directory entry to go stale and no
-//! heartbeat traffic for 50,000 idle agents.
+//! heartbeat traffic for 50,000 idle agents. The same channels carry presence between
+//! instances (`signal`); `PUBSUB NUMSUB` on them tells whether an agent is still
+//! connected anywhere.
 
 pub(crate) mod local;
 pub(crate) mod redis;
