@@ -65,6 +65,57 @@ pub struct Config {
     /// WebSocket read buffer per connection (`RELAY_WS_READ_BUFFER`, default 2,048): small
     /// so idle connections stay cheap; it grows for large frames.
     pub ws_read_buffer: usize,
+    /// The optional account gate: when set, Hello must carry an ID token that verifies
+    /// (see [`OidcConfig`]). `None` (default): no token is asked for.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// The OIDC / Firebase ID token gate. Set `RELAY_OIDC_JWKS_URL`, `RELAY_OIDC_ISSUER` and
+/// `RELAY_OIDC_AUDIENCE` together, or just `RELAY_OIDC_FIREBASE_PROJECT=<project id>`,
+/// which fills in Google's JWKS URL, `https://securetoken.google.com/<project id>` and
+/// `<project id>` (each can still be overridden).
+///
+/// Tokens must be RS256 JWTs whose header `kid` names a key of the JWKS, with `exp` in the
+/// future, `iss` equal to the issuer, `aud` one of the audiences, and a non-empty `sub`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OidcConfig {
+    /// Where the signing keys are published (`RELAY_OIDC_JWKS_URL`): `https://`, or
+    /// `http://` on a loopback host only (no one can swap keys on the way).
+    pub jwks_url: String,
+    /// The one accepted `iss` (`RELAY_OIDC_ISSUER`).
+    pub issuer: String,
+    /// Accepted `aud` values (`RELAY_OIDC_AUDIENCE`, comma-separated).
+    pub audiences: Vec<String>,
+    /// Clock skew tolerated on `exp`/`nbf` (`RELAY_OIDC_LEEWAY_SECS`, default 30).
+    pub leeway: Duration,
+    /// Keys older than this are fetched again before use (`RELAY_OIDC_JWKS_MAX_AGE_SECS`,
+    /// default 3,600; at least the min refresh). If that fetch fails the old keys stay in use.
+    pub jwks_max_age: Duration,
+    /// Fetches happen at most this often, whatever triggers them: a token with an unknown
+    /// `kid` (the issuer rotated keys), expired keys, a failed fetch
+    /// (`RELAY_OIDC_JWKS_MIN_REFRESH_SECS`, default 30; 0 is for tests).
+    pub jwks_min_refresh: Duration,
+    /// Time allowed for one JWKS fetch (`RELAY_OIDC_FETCH_TIMEOUT_SECS`, default 5).
+    pub fetch_timeout: Duration,
+}
+
+/// Google's keys for Firebase ID tokens.
+pub const FIREBASE_JWKS_URL: &str = "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
+
+impl OidcConfig {
+    /// A gate with the default timings.
+    pub fn new(jwks_url: impl Into<String>, issuer: impl Into<String>, audiences: Vec<String>) -> Self {
+        OidcConfig {
+            jwks_url: jwks_url.into(),
+            issuer: issuer.into(),
+            audiences,
+            leeway: Duration::from_secs(30),
+            jwks_max_age: Duration::from_secs(3600),
+            jwks_min_refresh: Duration::from_secs(30),
+            fetch_timeout: Duration::from_secs(5),
+        }
+    }
 }
 
 impl Default for Config {
@@ -95,6 +146,7 @@ impl Default for Config {
             max_prekey_bundle: 8192,
             max_presence_list: 1000,
             ws_read_buffer: 2048,
+            oidc: None,
         }
     }
 }
@@ -111,6 +163,7 @@ impl std::fmt::Debug for Config {
             .field("mailbox_max_messages", &self.mailbox_max_messages)
             .field("mailbox_max_bytes", &self.mailbox_max_bytes)
             .field("mailbox_ttl", &self.mailbox_ttl)
+            .field("oidc", &self.oidc)
             .finish_non_exhaustive()
     }
 }
@@ -169,6 +222,14 @@ struct FileLayer {
     max_prekey_bundle: Option<u64>,
     max_presence_list: Option<u64>,
     ws_read_buffer: Option<u64>,
+    oidc_jwks_url: Option<String>,
+    oidc_issuer: Option<String>,
+    oidc_audience: Option<Vec<String>>,
+    oidc_firebase_project: Option<String>,
+    oidc_leeway_secs: Option<u64>,
+    oidc_jwks_max_age_secs: Option<u64>,
+    oidc_jwks_min_refresh_secs: Option<u64>,
+    oidc_fetch_timeout_secs: Option<u64>,
 }
 
 impl Config {
@@ -195,6 +256,7 @@ impl Config {
         };
         let get = |key: &str| env.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         let mut c = Config::default();
+        let oidc = oidc_from(&get, &layer)?;
 
         if let Some(v) = get("RELAY_ADDR").or(layer.addr) {
             c.addr = v.parse().map_err(|_| invalid("RELAY_ADDR", &v, "expected host:port"))?;
@@ -253,6 +315,34 @@ impl Config {
         num!(max_presence_list, "RELAY_MAX_PRESENCE_LIST", layer.max_presence_list, 0, 65_535, us);
         num!(ws_read_buffer, "RELAY_WS_READ_BUFFER", layer.ws_read_buffer, 512, 1 << 20, us);
 
+        c.oidc = oidc;
+        if let Some(o) = &mut c.oidc {
+            let n = |key: &'static str, file: Option<u64>, min: u64, max: u64, field: &mut Duration| -> Result<(), ConfigError> {
+                let raw = match get(key) {
+                    Some(v) => Some((v.parse::<u64>().map_err(|_| invalid(key, &v, "expected a whole number"))?, v)),
+                    None => file.map(|n| (n, n.to_string())),
+                };
+                if let Some((v, text)) = raw {
+                    if !(min..=max).contains(&v) {
+                        return Err(invalid(key, &text, "out of range"));
+                    }
+                    *field = Duration::from_secs(v);
+                }
+                Ok(())
+            };
+            n("RELAY_OIDC_LEEWAY_SECS", layer.oidc_leeway_secs, 0, 600, &mut o.leeway)?;
+            n("RELAY_OIDC_JWKS_MAX_AGE_SECS", layer.oidc_jwks_max_age_secs, 1, 7 * 86_400, &mut o.jwks_max_age)?;
+            n("RELAY_OIDC_JWKS_MIN_REFRESH_SECS", layer.oidc_jwks_min_refresh_secs, 0, 86_400, &mut o.jwks_min_refresh)?;
+            n("RELAY_OIDC_FETCH_TIMEOUT_SECS", layer.oidc_fetch_timeout_secs, 1, 120, &mut o.fetch_timeout)?;
+            if o.jwks_max_age < o.jwks_min_refresh {
+                return Err(invalid(
+                    "RELAY_OIDC_JWKS_MAX_AGE_SECS",
+                    &o.jwks_max_age.as_secs().to_string(),
+                    "must be at least RELAY_OIDC_JWKS_MIN_REFRESH_SECS (every fetch waits that long)",
+                ));
+            }
+        }
+
         if c.idle_timeout <= c.ping_interval {
             return Err(invalid(
                 "RELAY_IDLE_TIMEOUT_SECS",
@@ -266,6 +356,56 @@ impl Config {
             }
         }
         Ok(c)
+    }
+}
+
+/// The gate's URL, issuer and audiences; `None` if none of them is set.
+fn oidc_from(get: &dyn Fn(&str) -> Option<String>, layer: &FileLayer) -> Result<Option<OidcConfig>, ConfigError> {
+    let project = get("RELAY_OIDC_FIREBASE_PROJECT").or_else(|| layer.oidc_firebase_project.clone()).filter(|s| !s.is_empty());
+    let url = get("RELAY_OIDC_JWKS_URL").or_else(|| layer.oidc_jwks_url.clone()).filter(|s| !s.is_empty());
+    let issuer = get("RELAY_OIDC_ISSUER").or_else(|| layer.oidc_issuer.clone()).filter(|s| !s.is_empty());
+    let audiences: Vec<String> = match get("RELAY_OIDC_AUDIENCE") {
+        Some(v) => v.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+        None => layer.oidc_audience.clone().unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
+    };
+    if project.is_none() && url.is_none() && issuer.is_none() && audiences.is_empty() {
+        return Ok(None);
+    }
+    if let Some(p) = &project
+        && !p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+    {
+        return Err(invalid("RELAY_OIDC_FIREBASE_PROJECT", p, "expected a Firebase project id"));
+    }
+    let url = url.or_else(|| project.as_ref().map(|_| FIREBASE_JWKS_URL.to_string()));
+    let issuer = issuer.or_else(|| project.as_ref().map(|p| format!("https://securetoken.google.com/{p}")));
+    let audiences = if audiences.is_empty() { project.iter().cloned().collect() } else { audiences };
+    let Some(url) = url else {
+        return Err(invalid("RELAY_OIDC_JWKS_URL", "", "required when RELAY_OIDC_ISSUER or RELAY_OIDC_AUDIENCE is set"));
+    };
+    let Some(issuer) = issuer else {
+        return Err(invalid("RELAY_OIDC_ISSUER", "", "required when RELAY_OIDC_JWKS_URL is set"));
+    };
+    if audiences.is_empty() {
+        return Err(invalid("RELAY_OIDC_AUDIENCE", "", "required when RELAY_OIDC_JWKS_URL is set"));
+    }
+    check_jwks_url(&url)?;
+    Ok(Some(OidcConfig::new(url, issuer, audiences)))
+}
+
+/// `https://` (with the `tls` feature), or `http://` to a loopback host.
+fn check_jwks_url(url: &str) -> Result<(), ConfigError> {
+    const KEY: &str = "RELAY_OIDC_JWKS_URL";
+    let parsed = reqwest::Url::parse(url).map_err(|_| invalid(KEY, url, "not a URL"))?;
+    match parsed.scheme() {
+        "https" if cfg!(feature = "tls") => Ok(()),
+        "https" => Err(invalid(KEY, url, "https needs the relay built with the `tls` feature")),
+        "http" => {
+            let host = parsed.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            if loopback { Ok(()) } else { Err(invalid(KEY, url, "plain http only to a loopback host; use https")) }
+        }
+        _ => Err(invalid(KEY, url, "expected an https:// URL")),
     }
 }
 
@@ -304,6 +444,68 @@ mod tests {
             Err(ConfigError::Invalid { key: "RELAY_MAX_FRAME_LEN", .. })
         ));
         assert!(matches!(Config::from_sources(Some(("bogus = 1", "r.toml")), &[]), Err(ConfigError::File { .. })));
+    }
+
+    #[test]
+    fn the_oidc_gate_is_off_unless_configured_and_complete() {
+        assert!(Config::from_sources(None, &[]).unwrap().oidc.is_none());
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("RELAY_OIDC_JWKS_URL", "http://127.0.0.1:9/jwks"),
+                ("RELAY_OIDC_ISSUER", "https://issuer.test"),
+                ("RELAY_OIDC_AUDIENCE", "a, b"),
+                ("RELAY_OIDC_JWKS_MIN_REFRESH_SECS", "0"),
+            ]),
+        )
+        .unwrap();
+        let o = c.oidc.unwrap();
+        assert_eq!(o.audiences, ["a", "b"]);
+        assert_eq!(o.jwks_min_refresh, Duration::ZERO);
+        assert_eq!(o.jwks_max_age, Duration::from_secs(3600));
+        // Half a gate is an error, not a silently open relay.
+        assert!(matches!(
+            Config::from_sources(None, &env(&[("RELAY_OIDC_ISSUER", "https://issuer.test")])),
+            Err(ConfigError::Invalid { key: "RELAY_OIDC_JWKS_URL", .. })
+        ));
+        assert!(matches!(
+            Config::from_sources(None, &env(&[("RELAY_OIDC_JWKS_URL", "http://127.0.0.1/j"), ("RELAY_OIDC_ISSUER", "i")])),
+            Err(ConfigError::Invalid { key: "RELAY_OIDC_AUDIENCE", .. })
+        ));
+    }
+
+    #[test]
+    fn jwks_urls_must_not_be_open_to_tampering() {
+        let with = |url: &str| {
+            Config::from_sources(
+                None,
+                &env(&[("RELAY_OIDC_JWKS_URL", url), ("RELAY_OIDC_ISSUER", "i"), ("RELAY_OIDC_AUDIENCE", "a")]),
+            )
+        };
+        assert!(with("http://localhost:8080/jwks").is_ok());
+        assert!(with("http://[::1]/jwks").is_ok());
+        assert!(matches!(with("http://keys.example.org/jwks"), Err(ConfigError::Invalid { key: "RELAY_OIDC_JWKS_URL", .. })));
+        assert!(matches!(with("ftp://127.0.0.1/jwks"), Err(ConfigError::Invalid { key: "RELAY_OIDC_JWKS_URL", .. })));
+        assert_eq!(with("https://keys.example.org/jwks").is_ok(), cfg!(feature = "tls"));
+    }
+
+    #[test]
+    fn a_firebase_project_fills_in_the_gate() {
+        let file = "oidc_firebase_project = \"demo-app\"\noidc_leeway_secs = 5\n";
+        let c = Config::from_sources(Some((file, "r.toml")), &[]);
+        if !cfg!(feature = "tls") {
+            assert!(c.is_err());
+            return;
+        }
+        let o = c.unwrap().oidc.unwrap();
+        assert_eq!(o.jwks_url, FIREBASE_JWKS_URL);
+        assert_eq!(o.issuer, "https://securetoken.google.com/demo-app");
+        assert_eq!(o.audiences, ["demo-app"]);
+        assert_eq!(o.leeway, Duration::from_secs(5));
+        assert!(matches!(
+            Config::from_sources(None, &env(&[("RELAY_OIDC_FIREBASE_PROJECT", "a/b")])),
+            Err(ConfigError::Invalid { key: "RELAY_OIDC_FIREBASE_PROJECT", .. })
+        ));
     }
 
     #[test]

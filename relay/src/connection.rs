@@ -16,6 +16,7 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 
 use crate::auth;
+use crate::oidc::TokenError;
 use crate::limits::TokenBucket;
 use crate::routing::{Backend, BackendError, SendOutcome};
 use futures_util::stream::FuturesOrdered;
@@ -366,8 +367,22 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 }
             }
             ClientToRelay::Pong { .. } => Ok(()),
-            ClientToRelay::Hello { agent_id, id_token: _ } => match self.phase {
+            ClientToRelay::Hello { agent_id, id_token } => match self.phase {
                 Phase::AwaitHello => {
+                    let inner = self.state.inner.clone();
+                    if let Some(gate) = &inner.oidc
+                        && let Err(e) = gate.verify(id_token.as_deref()).await
+                    {
+                        m.auth_failures.fetch_add(1, Relaxed);
+                        tracing::debug!(conn = self.id, reason = %e, "ID token refused");
+                        return Err(Some(match e {
+                            // The relay's fault: clients retry, possibly elsewhere.
+                            TokenError::KeysUnavailable => {
+                                Closing::with(close::INTERNAL_ERROR, ErrorCode::Internal, "cannot verify ID tokens now")
+                            }
+                            e => Closing::with(close::AUTH_FAILED, ErrorCode::TokenRejected, e.reason()),
+                        }));
+                    }
                     let nonce = auth::new_nonce();
                     self.phase = Phase::Challenged { agent: agent_id, nonce };
                     self.write(&RelayToClient::Challenge { nonce }).await.map_err(|_| None)
@@ -453,9 +468,15 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
     /// Tells the allowed followers of `agent` that it came online or went offline.
     fn announce(&self, agent: &AgentIdBytes, online: bool) {
         let inner = &self.state.inner;
-        let frame = Bytes::from(RelayToClient::PresenceStatus { agent_id: *agent, online }.encode());
-        for viewer in inner.presence.watchers(agent) {
-            inner.hub.push(&viewer, Outbound::Frame(frame.clone()));
+        match &inner.backend {
+            // Through Redis even for viewers here: it reaches all their instances.
+            Backend::Redis(r) => r.status(agent, online, inner.presence.allowed(agent)),
+            Backend::Memory(_) => {
+                let frame = Bytes::from(RelayToClient::PresenceStatus { agent_id: *agent, online }.encode());
+                for viewer in inner.presence.watchers(agent) {
+                    inner.hub.push(&viewer, Outbound::Frame(frame.clone()));
+                }
+            }
         }
     }
 
@@ -551,16 +572,33 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
                 }
-                inner.presence.set_allow(&agent, &agent_ids);
+                let newly = inner.presence.set_allow(&agent, &agent_ids);
+                // Followers allowed just now learn that the agent is online.
+                match &inner.backend {
+                    Backend::Redis(r) => r.status(&agent, true, newly),
+                    Backend::Memory(_) => {
+                        let frame = Bytes::from(RelayToClient::PresenceStatus { agent_id: agent, online: true }.encode());
+                        for viewer in newly.iter().filter(|v| inner.presence.follows(v, &agent)) {
+                            inner.hub.push(viewer, Outbound::Frame(frame.clone()));
+                        }
+                    }
+                }
                 Ok(())
             }
             ClientToRelay::PresenceSubscribe { agent_ids } => {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
                 }
-                for target in inner.presence.subscribe(&agent, &agent_ids) {
-                    let online = inner.hub.is_online(&target);
-                    self.write(&RelayToClient::PresenceStatus { agent_id: target, online }).await.map_err(|_| None)?;
+                let (here, added) = inner.presence.subscribe(&agent, &agent_ids);
+                for target in &here {
+                    let online = inner.hub.is_online(target);
+                    self.write(&RelayToClient::PresenceStatus { agent_id: *target, online }).await.map_err(|_| None)?;
+                }
+                // Targets followed just now may be connected to other instances: ask them.
+                // (Later changes are pushed, so a repeated list asks nothing again.)
+                if let Backend::Redis(r) = &inner.backend {
+                    let here: std::collections::HashSet<_> = here.into_iter().collect();
+                    r.query(&agent, added.into_iter().filter(|t| !here.contains(t)).collect());
                 }
                 Ok(())
             }
@@ -621,7 +659,7 @@ mod tests {
         assert_eq!(next(&mut rx).await, RelayToClient::Welcome { mailbox_len: 0 });
         // To itself: the Deliver comes through the send queue, the Ack directly.
         tx.send(bin(ClientToRelay::Send { recipient: id, message_id: [5; 16], envelope: vec![1, 2] })).await.unwrap();
-        let mut got = vec![next(&mut rx).await, next(&mut rx).await];
+        let mut got = [next(&mut rx).await, next(&mut rx).await];
         got.sort_by_key(|f| f.frame_type());
         assert_eq!(got[0], RelayToClient::Ack { message_id: [5; 16], status: AckStatus::Delivered });
         assert!(matches!(&got[1], RelayToClient::Deliver { message_id, envelope, .. } if *message_id == [5; 16] && envelope == &[1, 2]));

@@ -15,6 +15,7 @@ mod connection;
 mod limits;
 mod mailbox;
 mod metrics;
+mod oidc;
 mod prekeys;
 mod presence;
 mod router;

@@ -2,8 +2,13 @@
 //! they follow (PresenceSubscribe). Only pairs where both agree produce status frames.
 //!
 //! Both lists belong to the connected session: clients set them after each Welcome,
-//! and they are forgotten when the agent's last connection here closes. This instance
-//! only: across Redis-joined instances presence is not propagated yet.
+//! and they are forgotten when the agent's last connection here closes. Allowing a
+//! follower that is already subscribed tells it the agent is online.
+//!
+//! These are the lists of agents connected to this instance. Across Redis-joined
+//! instances the status travels on the agents' channels (`routing::signal`): the
+//! instance holding an agent sends its status changes to the viewers it allows, and an
+//! instance whose viewer subscribes asks the targets' instances.
 
 use agentnet_core::wire::AgentIdBytes;
 use std::collections::{HashMap, HashSet};
@@ -30,13 +35,34 @@ impl Presence {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn set_allow(&self, agent: &AgentIdBytes, allowed: &[AgentIdBytes]) {
-        self.lock().allow.insert(*agent, allowed.iter().copied().collect());
+    /// Replaces `agent`'s allow list; returns the viewers it did not allow before.
+    pub(crate) fn set_allow(&self, agent: &AgentIdBytes, allowed: &[AgentIdBytes]) -> Vec<AgentIdBytes> {
+        let new: HashSet<AgentIdBytes> = allowed.iter().copied().collect();
+        let old = self.lock().allow.insert(*agent, new.clone()).unwrap_or_default();
+        new.difference(&old).copied().collect()
     }
 
-    /// Replaces `viewer`'s subscriptions; returns the targets that allow it.
-    pub(crate) fn subscribe(&self, viewer: &AgentIdBytes, targets: &[AgentIdBytes]) -> Vec<AgentIdBytes> {
+    /// Everyone `agent` allows, followers or not (they may follow it from elsewhere).
+    pub(crate) fn allowed(&self, agent: &AgentIdBytes) -> Vec<AgentIdBytes> {
+        self.lock().allow.get(agent).map(|a| a.iter().copied().collect()).unwrap_or_default()
+    }
+
+    /// Whether `target` allows `viewer` to see it.
+    pub(crate) fn allows(&self, target: &AgentIdBytes, viewer: &AgentIdBytes) -> bool {
+        self.lock().allow.get(target).is_some_and(|a| a.contains(viewer))
+    }
+
+    /// Whether `viewer` (connected here) follows `target`.
+    pub(crate) fn follows(&self, viewer: &AgentIdBytes, target: &AgentIdBytes) -> bool {
+        self.lock().followers.get(target).is_some_and(|f| f.contains(viewer))
+    }
+
+    /// Replaces `viewer`'s subscriptions; returns the targets that allow it here, and the
+    /// targets it did not follow before.
+    pub(crate) fn subscribe(&self, viewer: &AgentIdBytes, targets: &[AgentIdBytes]) -> (Vec<AgentIdBytes>, Vec<AgentIdBytes>) {
         let mut g = self.lock();
+        let before: HashSet<AgentIdBytes> = g.following.get(viewer).map(|f| f.iter().copied().collect()).unwrap_or_default();
+        let added = targets.iter().filter(|t| !before.contains(*t)).copied().collect();
         for old in g.following.remove(viewer).unwrap_or_default() {
             if let Some(f) = g.followers.get_mut(&old) {
                 f.remove(viewer);
@@ -46,7 +72,8 @@ impl Presence {
             g.followers.entry(*t).or_default().insert(*viewer);
         }
         g.following.insert(*viewer, targets.to_vec());
-        targets.iter().filter(|t| g.allow.get(*t).is_some_and(|a| a.contains(viewer))).copied().collect()
+        let visible = targets.iter().filter(|t| g.allow.get(*t).is_some_and(|a| a.contains(viewer))).copied().collect();
+        (visible, added)
     }
 
     /// The followers of `target` that it allows, to tell about a status change.

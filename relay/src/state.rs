@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::config::Config;
 use crate::mailbox::memory::MemoryMailbox;
 use crate::metrics::Metrics;
+use crate::oidc::IdTokenGate;
 use crate::presence::Presence;
 use crate::routing::local::Hub;
 use crate::routing::redis::RedisRouting;
@@ -19,7 +20,8 @@ pub(crate) enum Drain {
     Running,
     /// Shutting down: finish the frame in hand, then close 1001.
     Draining,
-    /// Routing is broken (Redis pub/sub lost): close 1011 so clients go elsewhere.
+    /// Routing is broken (Redis pub/sub unreachable for long): close 1011 so clients go
+    /// elsewhere. Back to `Running` when Redis returns.
     Broken,
 }
 
@@ -38,7 +40,9 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) hub: Arc<Hub>,
-    pub(crate) presence: Presence,
+    pub(crate) presence: Arc<Presence>,
+    /// The ID token gate, when configured.
+    pub(crate) oidc: Option<IdTokenGate>,
     pub(crate) backend: Backend,
     pub(crate) life: Arc<Lifecycle>,
     next_conn_id: AtomicU64,
@@ -72,7 +76,7 @@ impl AppState {
         let mailbox = MemoryMailbox::new(config.mailbox_max_messages, config.mailbox_max_bytes, config.mailbox_ttl, metrics.clone());
         let backend = Backend::Memory(MemoryBackend::new(mailbox));
         let hub = Arc::new(Hub::new(metrics.clone()));
-        Self::assemble(config, metrics, hub, backend, new_life())
+        Self::assemble(config, metrics, hub, Arc::default(), backend, new_life())
     }
 
     /// A relay with `config`: through Redis when `config.redis_url` is set.
@@ -83,22 +87,27 @@ impl AppState {
         let metrics = Arc::new(Metrics::default());
         let hub = Arc::new(Hub::new(metrics.clone()));
         let life = new_life();
-        let lost = life.clone();
+        let presence = Arc::new(Presence::default());
         let routing = RedisRouting::start(
             &url,
             (config.mailbox_max_messages, config.mailbox_max_bytes, config.mailbox_ttl),
             hub.clone(),
-            move || {
-                lost.ready.store(false, Ordering::SeqCst);
-                lost.drain.send_replace(Drain::Broken);
-            },
+            presence.clone(),
+            life.clone(),
         )
         .await
         .map_err(|e| StartError::Redis(e.to_string()))?;
-        Ok(Self::assemble(config, metrics, hub, Backend::Redis(routing), life))
+        Ok(Self::assemble(config, metrics, hub, presence, Backend::Redis(routing), life))
     }
 
-    fn assemble(config: Config, metrics: Arc<Metrics>, hub: Arc<Hub>, backend: Backend, life: Arc<Lifecycle>) -> Self {
+    fn assemble(
+        config: Config,
+        metrics: Arc<Metrics>,
+        hub: Arc<Hub>,
+        presence: Arc<Presence>,
+        backend: Backend,
+        life: Arc<Lifecycle>,
+    ) -> Self {
         let inner = Arc::new_cyclic(|weak: &std::sync::Weak<Inner>| {
             let weak = weak.clone();
             // The sweeper expires abandoned in-memory mailboxes. Embedders may build the
@@ -115,11 +124,13 @@ impl AppState {
                     }
                 }))
             });
+            let oidc = config.oidc.as_ref().map(IdTokenGate::new);
             Inner {
+                oidc,
                 config,
                 metrics,
                 hub,
-                presence: Presence::default(),
+                presence,
                 backend,
                 life,
                 next_conn_id: AtomicU64::new(1),

@@ -292,6 +292,14 @@ async fn presence_is_shown_only_to_allowed_followers() {
     drop(ca);
     assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: false });
     assert_eq!(cc.try_recv(Duration::from_millis(300)).await, None, "c was never allowed");
+    // a comes back: its followers learn it when it allows them again.
+    let (mut ca, _) = Client::login(relay.addr, &a).await;
+    ca.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id, c.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: true });
+    assert_eq!(cc.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: true });
+    // Allowing the same viewers again says nothing new.
+    ca.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id, c.id] }).await;
+    assert_eq!(cb.try_recv(Duration::from_millis(200)).await, None);
 }
 
 #[tokio::test]

@@ -80,7 +80,7 @@ struct RelayProcess {
 impl RelayProcess {
     async fn start(redis: &RedisServer) -> RelayProcess {
         let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
             .env("RELAY_ADDR", addr.to_string())
             .env("REDIS_URL", &redis.url)
             .env("RUST_LOG", "warn")
@@ -92,6 +92,8 @@ impl RelayProcess {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("relay process did not start");
     }
 
@@ -176,4 +178,200 @@ impl NextFrame for tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTl
             }
         }
     }
+}
+
+/// Sends a Ping and waits for its Pong: everything sent before has been handled.
+async fn barrier(c: &mut Client) {
+    c.send(&ClientToRelay::Ping { nonce: 42 }).await;
+    assert_eq!(c.recv().await, RelayToClient::Pong { nonce: 42 });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_crosses_instances_only_to_allowed_followers() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b, c, d) = (Agent::new(), Agent::new(), Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    ca.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id] }).await;
+    barrier(&mut ca).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+    let (mut cc, _) = Client::login(two.addr, &c).await;
+    // b on instance two follows a on instance one: its instance asks a's.
+    cb.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: true });
+    cc.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id] }).await;
+    drop(ca);
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: a.id, online: false });
+    // An agent that comes online after the subscription, on the other instance.
+    cb.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id, d.id] }).await;
+    cc.send(&ClientToRelay::PresenceSubscribe { agent_ids: vec![a.id, d.id] }).await;
+    barrier(&mut cb).await;
+    let (mut cd, _) = Client::login(one.addr, &d).await;
+    cd.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: d.id, online: true });
+    // d is connected to both instances: leaving one does not make it offline.
+    let (mut cd2, _) = Client::login(two.addr, &d).await;
+    cd2.send(&ClientToRelay::PresenceAllow { agent_ids: vec![b.id] }).await;
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: d.id, online: true });
+    drop(cd2);
+    assert_eq!(cb.try_recv(Duration::from_millis(300)).await, None, "d is still online on instance one");
+    drop(cd);
+    assert_eq!(cb.recv().await, RelayToClient::PresenceStatus { agent_id: d.id, online: false });
+    assert_eq!(cc.try_recv(Duration::from_millis(300)).await, None, "c was never allowed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pubsub_subscriptions_come_back_after_the_redis_connection_is_killed() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+    ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(0), envelope: vec![0] }).await;
+    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(0), status: AckStatus::Delivered });
+    assert!(matches!(cb.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(0)));
+
+    // Cut every pub/sub connection (both instances'); command connections stay.
+    let admin = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut admin = admin.get_multiplexed_async_connection().await.unwrap();
+    let killed: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query_async(&mut admin).await.unwrap();
+    assert_eq!(killed, 2);
+
+    // Keep sending until a Send is delivered live again; the ones in between are queued.
+    let mut sent = HashSet::new();
+    let mut i = 1;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        assert!(tokio::time::Instant::now() < deadline, "live routing did not come back");
+        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![1] }).await;
+        let RelayToClient::Ack { message_id, status } = ca.recv().await else { panic!("expected Ack") };
+        sent.insert(message_id);
+        i += 1;
+        if status == AckStatus::Delivered {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // b, still on its old connection, gets every one of them (the queued ones are
+    // re-delivered when the subscriptions come back).
+    let mut got = HashSet::new();
+    while !sent.is_subset(&got) {
+        match cb.recv().await {
+            RelayToClient::Deliver { message_id, delivery_id, .. } => {
+                got.insert(message_id);
+                cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // And the other direction works too. (A message stored while the subscription came
+    // back may arrive both live and re-delivered: the client de-duplicates by id.)
+    cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(999), envelope: vec![2] }).await;
+    loop {
+        match cb.recv().await {
+            RelayToClient::Deliver { message_id, .. } => assert!(sent.contains(&message_id)),
+            other => {
+                assert_eq!(other, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Delivered });
+                break;
+            }
+        }
+    }
+    assert!(matches!(ca.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(999)));
+    eprintln!("{} sends before live routing returned", sent.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_redis_connections_come_back_after_they_are_killed() {
+    let redis = RedisServer::start().await;
+    let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
+    let (a, b) = (Agent::new(), Agent::new());
+    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let (mut cb, _) = Client::login(two.addr, &b).await;
+
+    // Every connection of both instances: the command ones and the pub/sub ones.
+    let admin = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut admin = admin.get_multiplexed_async_connection().await.unwrap();
+    let normal: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal").arg("SKIPME").arg("yes").query_async(&mut admin).await.unwrap();
+    let pubsub: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query_async(&mut admin).await.unwrap();
+    assert_eq!((normal, pubsub), (2, 2));
+
+    // A Send may fail while its connection is replaced; the client resends the same id.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut failures = 0;
+    for i in 0..20 {
+        loop {
+            assert!(tokio::time::Instant::now() < deadline, "routing did not come back");
+            ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![3] }).await;
+            match ca.recv().await {
+                RelayToClient::Ack { message_id, .. } if message_id == mid(i) => break,
+                RelayToClient::Error { code: agentnet_core::wire::ErrorCode::Internal, .. } => failures += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let mut got = HashSet::new();
+    while got.len() < 20 {
+        match cb.recv().await {
+            RelayToClient::Deliver { message_id, delivery_id, .. } => {
+                got.insert(message_id);
+                cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(999), envelope: vec![2] }).await;
+    loop {
+        match cb.recv().await {
+            // A re-delivery of one already received (its DeliverAck may have been lost).
+            RelayToClient::Deliver { message_id, .. } => assert!(got.contains(&message_id)),
+            other => {
+                assert_eq!(other, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Delivered });
+                break;
+            }
+        }
+    }
+    eprintln!("{failures} sends failed while the connections were replaced");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mailbox_caps_hold_for_a_burst_of_sends_stored_together() {
+    let redis = RedisServer::start().await;
+    let relay = Relay::start(config(&[
+        ("REDIS_URL", &redis.url),
+        ("RELAY_MAILBOX_MAX_MESSAGES", "5"),
+        ("RELAY_MAILBOX_MAX_BYTES", "2048"),
+    ]))
+    .await;
+    let (a, b, c) = (Agent::new(), Agent::new(), Agent::new());
+    drop(Client::login(relay.addr, &b).await);
+    drop(Client::login(relay.addr, &c).await);
+    let (mut ca, _) = Client::login(relay.addr, &a).await;
+    // Sent without waiting, so they reach Redis in few batches: b by count, c by bytes.
+    for i in 0..10 {
+        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![1; 10] }).await;
+        ca.send(&ClientToRelay::Send { recipient: c.id, message_id: mid(100 + i), envelope: vec![2; 500] }).await;
+    }
+    let (mut queued, mut full) = (HashSet::new(), HashSet::new());
+    for _ in 0..20 {
+        match ca.recv().await {
+            RelayToClient::Ack { message_id, status: AckStatus::Queued } => queued.insert(message_id),
+            RelayToClient::Error { code: agentnet_core::wire::ErrorCode::MailboxFull, message_id: Some(id), .. } => full.insert(id),
+            other => panic!("unexpected {other:?}"),
+        };
+    }
+    let want_b: HashSet<_> = (0..5).map(mid).collect();
+    let want_c: HashSet<_> = (100..104).map(mid).collect();
+    assert_eq!(queued, want_b.union(&want_c).copied().collect(), "the first 5 for b, the first 4 (2000 bytes) for c");
+    assert_eq!(full.len(), 11);
+    // Acknowledged mail frees its room.
+    let (mut cb, waiting) = Client::login(relay.addr, &b).await;
+    assert_eq!(waiting, 5);
+    for _ in 0..5 {
+        let RelayToClient::Deliver { delivery_id, .. } = cb.recv().await else { panic!() };
+        cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+    }
+    barrier(&mut cb).await;
+    ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(50), envelope: vec![1; 10] }).await;
+    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(50), status: AckStatus::Delivered });
 }

@@ -173,18 +173,18 @@ async fn route(args: &Args) -> anyhow::Result<()> {
             'outer: while let Some(Ok(first)) = stream.next().await {
                 let mut next = Some(first);
                 while let Some(msg) = next.take() {
-                    if let Message::Binary(b) = msg {
-                        if let Ok(RelayToClient::Deliver { delivery_id, envelope, .. }) = RelayToClient::decode(&b) {
-                            let sent_us = u64::from_be_bytes(envelope[..8].try_into().unwrap_or([0; 8]));
-                            if measuring.load(Relaxed) {
-                                delivered.fetch_add(1, Relaxed);
-                                let us = (t0.elapsed().as_micros() as u64).saturating_sub(sent_us);
-                                hist[((us / 10) as usize).min(100_000)].fetch_add(1, Relaxed);
-                            }
-                            let ack = ClientToRelay::DeliverAck { delivery_id }.encode();
-                            if sink.feed(Message::Binary(ack.into())).await.is_err() {
-                                break 'outer;
-                            }
+                    if let Message::Binary(b) = msg
+                        && let Ok(RelayToClient::Deliver { delivery_id, envelope, .. }) = RelayToClient::decode(&b)
+                    {
+                        let sent_us = u64::from_be_bytes(envelope[..8].try_into().unwrap_or([0; 8]));
+                        if measuring.load(Relaxed) {
+                            delivered.fetch_add(1, Relaxed);
+                            let us = (t0.elapsed().as_micros() as u64).saturating_sub(sent_us);
+                            hist[((us / 10) as usize).min(100_000)].fetch_add(1, Relaxed);
+                        }
+                        let ack = ClientToRelay::DeliverAck { delivery_id }.encode();
+                        if sink.feed(Message::Binary(ack.into())).await.is_err() {
+                            break 'outer;
                         }
                     }
                     // Acks go out in one write once nothing more is waiting to be read.
@@ -209,10 +209,10 @@ async fn route(args: &Args) -> anyhow::Result<()> {
         let reader_permits = permits.clone();
         handles.push(tokio::spawn(async move {
             while let Some(Ok(msg)) = stream.next().await {
-                if let Message::Binary(b) = msg {
-                    if let Ok(RelayToClient::Ack { .. } | RelayToClient::Error { .. }) = RelayToClient::decode(&b) {
-                        reader_permits.add_permits(1);
-                    }
+                if let Message::Binary(b) = msg
+                    && let Ok(RelayToClient::Ack { .. } | RelayToClient::Error { .. }) = RelayToClient::decode(&b)
+                {
+                    reader_permits.add_permits(1);
                 }
             }
         }));

@@ -5,8 +5,10 @@
 //! Delivery ids are `unix_ms << 64 | sequence`, the layout of a Redis stream id, so
 //! both backends hand out increasing ids that also say when the entry was stored.
 
+pub(crate) mod conn;
 pub(crate) mod memory;
 pub(crate) mod redis;
+pub(crate) mod redis_batch;
 
 use agentnet_core::wire::{MessageId, RelayToClient};
 use bytes::Bytes;

@@ -1,23 +1,28 @@
 //! Mailboxes in Redis Streams, one stream per recipient (`an:m:<hex id>`), with a byte
-//! counter beside it (`an:mb:<hex id>`). Storing and announcing a message is one Lua
-//! script: XADD, then PUBLISH on the recipient's channel, so the instance holding the
+//! counter beside it (`an:mb:<hex id>`). Storing and announcing a message happen in one
+//! Lua script: XADD, then PUBLISH on the recipient's channel, so the instance holding the
 //! recipient learns of it in the same round trip and a crash between the two cannot
-//! leave an announced message unstored.
+//! leave an announced message unstored. Stores and acknowledgements go through
+//! [`super::redis_batch`], which packs many into one script call.
 
 use agentnet_core::wire::{AgentIdBytes, MessageId};
 use bytes::Bytes;
-use redis::{AsyncCommands, Script, aio::MultiplexedConnection};
+use redis::AsyncCommands;
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::conn::SharedConn;
+use super::redis_batch::{Batcher, Caps};
+use crate::task::AbortOnDrop;
 use super::{deliver_frame, now_ms};
 
 /// Redis key of the set of agents that have authenticated at least once.
-const KNOWN: &str = "an:known";
+pub(crate) const KNOWN: &str = "an:known";
 
 pub(crate) fn stream_key(agent: &AgentIdBytes) -> String {
     format!("an:m:{}", hex::encode(agent))
 }
-fn bytes_key(agent: &AgentIdBytes) -> String {
+pub(crate) fn bytes_key(agent: &AgentIdBytes) -> String {
     format!("an:mb:{}", hex::encode(agent))
 }
 pub(crate) fn channel(agent: &AgentIdBytes) -> String {
@@ -27,55 +32,24 @@ fn prekey_key(agent: &AgentIdBytes) -> String {
     format!("an:pk:{}", hex::encode(agent))
 }
 
-/// KEYS: known set, stream, byte counter. ARGV: recipient hex, message id, envelope,
-/// max count, max bytes, ttl ms, channel, now ms.
-/// Returns {-1, ""} unknown recipient, {-2, ""} full, else {subscribers, stream id}.
-const SEND: &str = r#"
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return {-1, ''} end
-local cutoff = tonumber(ARGV[8]) - tonumber(ARGV[6])
-if cutoff > 0 then
-  local old = redis.call('XRANGE', KEYS[2], '-', tostring(cutoff), 'COUNT', 100)
-  for _, e in ipairs(old) do
-    redis.call('DECRBY', KEYS[3], string.len(e[2][4]))
-    redis.call('XDEL', KEYS[2], e[1])
-  end
-end
-local size = string.len(ARGV[3])
-local bytes = tonumber(redis.call('GET', KEYS[3]) or '0')
-if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[4]) or bytes + size > tonumber(ARGV[5]) then return {-2, ''} end
-local id = redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'e', ARGV[3])
-redis.call('INCRBY', KEYS[3], size)
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
-redis.call('PEXPIRE', KEYS[3], ARGV[6])
-local n = redis.call('PUBLISH', ARGV[7], id .. '\n' .. ARGV[2] .. ARGV[3])
-return {n, id}
-"#;
-
-/// KEYS: stream, byte counter. ARGV: stream id. Returns 1 if deleted.
-const ACK: &str = r#"
-local e = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
-if #e == 0 then return 0 end
-redis.call('XDEL', KEYS[1], ARGV[1])
-redis.call('DECRBY', KEYS[2], string.len(e[1][2][4]))
-return 1
-"#;
-
 /// What storing a message in Redis did.
 pub(crate) enum Stored {
     UnknownRecipient,
     Full,
     /// Stored; `subscribers` instances hold a connection of the recipient.
-    Stored { subscribers: i64 },
+    Kept { subscribers: i64 },
 }
 
 pub(crate) struct RedisMailbox {
-    conn: MultiplexedConnection,
-    send: Script,
-    ack: Script,
+    conn: Arc<SharedConn>,
+    batch: Batcher,
     max_messages: usize,
-    max_bytes: usize,
     ttl: Duration,
+    _batcher: AbortOnDrop<()>,
 }
+
+/// One XRANGE entry: stream id and field/value pairs.
+type StreamEntry = (String, Vec<(String, Vec<u8>)>);
 
 /// `ms-seq` to the delivery id `ms << 64 | seq`.
 pub(crate) fn parse_stream_id(id: &str) -> Option<u128> {
@@ -101,47 +75,39 @@ pub(crate) fn parse_announcement(payload: &[u8]) -> Option<(u128, Bytes)> {
 }
 
 impl RedisMailbox {
-    pub(crate) fn new(conn: MultiplexedConnection, max_messages: usize, max_bytes: usize, ttl: Duration) -> Self {
-        RedisMailbox { conn, send: Script::new(SEND), ack: Script::new(ACK), max_messages, max_bytes, ttl }
+    /// Needs a runtime: starts the batching task.
+    pub(crate) fn new(conn: Arc<SharedConn>, max_messages: usize, max_bytes: usize, ttl: Duration) -> Self {
+        let (batch, task) = Batcher::start(conn.clone(), Caps { max_messages, max_bytes, ttl });
+        RedisMailbox { conn, batch, max_messages, ttl, _batcher: task }
     }
 
     pub(crate) async fn mark_known(&self, agent: &AgentIdBytes) -> redis::RedisResult<()> {
-        self.conn.clone().sadd(KNOWN, hex::encode(agent)).await
+        let mut l = self.conn.lease();
+        let r = l.conn.sadd(KNOWN, hex::encode(agent)).await;
+        self.conn.check(l, r).await
     }
 
     pub(crate) async fn store(&self, recipient: &AgentIdBytes, message_id: MessageId, envelope: &[u8]) -> redis::RedisResult<Stored> {
-        let (n, _id): (i64, String) = self
-            .send
-            .key(KNOWN)
-            .key(stream_key(recipient))
-            .key(bytes_key(recipient))
-            .arg(hex::encode(recipient))
-            .arg(&message_id[..])
-            .arg(envelope)
-            .arg(self.max_messages)
-            .arg(self.max_bytes)
-            .arg(self.ttl.as_millis() as u64)
-            .arg(channel(recipient))
-            .arg(now_ms())
-            .invoke_async(&mut self.conn.clone())
-            .await?;
-        Ok(match n {
-            -1 => Stored::UnknownRecipient,
-            -2 => Stored::Full,
-            n => Stored::Stored { subscribers: n },
-        })
+        self.batch.store(recipient, message_id, envelope).await
     }
 
     pub(crate) async fn backlog(&self, agent: &AgentIdBytes) -> redis::RedisResult<Vec<(u128, Bytes)>> {
+        self.backlog_since(agent, 0).await
+    }
+
+    /// The waiting entries stored at or after `since_ms`, oldest first.
+    pub(crate) async fn backlog_since(&self, agent: &AgentIdBytes, since_ms: u64) -> redis::RedisResult<Vec<(u128, Bytes)>> {
         let cutoff = now_ms().saturating_sub(self.ttl.as_millis() as u64);
-        let entries: Vec<(String, Vec<(String, Vec<u8>)>)> = redis::cmd("XRANGE")
+        let mut l = self.conn.lease();
+        let r = redis::cmd("XRANGE")
             .arg(stream_key(agent))
-            .arg("-")
+            .arg(format!("{since_ms}-0"))
             .arg("+")
             .arg("COUNT")
             .arg(self.max_messages)
-            .query_async(&mut self.conn.clone())
-            .await?;
+            .query_async(&mut l.conn)
+            .await;
+        let entries: Vec<StreamEntry> = self.conn.check(l, r).await?;
         let mut out = Vec::with_capacity(entries.len());
         for (id, fields) in entries {
             let Some(did) = parse_stream_id(&id) else { continue };
@@ -157,22 +123,19 @@ impl RedisMailbox {
     }
 
     pub(crate) async fn ack(&self, agent: &AgentIdBytes, delivery_id: u128) -> redis::RedisResult<bool> {
-        let n: i64 = self
-            .ack
-            .key(stream_key(agent))
-            .key(bytes_key(agent))
-            .arg(stream_id(delivery_id))
-            .invoke_async(&mut self.conn.clone())
-            .await?;
-        Ok(n == 1)
+        self.batch.ack(agent, stream_id(delivery_id)).await
     }
 
     pub(crate) async fn put_prekeys(&self, agent: &AgentIdBytes, bundle: &[u8]) -> redis::RedisResult<()> {
-        self.conn.clone().set(prekey_key(agent), bundle).await
+        let mut l = self.conn.lease();
+        let r = l.conn.set(prekey_key(agent), bundle).await;
+        self.conn.check(l, r).await
     }
 
     pub(crate) async fn get_prekeys(&self, agent: &AgentIdBytes) -> redis::RedisResult<Option<Vec<u8>>> {
-        self.conn.clone().get(prekey_key(agent)).await
+        let mut l = self.conn.lease();
+        let r = l.conn.get(prekey_key(agent)).await;
+        self.conn.check(l, r).await
     }
 }
 

@@ -109,6 +109,11 @@ impl Hub {
         lock(self.shard(agent)).contains_key(agent)
     }
 
+    /// Every agent registered here.
+    pub(crate) fn agents(&self) -> Vec<AgentIdBytes> {
+        self.shards.iter().flat_map(|s| lock(s).keys().copied().collect::<Vec<_>>()).collect()
+    }
+
     /// Whether `agent` has a live connection here.
     pub(crate) fn is_online(&self, agent: &AgentIdBytes) -> bool {
         lock(self.shard(agent)).get(agent).is_some_and(|e| !e.conns.is_empty())

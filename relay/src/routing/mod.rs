@@ -7,10 +7,13 @@
 //! how many instances hold the recipient, which is exactly the Delivered/Queued answer,
 //! in the same round trip as the store; and when an instance dies Redis drops its
 //! subscriptions with its connection, so there is no directory entry to go stale and no
-//! heartbeat traffic for 50,000 idle agents.
+//! heartbeat traffic for 50,000 idle agents. The same channels carry presence between
+//! instances (`signal`); `PUBSUB NUMSUB` on them tells whether an agent is still
+//! connected anywhere.
 
 pub(crate) mod local;
 pub(crate) mod redis;
+pub(crate) mod signal;
 
 use agentnet_core::wire::{AckStatus, AgentIdBytes, MessageId};
 use bytes::Bytes;
@@ -91,7 +94,7 @@ impl Backend {
             Backend::Redis(r) => Ok(match r.mailbox.store(recipient, message_id, envelope).await? {
                 Stored::UnknownRecipient => SendOutcome::UnknownRecipient,
                 Stored::Full => SendOutcome::MailboxFull,
-                Stored::Stored { subscribers } => {
+                Stored::Kept { subscribers } => {
                     SendOutcome::Accepted(if subscribers > 0 { AckStatus::Delivered } else { AckStatus::Queued })
                 }
             }),
@@ -103,7 +106,7 @@ impl Backend {
     pub(crate) async fn attached(&self, agent: &AgentIdBytes) -> Result<(), BackendError> {
         match self {
             Backend::Memory(_) => Ok(()),
-            Backend::Redis(r) => r.sync_subscription(agent, true).await,
+            Backend::Redis(r) => r.sync_subscription(agent).await,
         }
     }
 

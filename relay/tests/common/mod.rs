@@ -145,10 +145,30 @@ impl Client {
 
     /// The next frame, or `None` if nothing arrives within `wait`.
     pub async fn try_recv(&mut self, wait: Duration) -> Option<RelayToClient> {
-        match tokio::time::timeout(wait, self.recv()).await {
-            Ok(f) => Some(f),
-            Err(_) => None,
+        tokio::time::timeout(wait, self.recv()).await.ok()
+    }
+
+    /// The next frame, or (if the relay closes first) the close code and the frames
+    /// before it.
+    pub async fn try_recv_or_close(&mut self) -> Result<RelayToClient, (u16, Vec<RelayToClient>)> {
+        let first = loop {
+            let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out");
+            match msg {
+                Some(Ok(Message::Binary(b))) => match RelayToClient::decode(&b).unwrap() {
+                    RelayToClient::Ping { .. } => continue,
+                    frame => break frame,
+                },
+                Some(Ok(Message::Close(Some(c)))) => return Err((c.code.into(), Vec::new())),
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return Err((0, Vec::new())),
+                _ => {}
+            }
+        };
+        if !matches!(first, RelayToClient::Error { .. }) {
+            return Ok(first);
         }
+        let (code, mut rest) = self.expect_close().await;
+        rest.insert(0, first);
+        Err((code, rest))
     }
 
     /// Reads until the close frame; returns its code and the frames before it.
@@ -175,7 +195,7 @@ pub struct RedisServer {
 impl RedisServer {
     pub async fn start() -> RedisServer {
         let port = free_port();
-        let child = std::process::Command::new("redis-server")
+        let mut child = std::process::Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -186,6 +206,8 @@ impl RedisServer {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("redis-server did not start");
     }
 }

@@ -1,0 +1,115 @@
+//! The optional account gate: an OIDC / Firebase ID token in Hello, verified before the
+//! relay issues a challenge. RS256 only, against the configured issuer's JWKS, with
+//! `iss`, `aud`, `exp` (and `nbf` if present) checked and a non-empty `sub` required.
+//!
+//! Tokens and claims are never logged; a rejection names only its reason.
+
+mod jwks;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, Validation};
+use serde::Deserialize;
+
+use crate::config::OidcConfig;
+use jwks::{Jwks, Lookup};
+
+/// Why an ID token was refused. The text goes to the client; it carries no token content.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{}", self.reason())]
+pub(crate) enum TokenError {
+    Missing,
+    Malformed,
+    Algorithm,
+    UnknownKey,
+    BadSignature,
+    Expired,
+    NotYetValid,
+    Audience,
+    Issuer,
+    Subject,
+    /// The relay could not get the issuer's keys: its fault, not the client's.
+    KeysUnavailable,
+}
+
+impl TokenError {
+    /// The error frame's text: the same as `Display`, as a static string.
+    pub(crate) fn reason(&self) -> &'static str {
+        match self {
+            TokenError::Missing => "an ID token is required",
+            TokenError::Malformed => "ID token malformed",
+            TokenError::Algorithm => "ID token algorithm not accepted",
+            TokenError::UnknownKey => "ID token signing key unknown",
+            TokenError::BadSignature => "ID token signature invalid",
+            TokenError::Expired => "ID token expired",
+            TokenError::NotYetValid => "ID token not yet valid",
+            TokenError::Audience => "ID token audience not accepted",
+            TokenError::Issuer => "ID token issuer not accepted",
+            TokenError::Subject => "ID token has no subject",
+            TokenError::KeysUnavailable => "ID token keys unavailable",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    #[serde(default)]
+    sub: String,
+}
+
+/// Verifies ID tokens for one issuer.
+pub(crate) struct IdTokenGate {
+    jwks: Jwks,
+    validation: Validation,
+}
+
+impl IdTokenGate {
+    pub(crate) fn new(cfg: &OidcConfig) -> Self {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&cfg.issuer]);
+        validation.set_audience(&cfg.audiences);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = cfg.leeway.as_secs();
+        validation.validate_nbf = true;
+        IdTokenGate {
+            jwks: Jwks::new(cfg.jwks_url.clone(), cfg.fetch_timeout, cfg.jwks_max_age, cfg.jwks_min_refresh),
+            validation,
+        }
+    }
+
+    /// Checks `token`; on success the connection may go on to the challenge.
+    pub(crate) async fn verify(&self, token: Option<&[u8]>) -> Result<(), TokenError> {
+        let token = token.ok_or(TokenError::Missing)?;
+        let token = std::str::from_utf8(token).map_err(|_| TokenError::Malformed)?;
+        // The header is checked before any key is looked up, so junk never causes a fetch.
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+        if header.alg != Algorithm::RS256 {
+            return Err(TokenError::Algorithm);
+        }
+        let kid = header.kid.ok_or(TokenError::UnknownKey)?;
+        let key = match self.jwks.key(&kid).await {
+            Lookup::Found(k) => k,
+            Lookup::Unknown => return Err(TokenError::UnknownKey),
+            Lookup::Unavailable => return Err(TokenError::KeysUnavailable),
+        };
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation).map_err(|e| classify(e.kind()))?;
+        if data.claims.sub.is_empty() {
+            return Err(TokenError::Subject);
+        }
+        Ok(())
+    }
+}
+
+fn classify(kind: &ErrorKind) -> TokenError {
+    match kind {
+        ErrorKind::InvalidSignature => TokenError::BadSignature,
+        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+        ErrorKind::InvalidAudience => TokenError::Audience,
+        ErrorKind::InvalidIssuer => TokenError::Issuer,
+        ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
+        ErrorKind::MissingRequiredClaim(c) if c == "sub" => TokenError::Subject,
+        ErrorKind::MissingRequiredClaim(c) if c == "aud" => TokenError::Audience,
+        ErrorKind::MissingRequiredClaim(c) if c == "iss" => TokenError::Issuer,
+        _ => TokenError::Malformed,
+    }
+}
