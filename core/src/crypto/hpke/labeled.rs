@@ -12,6 +12,10 @@ const KEM_SUITE: &[u8] = b"KEM\x00\x20";
 const VERSION_LABEL: &[u8] = b"HPKE-v1";
 
 /// `LabeledExtract(salt, label, ikm)`, as the HKDF state for expanding and its PRK bytes.
+///
+/// The returned PRK bytes are wiped on drop; the HKDF state keyed with them is not (the `hkdf`
+/// crate offers no zeroize), which is the same exposure the `hpke` crate has. Callers drop it
+/// as soon as they have expanded.
 pub(super) fn extract(suite: &[u8], salt: &[u8], label: &[u8], ikm: &[u8]) -> (Zeroizing<[u8; 32]>, Hkdf<Sha256>) {
     let mut extract = HkdfExtract::<Sha256>::new(Some(salt));
     for part in [VERSION_LABEL, suite, label, ikm] {
