@@ -5,8 +5,7 @@
 //! from the caller: this module never reads a clock or the OS.
 
 pub mod envelope;
+pub mod hpke;
 pub mod prekey;
 pub mod replay;
 pub mod vault;
-
-pub(crate) mod hpke_suite;

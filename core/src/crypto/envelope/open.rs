@@ -1,10 +1,7 @@
 //! Opening: the recipient's side.
 
-use hpke::aead::{Aead, AesGcm256, ChaCha20Poly1305};
-use hpke::{Deserializable, Kem, OpModeR};
-
 use super::{HEADER_LEN, Header, INFO, INNER_FIXED_LEN, MAX_FUTURE_SKEW, MessageId, Suite, signature_input};
-use crate::crypto::hpke_suite::{KdfImpl, KemImpl};
+use crate::crypto::hpke;
 use crate::crypto::prekey::{self, Ring};
 use crate::crypto::replay::SeenIds;
 use crate::identity::AgentId;
@@ -123,10 +120,13 @@ pub fn open(ring: &mut Ring, envelope: &[u8], now: u64, seen: &mut SeenIds) -> R
         prekey::ring::Lookup::Expired { until } => OpenError::PrekeyExpired { id, until },
     })?;
     let (head, ciphertext) = envelope.split_at(HEADER_LEN);
-    let inner = match header.suite {
-        Suite::ChaCha20Poly1305 => decrypt::<ChaCha20Poly1305>(secret.secret_bytes(), &header, head, ciphertext),
-        Suite::Aes256Gcm => decrypt::<AesGcm256>(secret.secret_bytes(), &header, head, ciphertext),
-    }?;
+    let aead = match header.suite {
+        Suite::ChaCha20Poly1305 => hpke::Aead::ChaCha20Poly1305,
+        Suite::Aes256Gcm => hpke::Aead::Aes256Gcm,
+    };
+    let inner = hpke::setup_receiver(aead, &header.enc, secret.keypair(), INFO)
+        .and_then(|mut ctx| ctx.open(head, ciphertext))
+        .map_err(|_| OpenError::Decrypt)?;
     if inner.len() < INNER_FIXED_LEN {
         return Err(OpenError::Decrypt);
     }
@@ -158,12 +158,4 @@ pub fn open(ring: &mut Ring, envelope: &[u8], now: u64, seen: &mut SeenIds) -> R
     seen.insert(sender, message_id, timestamp);
     ring.consume_one_time(id);
     Ok(Opened { sender, message_id, timestamp, plaintext: content.to_vec() })
-}
-
-fn decrypt<A: Aead>(secret: &[u8; 32], header: &Header, aad: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, OpenError> {
-    let sk = <KemImpl as Kem>::PrivateKey::from_bytes(secret).map_err(|_| OpenError::Decrypt)?;
-    let enc = <KemImpl as Kem>::EncappedKey::from_bytes(&header.enc).map_err(|_| OpenError::Decrypt)?;
-    let mut ctx = hpke::setup_receiver::<A, KdfImpl, KemImpl>(&OpModeR::Base, &sk, &enc, INFO)
-        .map_err(|_| OpenError::Decrypt)?;
-    ctx.open(ciphertext, aad).map_err(|_| OpenError::Decrypt)
 }

@@ -1,11 +1,11 @@
 //! Sealing: the sender's side.
 
-use hpke::aead::{Aead, AesGcm256, ChaCha20Poly1305};
-use hpke::{Deserializable, Kem, OpModeS, Serializable};
+use std::borrow::Cow;
+
 use rand_core::CryptoRng;
 
-use super::{Header, INFO, MessageId, Suite, signature_input};
-use crate::crypto::hpke_suite::{KdfImpl, KemImpl};
+use super::{HEADER_LEN, Header, INFO, INNER_FIXED_LEN, MessageId, Suite, TAG_LEN, signature_input};
+use crate::crypto::hpke::{self, PublicKey};
 use crate::crypto::prekey::{self, Bundle, VerifiedBundle};
 use crate::identity::{AgentId, Keypair};
 
@@ -65,6 +65,9 @@ pub enum SealError {
     /// HPKE refused the recipient's key (a low-order X25519 point).
     #[error("recipient prekey is unusable")]
     Encapsulation,
+    /// The content is too large for the AEAD.
+    #[error("content too large to seal")]
+    TooLarge,
 }
 
 /// What an envelope can be sealed to: a [`Bundle`] (its signatures are verified on every
@@ -90,9 +93,25 @@ impl Recipient for VerifiedBundle {
 }
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::Bundle {}
-    impl Sealed for super::VerifiedBundle {}
+    use super::{Bundle, Cow, PublicKey, VerifiedBundle};
+
+    /// Also where the signed prekey comes from, ready for X25519: private, so callers can't
+    /// pair a bundle with some other key.
+    pub trait Sealed {
+        fn signed_prekey(&self) -> Cow<'_, PublicKey>;
+    }
+
+    impl Sealed for Bundle {
+        fn signed_prekey(&self) -> Cow<'_, PublicKey> {
+            Cow::Owned(PublicKey::from_bytes(*self.public()))
+        }
+    }
+
+    impl Sealed for VerifiedBundle {
+        fn signed_prekey(&self) -> Cow<'_, PublicKey> {
+            Cow::Borrowed(VerifiedBundle::signed_prekey(self))
+        }
+    }
 }
 
 /// Seals `content` from `sender` to the agent that published `recipient`, with the default
@@ -121,75 +140,27 @@ pub fn seal_with<R: CryptoRng + ?Sized>(
     content: &[u8],
     rng: &mut R,
 ) -> Result<Envelope, SealError> {
-    let recipient = recipient.checked(timestamp)?;
-    let (prekey_id, public) = match recipient.one_time().first() {
-        Some(k) if options.one_time => (k.id, k.public),
-        _ => (recipient.prekey_id(), *recipient.public()),
+    let bundle = recipient.checked(timestamp)?;
+    let (prekey_id, public) = match bundle.one_time().first() {
+        Some(k) if options.one_time => (k.id, Cow::Owned(PublicKey::from_bytes(k.public))),
+        _ => (bundle.prekey_id(), recipient.signed_prekey()),
     };
-    let input = Input { sender, recipient: recipient.agent_id(), prekey_id, public, message_id, timestamp, content };
-    match options.suite {
-        Suite::ChaCha20Poly1305 => seal_suite::<ChaCha20Poly1305, R>(Suite::ChaCha20Poly1305, input, rng),
-        Suite::Aes256Gcm => seal_suite::<AesGcm256, R>(Suite::Aes256Gcm, input, rng),
-    }
-}
-
-struct Input<'a> {
-    sender: &'a Keypair,
-    recipient: AgentId,
-    prekey_id: prekey::Id,
-    public: [u8; 32],
-    message_id: MessageId,
-    timestamp: u64,
-    content: &'a [u8],
-}
-
-fn seal_suite<A: Aead, R: CryptoRng + ?Sized>(suite: Suite, input: Input<'_>, rng: &mut R) -> Result<Envelope, SealError> {
-    let public = <KemImpl as Kem>::PublicKey::from_bytes(&input.public).map_err(|_| SealError::Encapsulation)?;
-    let mut rng = Unsized(rng);
-    let (enc, mut ctx) = hpke::setup_sender_with_rng::<A, KdfImpl, KemImpl>(&OpModeS::Base, &public, INFO, &mut rng)
-        .map_err(|_| SealError::Encapsulation)?;
-    let mut enc_bytes = [0u8; 32];
-    enc_bytes.copy_from_slice(&enc.to_bytes());
-    let header = Header { suite, recipient: input.recipient, prekey_id: input.prekey_id, enc: enc_bytes };
+    let aead = match options.suite {
+        Suite::ChaCha20Poly1305 => hpke::Aead::ChaCha20Poly1305,
+        Suite::Aes256Gcm => hpke::Aead::Aes256Gcm,
+    };
+    let (enc, mut ctx) = hpke::setup_sender(aead, &public, INFO, rng).map_err(|_| SealError::Encapsulation)?;
+    let header = Header { suite: options.suite, recipient: bundle.agent_id(), prekey_id, enc };
     let header_bytes = header.to_bytes();
 
-    let sender = input.sender.agent_id();
-    let signature = input.sender.sign(&signature_input(
-        &header_bytes,
-        sender.as_bytes(),
-        &input.message_id,
-        input.timestamp,
-        input.content,
-    ));
-    let inner = [
-        sender.as_bytes().as_slice(),
-        &input.message_id.0,
-        &input.timestamp.to_be_bytes(),
-        &signature,
-        input.content,
-    ]
-    .concat();
-    // The only failure is the per-context message limit; this context seals once.
-    let ciphertext = ctx.seal(&inner, &header_bytes).map_err(|_| SealError::Encapsulation)?;
-    let bytes = [header_bytes.as_slice(), &ciphertext].concat();
+    let sender_id = sender.agent_id();
+    let signature = sender.sign(&signature_input(&header_bytes, sender_id.as_bytes(), &message_id, timestamp, content));
+    // Header, then the inner message, encrypted in place, then the tag: one buffer, no copies.
+    let mut bytes = Vec::with_capacity(HEADER_LEN + INNER_FIXED_LEN + content.len() + TAG_LEN);
+    for part in [&header_bytes[..], sender_id.as_bytes(), &message_id.0, &timestamp.to_be_bytes(), &signature, content] {
+        bytes.extend_from_slice(part);
+    }
+    let tag = ctx.seal_in_place(&header_bytes, &mut bytes[HEADER_LEN..]).map_err(|_| SealError::TooLarge)?;
+    bytes.extend_from_slice(&tag);
     Ok(Envelope { bytes, header })
 }
-
-/// hpke wants a sized RNG; ours may be `dyn`.
-struct Unsized<'a, R: ?Sized>(&'a mut R);
-
-impl<R: CryptoRng + ?Sized> rand_core::TryRng for Unsized<'_, R> {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.0.next_u32())
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(self.0.next_u64())
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        self.0.fill_bytes(dst);
-        Ok(())
-    }
-}
-
-impl<R: CryptoRng + ?Sized> rand_core::TryCryptoRng for Unsized<'_, R> {}

@@ -19,6 +19,7 @@
 //! One-time prekeys are signed one by one so the relay can hand each to a single sender
 //! (dropping the others from the bundle) and the bundle still verifies.
 
+use crate::crypto::hpke;
 use crate::identity::{AgentId, Keypair, SIGNATURE_LEN};
 
 use super::{Error, Id, MAX_CLOCK_SKEW, MAX_LIFETIME, MAX_ONE_TIME};
@@ -138,7 +139,7 @@ impl Bundle {
     /// second check. Verify a fetched bundle once, then seal any number of envelopes to it.
     pub fn verified(self, now: u64) -> Result<VerifiedBundle, Error> {
         self.verify(now)?;
-        Ok(VerifiedBundle(self))
+        Ok(VerifiedBundle { signed_prekey: hpke::PublicKey::from_bytes(self.public), bundle: self })
     }
 
     fn verify_signatures(&self) -> Result<(), Error> {
@@ -253,34 +254,43 @@ fn one_time_input(agent: &AgentId, id: Id, public: &[u8; 32]) -> Vec<u8> {
 /// only [`Bundle::verified`] makes one. Sealing to it skips the Ed25519 checks but still
 /// refuses a timestamp outside the bundle's lifetime.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct VerifiedBundle(Bundle);
+pub struct VerifiedBundle {
+    bundle: Bundle,
+    /// The signed prekey in the form X25519 wants, prepared once rather than per envelope.
+    signed_prekey: hpke::PublicKey,
+}
 
 impl VerifiedBundle {
     /// The bundle.
     pub fn bundle(&self) -> &Bundle {
-        &self.0
+        &self.bundle
     }
 
     /// The bundle, giving up the proof.
     pub fn into_bundle(self) -> Bundle {
-        self.0
+        self.bundle
     }
 
     /// Checks the lifetime at `now` (the signatures were checked once, when it was made).
     pub fn check_time(&self, now: u64) -> Result<(), Error> {
-        self.0.check_time(now)
+        self.bundle.check_time(now)
     }
 
     /// [`Bundle::retain_one_time`]: dropping keys keeps the rest verified.
     pub fn retain_one_time(&mut self, id: Option<Id>) {
-        self.0.retain_one_time(id);
+        self.bundle.retain_one_time(id);
+    }
+
+    /// The signed prekey, prepared for sealing.
+    pub(crate) fn signed_prekey(&self) -> &hpke::PublicKey {
+        &self.signed_prekey
     }
 }
 
 impl core::ops::Deref for VerifiedBundle {
     type Target = Bundle;
     fn deref(&self) -> &Bundle {
-        &self.0
+        &self.bundle
     }
 }
 

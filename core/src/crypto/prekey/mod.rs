@@ -61,6 +61,12 @@ pub enum Error {
         /// The limit.
         max: usize,
     },
+    /// A stored prekey secret does not match its stored public key (damaged storage).
+    #[error("stored prekey {id} does not match its public key")]
+    StoredKeyMismatch {
+        /// The prekey.
+        id: Id,
+    },
     /// Two prekeys in the bundle share an id.
     #[error("prekey id {0} appears twice in the bundle")]
     DuplicateId(Id),

@@ -1,18 +1,16 @@
 //! [`Secret`]: one X25519 prekey secret with its public key and lifetime.
 
-use hpke::{Kem, Serializable};
 use rand_core::CryptoRng;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::Id;
-use crate::crypto::hpke_suite::KemImpl;
+use crate::crypto::hpke::Keypair;
 
 /// An X25519 prekey secret. Wiped on drop; deliberately not `Debug` or `Clone`.
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct Secret {
     id: Id,
-    secret: [u8; 32],
-    public: [u8; 32],
+    keypair: Keypair,
     created: u64,
     expires: u64,
     /// When it stopped being the current signed prekey; `None` while current or one-time.
@@ -21,15 +19,9 @@ pub struct Secret {
 
 impl Secret {
     pub(super) fn generate<R: CryptoRng + ?Sized>(id: Id, created: u64, expires: u64, rng: &mut R) -> Self {
-        let mut ikm = [0u8; 32];
-        rng.fill_bytes(&mut ikm);
-        let (sk, pk) = KemImpl::derive_keypair(&ikm);
-        ikm.zeroize();
-        let mut secret = [0u8; 32];
-        secret.copy_from_slice(&sk.to_bytes());
-        let mut public = [0u8; 32];
-        public.copy_from_slice(&pk.to_bytes());
-        Self { id, secret, public, created, expires, retired: None }
+        let mut ikm = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(ikm.as_mut());
+        Self { id, keypair: Keypair::derive(ikm.as_ref()), created, expires, retired: None }
     }
 
     /// The prekey id.
@@ -39,7 +31,7 @@ impl Secret {
 
     /// The X25519 public key.
     pub fn public(&self) -> &[u8; 32] {
-        &self.public
+        self.keypair.public()
     }
 
     /// Creation time, unix seconds.
@@ -61,12 +53,18 @@ impl Secret {
         self.retired = Some(now);
     }
 
-    /// A secret exactly as it was stored ([`super::Ring::to_bytes`]).
-    pub(super) fn from_parts(id: Id, secret: [u8; 32], public: [u8; 32], created: u64, expires: u64, retired: Option<u64>) -> Self {
-        Self { id, secret, public, created, expires, retired }
+    /// A secret exactly as it was stored ([`super::Ring::to_bytes`]); `None` if the
+    /// stored public key is not the secret's.
+    pub(super) fn from_parts(id: Id, secret: &[u8; 32], public: [u8; 32], created: u64, expires: u64, retired: Option<u64>) -> Option<Self> {
+        let keypair = Keypair::from_secret_bytes(secret);
+        (*keypair.public() == public).then_some(Self { id, keypair, created, expires, retired })
     }
 
     pub(crate) fn secret_bytes(&self) -> &[u8; 32] {
-        &self.secret
+        self.keypair.secret_bytes()
+    }
+
+    pub(crate) fn keypair(&self) -> &Keypair {
+        &self.keypair
     }
 }

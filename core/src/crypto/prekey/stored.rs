@@ -119,7 +119,7 @@ impl Reader<'_> {
         let secret = Zeroizing::new(self.array::<32>()?);
         let public = self.array()?;
         let (created, expires, retired) = (self.u64()?, self.u64()?, self.u64()?);
-        Ok(Secret::from_parts(id, *secret, public, created, expires, (retired != 0).then_some(retired)))
+        Secret::from_parts(id, &secret, public, created, expires, (retired != 0).then_some(retired)).ok_or(Error::StoredKeyMismatch { id })
     }
 
     fn secrets(&mut self, max: usize) -> Result<Vec<Secret>, Error> {
