@@ -14,7 +14,8 @@ use support::{Agent, Redis, Relay, Scratch, contains, wait_until};
 
 const ZONE: &str = "Europe/Berlin";
 const ASK: &str = "find 30 minutes with Bob next week, afternoons";
-const PATIENCE: Duration = Duration::from_secs(60);
+// Generous: these are deadlines for a loaded 2-core machine, not timings.
+const PATIENCE: Duration = Duration::from_secs(120);
 
 /// Monday of next week, in Berlin.
 fn next_monday() -> Date {
@@ -110,9 +111,8 @@ fn two_agents_book_a_meeting_and_the_relay_learns_nothing() {
 
     let answer = alice.json(&["ask", ASK, "--wait", "30"]);
     assert_eq!(answer["answer"]["intent"], "schedule");
-    assert_eq!(answer["negotiation"]["state"], "COMPLETED", "{answer}");
     let id = answer["negotiation"]["id"].as_str().unwrap().to_owned();
-    wait_until(PATIENCE, "Bob's side to settle", || settled(&bob));
+    wait_until(PATIENCE, "both sides to settle", || settled(&alice) && settled(&bob));
     assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
     let alice_reads = assert_readable(&alice, &id);
     assert!(alice_reads.contains("Alice's agent proposed") && alice_reads.contains("Bob's agent accepted"), "{alice_reads}");
@@ -141,8 +141,8 @@ fn three_agents_agree_on_one_slot_free_for_everyone() {
     alice.connect(&bob, "auto");
     alice.connect(&carol, "auto");
     let answer = alice.json(&["ask", "find 30 minutes with Bob and Carol next week, afternoons", "--wait", "30"]);
-    assert_eq!(answer["negotiation"]["state"], "COMPLETED", "{answer}");
-    wait_until(PATIENCE, "everyone to settle", || settled(&bob) && settled(&carol));
+    assert_eq!(answer["answer"]["intent"], "schedule", "{answer}");
+    wait_until(PATIENCE, "everyone to settle", || settled(&alice) && settled(&bob) && settled(&carol));
     assert_booked_for_all(&[&alice, &bob, &carol], "Meeting with Bob and Carol");
 }
 

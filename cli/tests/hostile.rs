@@ -60,7 +60,7 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
     alice.start();
     let invite = alice.json(&["invite"]);
     mallory.json(&["accept", invite["code"].as_str().unwrap()]);
-    wait_until(Duration::from_secs(30), "Mallory to become Alice's contact", || alice.json(&["contacts"]).as_array().unwrap().len() == 1);
+    wait_until(Duration::from_secs(90), "Mallory to become Alice's contact", || alice.json(&["contacts"]).as_array().unwrap().len() == 1);
 
     // Mallory's own keys, straight from its profile, driving a raw relay client.
     let store = SqliteStore::open(&mallory.dir, &Profile::new("agent").unwrap()).await.unwrap();
@@ -112,7 +112,7 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
 
     let expected: Vec<&str> = attacks.iter().map(|(_, why)| *why).chain(["was already received"]).collect();
     let mut transcript = String::new();
-    wait_until(Duration::from_secs(30), "Alice's agent to refuse every attack", || {
+    wait_until(Duration::from_secs(90), "Alice's agent to refuse every attack", || {
         transcript = alice.text(&["transcript"]);
         expected.iter().all(|why| transcript.contains(why))
     });
@@ -123,7 +123,7 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
 
     // The valid proposal waits for Alice (her policy for new contacts is to ask first):
     // nothing booked, nothing sent back.
-    wait_until(Duration::from_secs(30), "Alice to be asked", || alice.latest()["awaiting_approval"] == true);
+    wait_until(Duration::from_secs(90), "Alice to be asked", || alice.latest()["awaiting_approval"] == true);
     assert!(alice.events().is_empty(), "something was booked");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(inbox.0.lock().unwrap().is_empty(), "Alice's agent answered Mallory");

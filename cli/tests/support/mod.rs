@@ -186,7 +186,7 @@ impl Agent {
         let child = self.command().arg("run").stdin(Stdio::null()).stdout(Stdio::null()).stderr(log).spawn().unwrap();
         self.daemon = Some(child);
         let socket = self.dir.join("agent.sock");
-        wait_until(Duration::from_secs(20), "the agent's control socket", || std::os::unix::net::UnixStream::connect(&socket).is_ok());
+        wait_until(Duration::from_secs(60), "the agent's control socket", || std::os::unix::net::UnixStream::connect(&socket).is_ok());
     }
 
     /// SIGKILLs `agentnet run` (no clean shutdown).
@@ -209,7 +209,7 @@ impl Agent {
     pub fn connect(&self, other: &Agent, policy: &str) {
         let invite = self.json(&["invite"]);
         other.json(&["accept", invite["code"].as_str().unwrap()]);
-        wait_until(Duration::from_secs(20), "the invite to be accepted", || {
+        wait_until(Duration::from_secs(60), "the invite to be accepted", || {
             self.json(&["contacts"]).as_array().unwrap().iter().any(|c| c["name"] == other.name.as_str())
         });
         self.json(&["contact", &other.name, "--policy", policy]);
