@@ -27,8 +27,9 @@ struct View {
 pub(crate) fn NegotiationDetail(id: String) -> Element {
     let mut structured = use_signal(|| false);
     let wanted = use_signal(|| id.clone());
-    let view = use_live(move |agent| async move {
+    let view = use_live(move |agent| {
         let id = wanted();
+        async move {
         let zone = agent.settings().await.time_zone();
         let names = names(&agent.contacts().await?);
         let n = agent.negotiation(&id).await?;
@@ -45,6 +46,7 @@ pub(crate) fn NegotiationDetail(id: String) -> Element {
             (e, at)
         }).collect();
         Ok(View { title: n.meeting.title, who, asked_by_you: n.side == Side::Organiser, state, class, disclosed, lines })
+        }
     });
 
     rsx! {
