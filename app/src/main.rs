@@ -56,7 +56,9 @@ fn App() -> Element {
         document::Title { "agentnet" }
         document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
         document::Meta { name: "color-scheme", content: "light dark" }
-        style { {STYLE} }
+        // As inner HTML: a text child would get the server renderer's hydration comment,
+        // which inside <style> is CSS and would spoil the first rule (`:root`).
+        style { dangerous_inner_html: STYLE }
         Router::<Route> {}
     }
 }
