@@ -1,24 +1,15 @@
 // The web bundle's size (wasm and JS, raw and gzip) and its time to interactive on
 // loopback: from navigation start until the hydrated client marks the page interactive.
 // A report, not a test: `AGENTNET_WEB_BUNDLE=... node bundle-report.mjs [runs]`.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchChromium, startWebApp } from './support.mjs';
 
-function files(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 const bundle = process.env.AGENTNET_WEB_BUNDLE;
-const assets = files(join(bundle, 'public')).filter((f) => /\.(wasm|js)$/.test(f));
-for (const kind of ['wasm', 'js']) {
-  const mine = assets.filter((f) => f.endsWith(`.${kind}`));
-  const raw = mine.reduce((n, f) => n + statSync(f).size, 0);
-  const gz = mine.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  console.log(`${kind}: ${kib(raw)} raw, ${kib(gz)} gzip (${mine.length} files)`);
-}
+// Only what the page loads counts: the assets folder also keeps earlier builds' files.
+const loaded = new Set();
 
 const runs = Number(process.argv[2] || 5);
 const app = await startWebApp();
@@ -37,6 +28,10 @@ try {
         }
       }).observe(document, { subtree: true, childList: true, attributes: true });
     });
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (/\.(wasm|js)$/.test(path)) loaded.add(path);
+    });
     await page.goto(app.origin);
     await page.locator('header[data-interactive=true]').waitFor({ timeout: 30_000 });
     times.push(await page.evaluate(() => window.__interactiveAt));
@@ -45,6 +40,12 @@ try {
 } finally {
   await browser.close();
   await app.stop();
+}
+for (const kind of ['wasm', 'js']) {
+  const mine = [...loaded].filter((p) => p.endsWith(`.${kind}`)).map((p) => join(bundle, 'public', p));
+  const raw = mine.reduce((n, f) => n + statSync(f).size, 0);
+  const gz = mine.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  console.log(`${kind}: ${kib(raw)} raw, ${kib(gz)} gzip (${mine.map((f) => f.split('/').pop()).join(', ')})`);
 }
 times.sort((a, b) => a - b);
 console.log(`time to interactive over ${runs} cold loads: median ${times[Math.floor(runs / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[runs - 1].toFixed(0)} ms`);
