@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,7 +18,13 @@ test('the desktop app renders its shell in a window', async () => {
   // paint, captures the root window, then stops the app.
   const script = `"${bin}" & app=$!; sleep "$WAIT"; import -window root "${shot}"; kill $app; wait $app 2>/dev/null; exit 0`;
   const child = spawn('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'sh', '-c', script], {
-    env: { ...process.env, WAIT: process.env.AGENTNET_DESKTOP_WAIT || '8', WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
+    env: {
+      ...process.env,
+      // A profile folder of its own: the test never touches the user's agent.
+      AGENTNET_DATA_DIR: mkdtempSync(join(tmpdir(), 'agentnet-desktop-')),
+      WAIT: process.env.AGENTNET_DESKTOP_WAIT || '8',
+      WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -23,17 +23,24 @@ test('the shell renders every screen in the navigation', async () => {
   assert.deepEqual(links, ['Chat', 'Contacts', 'Negotiations', 'Approvals', 'Calendar', 'Settings']);
 });
 
-test('the wasm client answers a command typed into the chat box', async () => {
+test('the hydrated client checks a new passphrase and keeps what was typed', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(err));
   await page.goto(app.origin);
+  // Only the hydrated client answers: the server-rendered HTML has no handlers, and
+  // only the client can look for a profile in IndexedDB.
   await page.locator('header[data-interactive=true]').waitFor({ timeout: 20_000 });
-  // Only the hydrated client can answer: the server-rendered HTML has no handlers.
-  await page.locator('#command').fill('hello agent');
-  await page.locator('#command').press('Enter');
-  await page.locator('.chat-log li.agent').first().waitFor({ timeout: 20_000 });
-  assert.equal(await page.locator('.chat-log li.agent').first().textContent(), 'I heard: hello agent');
+  await page.locator('#create-profile').waitFor({ timeout: 20_000 });
+  await page.locator('#name').fill('Carol');
+  await page.locator('#passphrase').fill('aaaaaaaaaaaa');
+  assert.match(await page.locator('#strength').textContent(), /Weak/);
+  await page.locator('#confirm').fill('aaaaaaaaaaaa');
+  await page.getByRole('button', { name: 'Create my agent' }).click();
+  await page.locator('#create-profile .error').waitFor();
+  assert.match(await page.locator('#create-profile .error').textContent(), /stronger passphrase/);
+  assert.equal(await page.locator('#name').inputValue(), 'Carol');
+  assert.equal(await page.locator('#passphrase').inputValue(), 'aaaaaaaaaaaa');
   assert.deepEqual(errors, []);
 });
 
@@ -44,7 +51,7 @@ test('client-side navigation switches screens without a page load', async () => 
   let loads = 0;
   page.on('load', () => loads++);
   await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  await page.waitForURL('**/settings');
   assert.equal(new URL(page.url()).pathname, '/settings');
   assert.equal(loads, 0);
 });

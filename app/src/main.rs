@@ -5,8 +5,12 @@
 //! relay's router, so a self-hosted setup is one process.
 
 mod components;
+mod session;
+mod when;
 
-use components::{Approvals, Calendar, Chat, Contacts, Negotiations, Onboarding, Settings, Shell};
+use components::{
+    Approvals, Calendar, Chat, Contacts, NegotiationDetail, Negotiations, Onboarding, Settings, Shell,
+};
 use dioxus::prelude::*;
 
 /// Every screen of the app, one variant each.
@@ -18,10 +22,13 @@ enum Route {
         Chat {},
         #[route("/onboarding")]
         Onboarding {},
-        #[route("/contacts")]
-        Contacts {},
+        // `invite` carries a code from an invite link (empty when there is none).
+        #[route("/contacts?:invite")]
+        Contacts { invite: String },
         #[route("/negotiations")]
         Negotiations {},
+        #[route("/negotiations/:id")]
+        NegotiationDetail { id: String },
         #[route("/approvals")]
         Approvals {},
         #[route("/calendar")]
@@ -44,9 +51,14 @@ fn main() {
 
 #[component]
 fn App() -> Element {
+    session::use_session_provider();
     rsx! {
         document::Title { "agentnet" }
-        style { {STYLE} }
+        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+        document::Meta { name: "color-scheme", content: "light dark" }
+        // As inner HTML: a text child would get the server renderer's hydration comment,
+        // which inside <style> is CSS and would spoil the first rule (`:root`).
+        style { dangerous_inner_html: STYLE }
         Router::<Route> {}
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod calendar;
+pub mod device;
 pub mod llm;
 pub mod store;
 pub mod transport;

@@ -1,12 +1,86 @@
-//! The Approvals screen.
+//! The Approvals screen: what the agent wants to accept or propose for the owner.
 
+use agentnet_platform::agent::Side;
 use dioxus::prelude::*;
 
-/// What your agent wants to accept or propose for you.
+use super::negotiation_state::{names, peers};
+use super::notice::ErrorNote;
+use crate::Route;
+use crate::session::{use_live, use_session};
+use crate::when;
+
+/// One decision waiting for the owner.
+#[derive(Clone, PartialEq)]
+struct Pending {
+    id: String,
+    title: String,
+    minutes: u32,
+    who: String,
+    asked_by_you: bool,
+    slots: Vec<String>,
+}
+
+/// What your agent wants to accept or propose for you, to approve or decline.
 #[component]
 pub(crate) fn Approvals() -> Element {
+    let session = use_session();
+    let mut error = use_signal(|| None::<String>);
+    let pending = use_live(|agent| async move {
+        let zone = agent.settings().await.time_zone();
+        let names = names(&agent.contacts().await?);
+        let list: Vec<Pending> = agent
+            .negotiations()
+            .await?
+            .into_iter()
+            .filter_map(|n| {
+                let approval = n.approval.as_ref()?;
+                Some(Pending {
+                    id: n.id.clone(),
+                    title: n.meeting.title.clone(),
+                    minutes: n.meeting.duration_minutes,
+                    who: peers(&n, &names),
+                    asked_by_you: n.side == Side::Organiser,
+                    slots: approval.slots.iter().map(|s| when::slot(s, &zone)).collect(),
+                })
+            })
+            .collect();
+        Ok(list)
+    });
+    let decide = move |id: String, yes: bool| async move {
+        let Some(agent) = session.agent() else { return };
+        let result = if yes { agent.approve(&id).await } else { agent.decline(&id).await };
+        error.set(result.err().map(|e| e.to_string()));
+    };
+
     rsx! {
         h1 { "Approvals" }
         p { class: "blurb", "What your agent wants to accept or propose for you." }
+        ErrorNote { text: error() }
+        match &*pending.read() {
+            None => rsx! { p { class: "hint", "Loading…" } },
+            Some(Err(e)) => rsx! { p { class: "error", role: "alert", "{e}" } },
+            Some(Ok(list)) if list.is_empty() => rsx! { p { class: "hint", id: "no-approvals", "Nothing is waiting for you." } },
+            Some(Ok(list)) => rsx! {
+                ul { class: "cards approvals",
+                    for p in list.iter().cloned() {
+                        li { key: "{p.id}", class: "card approval",
+                            h2 { "{p.title}" }
+                            p {
+                                if p.asked_by_you { "Your agent would propose {p.minutes} minutes to {p.who}:" }
+                                else { "{p.who}'s agent asks for {p.minutes} minutes. Your agent would agree to:" }
+                            }
+                            ul { class: "slots",
+                                for s in p.slots.iter() { li { "{s}" } }
+                            }
+                            div { class: "actions",
+                                button { class: "approve", onclick: { let id = p.id.clone(); move |_| decide(id.clone(), true) }, "Approve" }
+                                button { class: "quiet decline", onclick: { let id = p.id.clone(); move |_| decide(id.clone(), false) }, "Decline" }
+                                Link { class: "quiet", to: Route::NegotiationDetail { id: p.id.clone() }, "Read the transcript" }
+                            }
+                        }
+                    }
+                }
+            },
+        }
     }
 }

@@ -1,52 +1,105 @@
-//! Chat with your agent: a command box and the agent's answers.
+//! Chat with your agent: a command box (Enter sends, arrows recall earlier commands) and
+//! the agent's answers, with the negotiations it is running underneath.
 
 use dioxus::prelude::*;
 
-/// One line of the conversation between the owner and their agent.
-#[derive(Clone, PartialEq)]
-struct Line {
-    from_owner: bool,
-    text: String,
-}
+use super::progress::Progress;
+use crate::Route;
+use crate::session::{ChatLine, Speaker, use_session};
 
 /// The command box and the conversation so far.
 #[component]
 pub(crate) fn Chat() -> Element {
+    let session = use_session();
+    let mut chat = session.chat;
     let mut draft = use_signal(String::new);
-    let mut lines = use_signal(Vec::<Line>::new);
+    // Which earlier command the arrows are showing (None: the draft being typed).
+    let mut recall = use_signal(|| None::<usize>);
+    let mut busy = use_signal(|| false);
 
-    let mut send = move || {
+    let history = move || -> Vec<String> { chat.read().iter().filter(|l| l.from == Speaker::Owner).map(|l| l.text.clone()).collect() };
+
+    let send = move || async move {
         let text = draft.read().trim().to_owned();
-        if text.is_empty() {
+        if text.is_empty() || busy() {
             return;
         }
-        lines.write().push(Line { from_owner: true, text: text.clone() });
-        // Until the agent runtime lands, the agent acknowledges what it heard.
-        lines.write().push(Line { from_owner: false, text: format!("I heard: {text}") });
+        let Some(agent) = session.agent() else { return };
+        busy.set(true);
+        recall.set(None);
         draft.set(String::new());
+        chat.write().push(ChatLine { from: Speaker::Owner, text: text.clone(), negotiation: None });
+        match agent.ask(&text).await {
+            Ok(answer) => chat.write().push(ChatLine { from: Speaker::Agent, text: answer.text, negotiation: answer.negotiation }),
+            Err(e) => {
+                chat.write().push(ChatLine { from: Speaker::Error, text: format!("That did not work: {e}"), negotiation: None });
+                // What was typed comes back, to fix and resend.
+                if draft.read().is_empty() {
+                    draft.set(text);
+                }
+            }
+        }
+        busy.set(false);
+    };
+
+    let keys = move |event: KeyboardEvent| {
+        let earlier = history();
+        if earlier.is_empty() {
+            return;
+        }
+        let at = match (event.key(), recall()) {
+            (Key::ArrowUp, None) => Some(earlier.len() - 1),
+            (Key::ArrowUp, Some(i)) => Some(i.saturating_sub(1)),
+            (Key::ArrowDown, Some(i)) if i + 1 < earlier.len() => Some(i + 1),
+            (Key::ArrowDown, Some(_)) => None,
+            _ => return,
+        };
+        event.prevent_default();
+        recall.set(at);
+        draft.set(at.map(|i| earlier[i].clone()).unwrap_or_default());
     };
 
     rsx! {
         h1 { "Chat with your agent" }
         ol { class: "chat-log", aria_live: "polite",
-            for (i, line) in lines.read().iter().enumerate() {
-                li { key: "{i}", class: if line.from_owner { "owner" } else { "agent" }, "{line.text}" }
+            if chat.read().is_empty() {
+                li { class: "agent hint",
+                    "Ask me to find time with a contact (\"find 30 minutes with Bob tomorrow afternoon\"), what you have on (\"what's on next week\"), or to change a preference (\"no meetings before 10am\")."
+                }
+            }
+            for (i, line) in chat.read().iter().enumerate() {
+                li { key: "{i}", class: match line.from { Speaker::Owner => "owner", Speaker::Agent => "agent", Speaker::Error => "agent error" },
+                    span { class: "text", "{line.text}" }
+                    if let Some(id) = line.negotiation.clone() {
+                        " "
+                        Link { class: "follow", to: Route::NegotiationDetail { id }, "Follow this negotiation" }
+                    }
+                }
+            }
+            if busy() {
+                li { class: "agent pending", "…" }
             }
         }
         form {
             class: "command",
-            onsubmit: move |event| {
+            onsubmit: move |event| async move {
                 event.prevent_default();
-                send();
+                send().await;
             },
             input {
                 id: "command",
                 aria_label: "Command",
+                autocomplete: "off",
                 placeholder: "find 30 minutes with Bob next week, afternoons",
                 value: "{draft}",
-                oninput: move |event| draft.set(event.value()),
+                oninput: move |event| {
+                    recall.set(None);
+                    draft.set(event.value());
+                },
+                onkeydown: keys,
             }
-            button { r#type: "submit", "Send" }
+            button { r#type: "submit", disabled: busy(), "Send" }
         }
+        Progress {}
     }
 }

@@ -1,18 +1,33 @@
-//! The screens of the app, one file each, and the shell around them.
+//! The screens of the app, one file each, the shell around them, and the small parts
+//! they share.
 
+mod accept;
 mod approvals;
 mod calendar;
 mod chat;
+mod contact_card;
 mod contacts;
+mod create_profile;
+mod ics;
+mod invite;
+mod negotiation_detail;
+mod negotiation_state;
 mod negotiations;
+mod notice;
 mod onboarding;
+mod progress;
 mod settings;
 mod shell;
+mod status;
+mod strength;
+mod unlock;
+mod week;
 
 pub(crate) use approvals::Approvals;
 pub(crate) use calendar::Calendar;
 pub(crate) use chat::Chat;
 pub(crate) use contacts::Contacts;
+pub(crate) use negotiation_detail::NegotiationDetail;
 pub(crate) use negotiations::Negotiations;
 pub(crate) use onboarding::Onboarding;
 pub(crate) use settings::Settings;

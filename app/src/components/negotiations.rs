@@ -1,12 +1,63 @@
-//! The Negotiations screen.
+//! The Negotiations screen: every exchange between agents and where it stands.
 
+use agentnet_platform::agent::Side;
 use dioxus::prelude::*;
 
-/// Every exchange between agents, as a readable transcript.
+use super::negotiation_state::{describe, names, peers};
+use crate::Route;
+use crate::session::use_live;
+
+/// One row of the list.
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: String,
+    title: String,
+    who: String,
+    asked_by_you: bool,
+    state: String,
+    class: &'static str,
+}
+
+/// Every exchange between agents; each opens its transcript.
 #[component]
 pub(crate) fn Negotiations() -> Element {
+    let rows = use_live(|agent| async move {
+        let zone = agent.settings().await.time_zone();
+        let names = names(&agent.contacts().await?);
+        let rows: Vec<Row> = agent
+            .negotiations()
+            .await?
+            .iter()
+            .map(|n| {
+                let who = peers(n, &names);
+                let (state, class) = describe(n, &who, &zone);
+                Row { id: n.id.clone(), title: n.meeting.title.clone(), who, asked_by_you: n.side == Side::Organiser, state, class }
+            })
+            .collect();
+        Ok(rows)
+    });
     rsx! {
         h1 { "Negotiations" }
         p { class: "blurb", "Every exchange between agents, as a readable transcript." }
+        match &*rows.read() {
+            None => rsx! { p { class: "hint", "Loading…" } },
+            Some(Err(e)) => rsx! { p { class: "error", role: "alert", "{e}" } },
+            Some(Ok(rows)) if rows.is_empty() => rsx! { p { class: "hint", "No negotiations yet. Ask your agent in Chat to find time with a contact." } },
+            Some(Ok(rows)) => rsx! {
+                ul { class: "negotiation-list",
+                    for row in rows.iter().cloned() {
+                        li { key: "{row.id}", class: "card negotiation {row.class}",
+                            Link { to: Route::NegotiationDetail { id: row.id.clone() },
+                                strong { "{row.title}" }
+                            }
+                            span { class: "who",
+                                if row.asked_by_you { "You asked {row.who}" } else { "{row.who} asked you" }
+                            }
+                            span { class: "state", "{row.state}" }
+                        }
+                    }
+                }
+            },
+        }
     }
 }

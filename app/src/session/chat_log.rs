@@ -1,0 +1,23 @@
+//! The lines of the conversation between the owner and their agent.
+
+/// Who said a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Speaker {
+    /// The owner typed it.
+    Owner,
+    /// The agent answered.
+    Agent,
+    /// The command failed; the text says why.
+    Error,
+}
+
+/// One line of the chat.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChatLine {
+    /// Who.
+    pub(crate) from: Speaker,
+    /// What.
+    pub(crate) text: String,
+    /// The negotiation the answer started, to link to.
+    pub(crate) negotiation: Option<String>,
+}

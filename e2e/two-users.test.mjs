@@ -1,0 +1,171 @@
+// Two people in two browser contexts, on the app served like `./x run` serves it: they
+// onboard, exchange an invite, one asks for a meeting, the other approves, and both see
+// it in their week and can read the negotiation; a reload keeps everything.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, startWebApp } from './support.mjs';
+import { go, onboard, opened, sentences, shoot, unlock, workEveryDay } from './agentnet.mjs';
+
+const ZONE = 'Europe/Berlin';
+const ALICE = 'alice: correct horse battery staple';
+const BOB = 'bob: seven lively otters 42';
+
+let app;
+let browser;
+let alice;
+let bob;
+
+before(async () => {
+  app = await startWebApp();
+  browser = await launchChromium();
+  const context = () => browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: ZONE, colorScheme: 'light' });
+  alice = await (await context()).newPage();
+  bob = await (await context()).newPage();
+  for (const page of [alice, bob]) {
+    page.errors = [];
+    page.on('pageerror', (err) => { page.errors.push(err); if (process.env.DEBUG_E2E) console.log('PAGEERROR', page === alice ? 'alice' : 'bob', page.url(), err.stack); });
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Whether tomorrow (in ZONE) falls in next week's Monday-to-Sunday view. */
+function tomorrowIsNextWeek() {
+  return new Intl.DateTimeFormat('en-US', { timeZone: ZONE, weekday: 'short' }).format(new Date()) === 'Sun';
+}
+
+async function meetingInWeek(page) {
+  await go(page, 'Calendar');
+  await page.locator('#week-of').waitFor();
+  if (tomorrowIsNextWeek()) {
+    await page.locator('#next-week').click();
+    await page.locator('#week-of').waitFor();
+  }
+  const event = page.locator('.week .event').filter({ hasText: 'Meeting with' });
+  await event.first().waitFor({ timeout: 30_000 });
+  return (await event.first().textContent()).trim();
+}
+
+async function openFirstNegotiation(page) {
+  await go(page, 'Negotiations');
+  await page.locator('.negotiation-list a').first().click();
+  await page.locator('#negotiation-state').waitFor();
+}
+
+test('two users onboard in their own browsers', async () => {
+  await alice.goto(app.origin);
+  await opened(alice);
+  await alice.locator('#create-profile').waitFor();
+  await alice.locator('#passphrase').fill('short');
+  assert.match(await alice.locator('#strength').textContent(), /Too short/);
+  await alice.locator('#passphrase').fill('');
+  await shoot(alice, 'onboarding');
+  await onboard(alice, 'Alice', ALICE);
+  await bob.goto(app.origin);
+  await onboard(bob, 'Bob', BOB);
+  for (const page of [alice, bob]) await workEveryDay(page);
+  await shoot(alice, 'settings');
+});
+
+test('an invite link connects them and both see a safety number', async () => {
+  await go(alice, 'Contacts');
+  await alice.locator('#create-invite').click();
+  const link = await alice.locator('#invite-link').inputValue();
+  assert.match(link, new RegExp(`^${app.origin}/contacts\\?invite=an1`));
+  assert.match(await alice.locator('#invite-code').inputValue(), /^an1/);
+  assert.equal(await alice.locator('.qr svg').count(), 1, 'the invite has a QR code');
+  await shoot(alice, 'contacts-invite');
+
+  // Opening the link is a page load: Bob unlocks, and the invite waits in the form.
+  await bob.goto(link);
+  await unlock(bob, BOB);
+  await bob.locator('#invite-from-link').waitFor();
+  assert.match(await bob.locator('#accept-code').inputValue(), /^an1/);
+  await bob.getByRole('button', { name: 'Accept' }).click();
+  await bob.locator('#accept-invite .done').filter({ hasText: 'Connected to Alice' }).waitFor({ timeout: 30_000 });
+  const bobsView = await bob.locator('li.contact[data-name=Alice] .safety').textContent();
+
+  await alice.locator('li.contact[data-name=Bob]').waitFor({ timeout: 30_000 });
+  const alicesView = await alice.locator('li.contact[data-name=Bob] .safety').textContent();
+  assert.ok(alicesView.length >= 20, `a safety number: ${alicesView}`);
+  assert.equal(alicesView, bobsView, 'both see the same safety number');
+  await alice.locator('li.contact[data-name=Bob] input.verify').check();
+  await alice.locator('li.contact[data-name=Bob] .badge.verified').waitFor();
+  await shoot(alice, 'contacts');
+});
+
+test('Alice asks for a meeting, Bob approves, both calendars show it', async () => {
+  await go(alice, 'Chat');
+  await alice.locator('#command').fill('find 30 minutes with Bob tomorrow afternoon');
+  await alice.locator('#command').press('Enter');
+  const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" });
+  await answer.waitFor({ timeout: 30_000 });
+  // The history comes back with the arrow key.
+  await alice.locator('#command').press('ArrowUp');
+  assert.equal(await alice.locator('#command').inputValue(), 'find 30 minutes with Bob tomorrow afternoon');
+  await alice.locator('#command').fill('');
+  await alice.locator('.progress li').first().waitFor();
+  await shoot(alice, 'chat');
+
+  await go(bob, 'Approvals');
+  const approval = bob.locator('li.approval').first();
+  await approval.waitFor({ timeout: 30_000 });
+  assert.match(await approval.textContent(), /Alice's agent asks for 30 minutes/);
+  await shoot(bob, 'approvals');
+  await approval.locator('button.approve').click();
+  await bob.locator('#no-approvals').waitFor({ timeout: 30_000 });
+
+  const alicesMeeting = await meetingInWeek(alice);
+  const bobsMeeting = await meetingInWeek(bob);
+  assert.match(alicesMeeting, /Meeting with Bob/);
+  const time = (text) => text.match(/\d\d:\d\d–\d\d:\d\d/)[0];
+  assert.equal(time(alicesMeeting), time(bobsMeeting), 'the same time on both sides');
+  const [start, end] = time(alicesMeeting).split('–').map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+  assert.equal(end - start, 30);
+  assert.ok(start >= 12 * 60, `an afternoon meeting: ${alicesMeeting}`);
+  await shoot(alice, 'calendar');
+});
+
+test('the transcript is readable on both sides, with the messages on request', async () => {
+  for (const page of [alice, bob]) {
+    await openFirstNegotiation(page);
+    await page.locator('#negotiation-state').filter({ hasText: 'Booked' }).waitFor({ timeout: 30_000 });
+    const lines = await sentences(page);
+    assert.ok(lines.length >= 3, `a transcript: ${lines.join(' | ')}`);
+    for (const line of lines) {
+      assert.match(line, /[.!?]$/, `a sentence: ${line}`);
+      assert.doesNotMatch(line, /[{}]/, `no structured data in: ${line}`);
+    }
+  }
+  await shoot(alice, 'negotiation');
+  await alice.locator('#show-messages').check();
+  await alice.locator('.transcript pre.message').first().waitFor();
+  await shoot(alice, 'negotiation-messages');
+  await go(alice, 'Negotiations');
+  await alice.locator('.negotiation-list li.booked').first().waitFor();
+  await shoot(alice, 'negotiations');
+});
+
+test('a reload keeps everything once unlocked, and a wrong passphrase is refused', async () => {
+  await bob.reload();
+  await opened(bob);
+  await bob.locator('#unlock').waitFor();
+  await bob.locator('#passphrase').fill('not my passphrase');
+  await bob.getByRole('button', { name: 'Unlock' }).click();
+  await bob.locator('#unlock .error').filter({ hasText: 'wrong passphrase' }).waitFor({ timeout: 30_000 });
+  assert.equal(await bob.locator('#passphrase').inputValue(), 'not my passphrase', 'what was typed stays');
+  await shoot(bob, 'unlock');
+  await bob.locator('#passphrase').fill('');
+  await unlock(bob, BOB);
+
+  await go(bob, 'Contacts');
+  await bob.locator('li.contact[data-name=Alice]').waitFor();
+  assert.match(await meetingInWeek(bob), /Meeting with Alice|Meeting with/);
+  await openFirstNegotiation(bob);
+  assert.match(await bob.locator('#negotiation-state').textContent(), /Booked/);
+  assert.ok((await sentences(bob)).length >= 3);
+  assert.deepEqual([...alice.errors, ...bob.errors].map(String), []);
+});

@@ -1,0 +1,35 @@
+//! Desktop and phone: SQLite files in the user's data folder, and a relay chosen by
+//! `AGENTNET_RELAY` (the local `./x run` server by default).
+
+use std::path::PathBuf;
+
+use crate::store::{Profile, SqliteStore, StoreError};
+
+/// The store profiles live in on this device.
+pub type DeviceStore = SqliteStore;
+
+/// The relay used when the owner does not choose one.
+const LOCAL_RELAY: &str = "ws://127.0.0.1:8080/ws";
+
+/// Where profiles are kept: `AGENTNET_DATA_DIR`, else `$XDG_DATA_HOME/agentnet`, else
+/// `~/.local/share/agentnet`.
+pub fn data_dir() -> PathBuf {
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    env("AGENTNET_DATA_DIR")
+        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("agentnet")))
+        .or_else(|| env("HOME").map(|h| h.join(".local/share/agentnet")))
+        .unwrap_or_else(|| PathBuf::from("agentnet-data"))
+}
+
+/// Opens the SQLite file of `profile` in [`data_dir`], creating the folder if needed.
+pub async fn open_store(profile: &Profile) -> Result<DeviceStore, StoreError> {
+    let dir = data_dir();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| StoreError::Backend { backend: "SQLite", message: format!("cannot create {}: {e}", dir.display()) })?;
+    SqliteStore::open(&dir, profile).await
+}
+
+/// `AGENTNET_RELAY`, or the relay `./x run` serves on this machine.
+pub fn default_relay() -> String {
+    std::env::var("AGENTNET_RELAY").ok().filter(|v| !v.is_empty()).unwrap_or_else(|| LOCAL_RELAY.to_owned())
+}
