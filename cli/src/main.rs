@@ -194,7 +194,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             nlu::run(args)?;
             return Ok(exit::OK);
         }
-        Command::Init { name, zone, relay } => return init(&dir, name, zone, relay).await,
+        Command::Init { name, zone, relay } => return init(&dir, name, zone, relay, cli.json).await,
         Command::Run => {
             let passphrase = profile::passphrase()?;
             let store = profile::store(&dir).await?;
@@ -273,13 +273,17 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
     Ok(reply.code)
 }
 
-async fn init(dir: &std::path::Path, name: String, zone: Option<String>, relay: String) -> anyhow::Result<i32> {
+async fn init(dir: &std::path::Path, name: String, zone: Option<String>, relay: String, json: bool) -> anyhow::Result<i32> {
     let passphrase = profile::passphrase()?;
     let zone = zone.or_else(|| jiff::tz::TimeZone::system().iana_name().map(str::to_owned)).unwrap_or_else(|| "UTC".into());
     let store = profile::store(dir).await?;
     match Agent::create(store, passphrase.as_bytes(), NewProfile { name, zone, relay }, KdfParams::default()).await {
         Ok(id) => {
-            println!("Created agent {} in {}", id.fingerprint(), dir.display());
+            if json {
+                println!("{}", serde_json::json!({ "agent": id.to_string(), "profile": dir.display().to_string() }));
+            } else {
+                println!("Created agent {} in {}", id.fingerprint(), dir.display());
+            }
             Ok(exit::OK)
         }
         Err(e) => {

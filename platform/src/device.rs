@@ -8,9 +8,9 @@ mod native;
 mod web;
 
 #[cfg(not(wasm_browser))]
-pub use native::{DeviceStore, data_dir, default_relay, open_store};
+pub use native::{DeviceStore, data_dir, default_relay, open_store, opened_invite};
 #[cfg(wasm_browser)]
-pub use web::{DeviceStore, default_relay, open_store};
+pub use web::{DeviceStore, default_relay, open_store, opened_invite};
 
 /// The owner's IANA time zone as the device reports it (UTC when it reports none).
 pub fn time_zone() -> String {

@@ -2,6 +2,7 @@
 
 use dioxus::prelude::*;
 
+use super::focus::focus_when_mounted;
 use super::notice::{DoneNote, ErrorNote};
 use crate::session::use_session;
 
@@ -53,7 +54,18 @@ pub(crate) fn AcceptInvite(code: String) -> Element {
             }
             ErrorNote { text: error() }
             DoneNote { text: done() }
-            button { r#type: "submit", disabled: busy(), if busy() { "Connecting…" } else { "Accept" } }
+            // Opened from a link, the invite is already in the box: Enter accepts it.
+            button {
+                r#type: "submit",
+                id: "accept",
+                disabled: busy(),
+                onmounted: move |element| async move {
+                    if from_link {
+                        focus_when_mounted(element).await;
+                    }
+                },
+                if busy() { "Connecting…" } else { "Accept" }
+            }
         }
     }
 }

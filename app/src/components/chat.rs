@@ -3,6 +3,7 @@
 
 use dioxus::prelude::*;
 
+use super::focus::focus_when_mounted;
 use super::progress::Progress;
 use crate::Route;
 use crate::session::{ChatLine, Speaker, use_session};
@@ -17,6 +18,15 @@ pub(crate) fn Chat() -> Element {
     let mut recall = use_signal(|| None::<usize>);
     let mut busy = use_signal(|| false);
 
+    // The command box is not bound to `value`: rewriting it from the signal on every key
+    // can overwrite keys typed while the webview applies the previous edit. The box is
+    // only written when the app changes its text (cleared, recalled, restored).
+    let mut show = move |text: String| {
+        let script = format!("document.getElementById('command').value = {};", serde_json::Value::String(text.clone()));
+        draft.set(text);
+        document::eval(&script);
+    };
+
     let history = move || -> Vec<String> { chat.read().iter().filter(|l| l.from == Speaker::Owner).map(|l| l.text.clone()).collect() };
 
     let send = move || async move {
@@ -27,7 +37,7 @@ pub(crate) fn Chat() -> Element {
         let Some(agent) = session.agent() else { return };
         busy.set(true);
         recall.set(None);
-        draft.set(String::new());
+        show(String::new());
         chat.write().push(ChatLine { from: Speaker::Owner, text: text.clone(), negotiation: None });
         match agent.ask(&text).await {
             Ok(answer) => chat.write().push(ChatLine { from: Speaker::Agent, text: answer.text, negotiation: answer.negotiation }),
@@ -35,7 +45,7 @@ pub(crate) fn Chat() -> Element {
                 chat.write().push(ChatLine { from: Speaker::Error, text: format!("That did not work: {e}"), negotiation: None });
                 // What was typed comes back, to fix and resend.
                 if draft.read().is_empty() {
-                    draft.set(text);
+                    show(text);
                 }
             }
         }
@@ -56,7 +66,7 @@ pub(crate) fn Chat() -> Element {
         };
         event.prevent_default();
         recall.set(at);
-        draft.set(at.map(|i| earlier[i].clone()).unwrap_or_default());
+        show(at.map(|i| earlier[i].clone()).unwrap_or_default());
     };
 
     rsx! {
@@ -88,10 +98,10 @@ pub(crate) fn Chat() -> Element {
             },
             input {
                 id: "command",
+                onmounted: focus_when_mounted,
                 aria_label: "Command",
                 autocomplete: "off",
                 placeholder: "find 30 minutes with Bob next week, afternoons",
-                value: "{draft}",
                 oninput: move |event| {
                     recall.set(None);
                     draft.set(event.value());

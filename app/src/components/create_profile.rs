@@ -5,6 +5,7 @@ use agentnet_platform::device;
 use dioxus::prelude::*;
 use zeroize::Zeroizing;
 
+use super::focus::focus_when_mounted;
 use super::notice::ErrorNote;
 use super::strength::{Strength, StrengthMeter};
 use crate::session::use_session;
@@ -56,19 +57,23 @@ pub(crate) fn CreateProfile() -> Element {
         busy.set(false);
     };
 
+    // The name and passphrase fields are not bound to `value`: the page owns what is
+    // typed and reports it on each input. Writing the signal back into the field (as a
+    // controlled input does) can overwrite keys typed while the webview applies the
+    // previous edit, which loses characters of a quickly typed passphrase.
     rsx! {
         h1 { "Welcome to agentnet" }
         p { class: "blurb", "Create your agent. It lives on this device, encrypted with your passphrase; nobody else, not even the relay, can read it." }
         form { class: "card stack", id: "create-profile", onsubmit: submit,
             label { "Your name"
-                input { id: "name", autocomplete: "name", value: "{name}", oninput: move |e| name.set(e.value()) }
+                input { id: "name", autocomplete: "name", onmounted: focus_when_mounted, oninput: move |e| name.set(e.value()) }
             }
             label { "Passphrase"
-                input { id: "passphrase", r#type: "password", autocomplete: "new-password", value: "{passphrase}", oninput: move |e| passphrase.set(e.value()) }
+                input { id: "passphrase", r#type: "password", autocomplete: "new-password", oninput: move |e| passphrase.set(e.value()) }
             }
             StrengthMeter { passphrase: passphrase() }
             label { "Passphrase again"
-                input { id: "confirm", r#type: "password", autocomplete: "new-password", value: "{confirm}", oninput: move |e| confirm.set(e.value()) }
+                input { id: "confirm", r#type: "password", autocomplete: "new-password", oninput: move |e| confirm.set(e.value()) }
             }
             details {
                 summary { "Relay and time zone" }

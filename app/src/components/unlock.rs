@@ -3,6 +3,7 @@
 use dioxus::prelude::*;
 use zeroize::Zeroizing;
 
+use super::focus::focus_when_mounted;
 use super::notice::ErrorNote;
 use crate::session::use_session;
 
@@ -34,7 +35,7 @@ pub(crate) fn Unlock() -> Element {
         p { class: "blurb", "Your agent is on this device, encrypted. Your passphrase opens it." }
         form { class: "card stack", id: "unlock", onsubmit: submit,
             label { "Passphrase"
-                input { id: "passphrase", r#type: "password", autocomplete: "current-password", autofocus: true, value: "{passphrase}", oninput: move |e| passphrase.set(e.value()) }
+                input { id: "passphrase", r#type: "password", autocomplete: "current-password", onmounted: focus_when_mounted, oninput: move |e| passphrase.set(e.value()) }
             }
             ErrorNote { text: error() }
             button { r#type: "submit", disabled: busy(), if busy() { "Unlocking…" } else { "Unlock" } }

@@ -1,5 +1,6 @@
-//! Desktop and phone: SQLite files in the user's data folder, and a relay chosen by
-//! `AGENTNET_RELAY` (the local `./x run` server by default).
+//! Desktop and phone: SQLite files in the user's data folder, a relay chosen by
+//! `AGENTNET_RELAY` (the local `./x run` server by default), and invite links the
+//! system opens the app with.
 
 use std::path::PathBuf;
 
@@ -32,4 +33,28 @@ pub async fn open_store(profile: &Profile) -> Result<DeviceStore, StoreError> {
 /// `AGENTNET_RELAY`, or the relay `./x run` serves on this machine.
 pub fn default_relay() -> String {
     std::env::var("AGENTNET_RELAY").ok().filter(|v| !v.is_empty()).unwrap_or_else(|| LOCAL_RELAY.to_owned())
+}
+
+/// An invite the app was opened with: the first argument, when it is an invite code
+/// (`an1…`) or an invite link (`…/contacts?invite=an1…`), as a desktop does when the
+/// owner opens such a link with agentnet.
+pub fn opened_invite() -> Option<String> {
+    std::env::args().skip(1).find(|arg| is_invite(arg))
+}
+
+fn is_invite(arg: &str) -> bool {
+    arg.starts_with("an1") || arg.contains("invite=an1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_invite;
+
+    #[test]
+    fn invite_codes_and_links_are_recognised_and_other_arguments_are_not() {
+        assert!(is_invite("an1AAAA"));
+        assert!(is_invite("https://relay.example/contacts?invite=an1AAAA"));
+        assert!(!is_invite("--verbose"));
+        assert!(!is_invite("https://relay.example/contacts"));
+    }
 }

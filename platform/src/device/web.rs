@@ -13,6 +13,12 @@ pub async fn open_store(profile: &Profile) -> Result<DeviceStore, StoreError> {
     IdbStore::open(profile).await
 }
 
+/// In the browser an invite link is the page's own address (`/contacts?invite=`), which
+/// the router reads: nothing else opens the app with one.
+pub fn opened_invite() -> Option<String> {
+    None
+}
+
 /// The relay of the origin that served the page: `https://host` gives `wss://host/ws`.
 pub fn default_relay() -> String {
     let origin = Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
