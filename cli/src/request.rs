@@ -94,7 +94,7 @@ pub(crate) async fn handle<S: Store + 'static>(agent: &Agent<S>, request: Reques
 
 async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Result<Reply, AgentError> {
     let zone = agent.settings().await.time_zone();
-    let when = |slot: &Interval| format!("{}-{}", slot.start().to_zoned_datetime(zone.clone()).strftime("%a %-d %b %H:%M"), slot.end().to_zoned_datetime(zone.clone()).strftime("%H:%M %Z"));
+    let when = |slot: &Interval| agentnet_platform::agent::when(slot, &zone);
     Ok(match request {
         Request::Invite => {
             let invite = agent.invite().await?;
@@ -213,7 +213,7 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
                 settings.name,
                 settings.zone,
                 settings.relay,
-                settings.prefs.working_hours.iter().map(|r| format!("{}:{:02}:{:02}-{:02}:{:02}", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][usize::from(r.weekday % 7)], r.start / 60, r.start % 60, r.end / 60, r.end % 60)).collect::<Vec<_>>().join(" "),
+                settings.prefs.working_hours.iter().map(|r| r.describe()).collect::<Vec<_>>().join(", "),
                 settings.prefs.buffer_minutes,
                 settings.prefs.min_notice_minutes,
                 settings.prefs.default_duration_minutes,

@@ -193,7 +193,7 @@ pub(crate) fn event_id(n: &Negotiation) -> String {
 }
 
 /// A slot as people read it: "Tue 1 Dec 14:00-14:30 (Europe/Berlin)".
-pub(crate) fn when(slot: &Interval, zone: &jiff::tz::TimeZone) -> String {
+pub fn when(slot: &Interval, zone: &jiff::tz::TimeZone) -> String {
     let start = slot.start().to_zoned_datetime(zone.clone());
     let end = slot.end().to_zoned_datetime(zone.clone());
     format!("{}-{} ({})", start.strftime("%a %-d %b %H:%M"), end.strftime("%H:%M"), zone.iana_name().unwrap_or("UTC"))

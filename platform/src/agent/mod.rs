@@ -45,7 +45,8 @@ pub use event_cache::VaultEventCache;
 pub use invite::Invite;
 pub use negotiation::{Negotiation, PendingApproval, Side};
 pub use open::NewProfile;
-pub use settings::{DayRange, Prefs, Settings};
+pub use effects::when;
+pub use settings::{DayRange, Prefs, Settings, weekday_name};
 pub use transcript::{Direction, Entry};
 
 use crate::calendar::LocalCalendar;

@@ -228,8 +228,19 @@ fn hm(minute: u16) -> String {
 }
 
 fn day_names(days: &[u8]) -> String {
-    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    days.iter().map(|&d| NAMES[usize::from(d % 7)]).collect::<Vec<_>>().join(", ")
+    days.iter().map(|&d| weekday_name(d)).collect::<Vec<_>>().join(", ")
+}
+
+/// The short English name of `weekday` (0 = Monday).
+pub fn weekday_name(weekday: u8) -> &'static str {
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][usize::from(weekday % 7)]
+}
+
+impl DayRange {
+    /// `Mon 09:00-17:00`.
+    pub fn describe(&self) -> String {
+        format!("{} {}-{}", weekday_name(self.weekday), hm(self.start), hm(self.end))
+    }
 }
 
 #[cfg(test)]
