@@ -8,6 +8,7 @@ mod chat;
 mod contact_card;
 mod contacts;
 mod create_profile;
+mod google;
 mod ics;
 mod invite;
 mod negotiation_detail;

@@ -26,7 +26,7 @@ pub(crate) fn Shell() -> Element {
                 Link { to: Route::Contacts { invite: String::new() }, "Contacts" }
                 Link { to: Route::Negotiations {}, "Negotiations" }
                 Link { to: Route::Approvals {}, "Approvals" }
-                Link { to: Route::Calendar {}, "Calendar" }
+                Link { to: Route::Calendar { code: String::new(), state: String::new() }, "Calendar" }
                 Link { to: Route::Settings {}, "Settings" }
             }
             div { class: "session",
