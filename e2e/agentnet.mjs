@@ -1,4 +1,5 @@
 // What a person does in the agentnet web app, as Playwright steps shared by the tests.
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -72,6 +73,10 @@ export async function shoot(page, name) {
     await page.emulateMedia({ colorScheme: v.scheme });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${v.width}-${v.scheme}.png`), fullPage: true });
   }
+  // Readable at 320 px: no screen may be wider than a small phone (a sideways scroll).
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${name} is ${overflow} px wider than a 320 px screen`);
   await page.setViewportSize(before);
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -31,8 +31,9 @@ enum Route {
         NegotiationDetail { id: String },
         #[route("/approvals")]
         Approvals {},
-        #[route("/calendar")]
-        Calendar {},
+        // `code` and `state` carry Google's OAuth redirect on the web (empty otherwise).
+        #[route("/calendar?:code&:state")]
+        Calendar { code: String, state: String },
         #[route("/settings")]
         Settings {},
 }

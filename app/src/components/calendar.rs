@@ -1,14 +1,17 @@
-//! The Calendar screen: a week in the owner's time zone, with ICS import and export.
+//! The Calendar screen: a week in the owner's time zone, with ICS import and export and
+//! the Google Calendar connection.
 
 use dioxus::prelude::*;
 
+use super::google::GooglePanel;
 use super::ics::IcsPanel;
 use super::week::{lay_out, monday, window};
 use crate::session::use_live;
 
-/// Your week, with the meetings your agent booked.
+/// Your week, with the meetings your agent booked. `code` and `state` are Google's
+/// redirect on the web (empty otherwise).
 #[component]
-pub(crate) fn Calendar() -> Element {
+pub(crate) fn Calendar(code: String, state: String) -> Element {
     let mut weeks = use_signal(|| 0i64);
     let week = use_live(move |agent| {
         let weeks = weeks();
@@ -56,6 +59,7 @@ pub(crate) fn Calendar() -> Element {
                 }
             },
         }
+        GooglePanel { code, state }
         IcsPanel {}
     }
 }

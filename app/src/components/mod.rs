@@ -9,6 +9,7 @@ mod contact_card;
 mod contacts;
 mod create_profile;
 mod focus;
+mod google;
 mod ics;
 mod invite;
 mod negotiation_detail;

@@ -41,7 +41,7 @@ pub(crate) fn Shell() -> Element {
                 Link { to: Route::Contacts { invite: String::new() }, aria_keyshortcuts: announce(2), "Contacts" }
                 Link { to: Route::Negotiations {}, aria_keyshortcuts: announce(3), "Negotiations" }
                 Link { to: Route::Approvals {}, aria_keyshortcuts: announce(4), "Approvals" }
-                Link { to: Route::Calendar {}, aria_keyshortcuts: announce(5), "Calendar" }
+                Link { to: Route::Calendar { code: String::new(), state: String::new() }, aria_keyshortcuts: announce(5), "Calendar" }
                 Link { to: Route::Settings {}, aria_keyshortcuts: announce(6), "Settings" }
             }
             div { class: "session",

@@ -26,7 +26,7 @@ pub(crate) fn screen(digit: u8) -> Option<Route> {
         2 => Route::Contacts { invite: String::new() },
         3 => Route::Negotiations {},
         4 => Route::Approvals {},
-        5 => Route::Calendar {},
+        5 => Route::Calendar { code: String::new(), state: String::new() },
         6 => Route::Settings {},
         _ => return None,
     })

@@ -56,6 +56,14 @@ impl<S: Store + 'static> Agent<S> {
         Ok((availability, ranked))
     }
 
+    /// The times the agent would offer for a meeting of `minutes` in `window`, best first:
+    /// what the owner's preferences and every event in the calendar (a connected Google
+    /// Calendar's included, as of its last sync) leave free.
+    pub async fn offered_slots(&self, window: Interval, minutes: u32) -> Result<Vec<Interval>, AgentError> {
+        let state = self.state.lock().await;
+        Ok(self.owner_slots(&state, window, minutes, None).await?.1)
+    }
+
     /// Starts arranging a meeting with `with`; returns the negotiation (already proposing).
     pub(crate) async fn organise(&self, state: &mut State<S>, with: &[Contact], title: String, minutes: u32, window: Interval, part: Option<PartOfDay>) -> Result<Option<Negotiation>, AgentError> {
         let (availability, candidates) = self.owner_slots(state, window, minutes, part).await?;

@@ -13,10 +13,13 @@ use crate::store::Store;
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
 impl<S: Store + 'static> Agent<S> {
-    /// Acts on inbound messages and timers forever. Returns only on a store failure.
+    /// Acts on inbound messages and timers forever, and pulls Google Calendar's changes
+    /// every few minutes when it is connected (a failed pull is shown to the owner, never
+    /// fatal). Returns only on a store failure.
     pub async fn run(&self) -> Result<(), AgentError> {
         loop {
             self.process_inbox().await?;
+            self.sync_google_when_due().await;
             let next = self.tick().await?;
             let wait = next
                 .map(|due| Duration::try_from(due.duration_since(now())).unwrap_or(Duration::ZERO))

@@ -19,14 +19,18 @@ pub fn opened_invite() -> Option<String> {
     None
 }
 
-/// The relay of the origin that served the page: `https://host` gives `wss://host/ws`.
-pub fn default_relay() -> String {
-    let origin = Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
+/// The origin that served the page (`https://host`).
+pub(super) fn origin() -> String {
+    Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
         .and_then(|location| Reflect::get(&location, &JsValue::from_str("origin")))
         .ok()
         .and_then(|origin| origin.as_string())
-        .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
-    relay_for_origin(&origin)
+        .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
+}
+
+/// The relay of the origin that served the page: `https://host` gives `wss://host/ws`.
+pub fn default_relay() -> String {
+    relay_for_origin(&origin())
 }
 
 fn relay_for_origin(origin: &str) -> String {

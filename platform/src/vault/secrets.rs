@@ -44,6 +44,15 @@ impl<S: Store> Vault<S> {
             .map(Zeroizing::new)
             .map_err(|_| VaultError::Damaged { collection: Collection::Profile, id })
     }
+
+    /// Forgets a named secret; forgetting one that is not there is not an error.
+    pub async fn delete_secret(&self, name: &str) -> Result<(), VaultError> {
+        self.keys()?;
+        match self.store.delete(Collection::Profile, &id(name)).await {
+            Err(e) if e.is_not_found() => Ok(()),
+            other => Ok(other?),
+        }
+    }
 }
 
 fn id(name: &str) -> String {

@@ -43,6 +43,8 @@ pub struct Fake {
     pub log: Vec<String>,
     /// Bodies of inserted events.
     pub inserted: Vec<Value>,
+    /// `expires_in` of the tokens the code exchange issues (Google's 3599 when `None`).
+    pub token_lifetime: Option<i64>,
 }
 
 pub type Shared = Arc<Mutex<Fake>>;
@@ -78,7 +80,7 @@ async fn token(State(fake): State<Shared>, Form(form): Form<HashMap<String, Stri
                 return bad("invalid_grant");
             }
             fake.access_token = "access-1".into();
-            Json(json!({"access_token": "access-1", "expires_in": 3599, "refresh_token": "refresh-1", "scope": "https://www.googleapis.com/auth/calendar.events", "token_type": "Bearer"})).into_response()
+            Json(json!({"access_token": "access-1", "expires_in": fake.token_lifetime.unwrap_or(3599), "refresh_token": "refresh-1", "scope": "https://www.googleapis.com/auth/calendar.events", "token_type": "Bearer"})).into_response()
         }
         Some("refresh_token") if form.get("refresh_token").map(String::as_str) == Some("refresh-1") => {
             fake.refreshes += 1;
