@@ -14,6 +14,7 @@
 //!   The same code runs natively (tokio) and in the browser.
 
 mod ask;
+mod clarify;
 mod clock;
 mod connect;
 mod contact;
@@ -28,6 +29,9 @@ mod organise;
 mod queries;
 mod run;
 mod settings;
+mod summary;
+#[cfg(all(test, not(wasm_browser)))]
+mod tests;
 mod transcript;
 
 use std::sync::Arc;
@@ -46,6 +50,7 @@ pub use invite::Invite;
 pub use negotiation::{Negotiation, PendingApproval, Side};
 pub use open::NewProfile;
 pub use settings::{DayRange, Prefs, Settings};
+pub use summary::{Disclosure, Summary, Waiting};
 pub use transcript::{Direction, Entry};
 
 use crate::calendar::LocalCalendar;

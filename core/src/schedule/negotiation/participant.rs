@@ -188,6 +188,11 @@ impl<P: PeerId> Participant<P> {
         }
     }
 
+    /// The organiser's agent.
+    pub fn organiser(&self) -> P {
+        self.setup.organiser
+    }
+
     /// The slot in this owner's calendar, if any.
     pub fn booked(&self) -> Option<Interval> {
         self.booked
