@@ -26,7 +26,7 @@ pub(crate) fn for_error(error: &AgentError) -> i32 {
         AgentError::Vault(VaultError::WrongPassphrase | VaultError::Missing) => LOCKED,
         AgentError::NotFound { .. } | AgentError::Ambiguous { .. } | AgentError::NotAwaitingApproval { .. } => NOT_FOUND,
         AgentError::Offline | AgentError::NoPrekeys { .. } | AgentError::Send(_) => OFFLINE,
-        AgentError::InvalidInvite { .. } | AgentError::InvalidSetting { .. } | AgentError::Calendar(_) | AgentError::Start(_) => INVALID,
+        AgentError::InvalidInvite { .. } | AgentError::InvalidSetting { .. } | AgentError::SlotNotFree { .. } | AgentError::Calendar(_) | AgentError::Start(_) => INVALID,
         _ => FAILED,
     }
 }

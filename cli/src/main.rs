@@ -101,6 +101,16 @@ enum Command {
         /// The negotiation (id prefix).
         id: String,
     },
+    /// Instead of approving, suggest other times of yours. Without --at, lists the free
+    /// times you could suggest, best first.
+    Suggest {
+        /// The negotiation (id prefix).
+        id: String,
+        /// When to meet instead: a start time, RFC 3339 ("2026-03-03T15:00:00+01:00") or
+        /// in your zone ("2026-03-03T15:00"). Repeat for several.
+        #[arg(long)]
+        at: Vec<String>,
+    },
     /// Decline what your agent asked you about.
     Decline {
         /// The negotiation (id prefix).
@@ -226,6 +236,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Ask { text, wait } => Request::Ask { text, wait_secs: wait },
         Command::Approve { id } => Request::Approve { id },
+        Command::Suggest { id, at } => Request::Suggest { id, at },
         Command::Decline { id } => Request::Decline { id },
         Command::Cancel { id } => Request::Cancel { id },
         Command::Negotiations => Request::Negotiations,

@@ -24,6 +24,7 @@ pub(crate) enum Request {
     Ask { text: String, wait_secs: Option<u64> },
     Approve { id: String },
     Decline { id: String },
+    Suggest { id: String, at: Vec<String> },
     Cancel { id: String },
     Negotiations,
     Transcript { id: Option<String> },
@@ -81,6 +82,7 @@ impl Request {
     /// stay until what it sent reached the relay).
     pub(crate) fn needs_relay(&self) -> bool {
         matches!(self, Request::Invite | Request::Accept { .. } | Request::Ask { .. } | Request::Approve { .. } | Request::Decline { .. } | Request::Cancel { .. })
+            || matches!(self, Request::Suggest { at, .. } if !at.is_empty())
     }
 }
 
@@ -154,6 +156,18 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
         Request::Decline { id } => {
             let n = agent.decline(&id).await?;
             Reply::ok(format!("Declined. {}", status_line(&n, &when)), negotiation_json(&n))
+        }
+        Request::Suggest { id, at } if at.is_empty() => {
+            let free = agent.suggestions(&id, SUGGESTIONS).await?;
+            let human = free.iter().map(|slot| when(slot)).collect::<Vec<_>>().join("\n");
+            let list: Vec<Value> = free.iter().map(|s| json!({ "start": s.start().to_string(), "end": s.end().to_string() })).collect();
+            Reply::ok(if human.is_empty() { "No other free times for this meeting.".into() } else { human }, Value::Array(list))
+        }
+        Request::Suggest { id, at } => {
+            let minutes = agent.negotiation(&id).await?.meeting.duration_minutes;
+            let slots = at.iter().map(|text| slot_at(text, &zone, minutes)).collect::<Result<Vec<_>, _>>()?;
+            let n = agent.suggest(&id, &slots).await?;
+            Reply::ok(format!("Suggested. {}", status_line(&n, &when)), negotiation_json(&n))
         }
         Request::Cancel { id } => {
             let n = agent.cancel(&id).await?;
@@ -245,6 +259,19 @@ fn apply_prefs(settings: &mut agentnet_platform::agent::Settings, changes: Vec<P
         }
     }
     Ok(())
+}
+
+/// How many free times `suggest` lists.
+const SUGGESTIONS: usize = 5;
+
+/// A meeting of `minutes` starting at `text`: RFC 3339, or a civil time in `zone`.
+fn slot_at(text: &str, zone: &jiff::tz::TimeZone, minutes: u32) -> Result<Interval, AgentError> {
+    let invalid = || AgentError::InvalidSetting { reason: format!("--at {text:?} must look like 2026-03-03T15:00 or 2026-03-03T15:00:00+01:00") };
+    let start = match text.parse::<Timestamp>() {
+        Ok(start) => start,
+        Err(_) => text.parse::<jiff::civil::DateTime>().ok().and_then(|civil| zone.to_timestamp(civil).ok()).ok_or_else(invalid)?,
+    };
+    Interval::new(start, start + SignedDuration::from_mins(i64::from(minutes))).map_err(|_| invalid())
 }
 
 /// Waits until negotiation `id` is settled or waits for an owner, at most `limit`.

@@ -208,3 +208,45 @@ fn agents_restarted_mid_negotiation_finish_it() {
     wait_until(PATIENCE, "the booking after both restarts", || settled(&alice) && settled(&bob));
     assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
 }
+
+#[test]
+fn the_owner_suggests_another_time_and_both_calendars_get_it() {
+    let scratch = Scratch::new("suggest");
+    let relay = Relay::start(&scratch.0, None);
+    let (alice, bob) = alice_and_bob(&scratch, &relay, "ask");
+
+    alice.json(&["ask", ASK]);
+    wait_until(PATIENCE, "Bob's agent to ask Bob", || bob.latest()["awaiting_approval"] == true);
+    let id = bob.latest()["id"].as_str().unwrap().to_owned();
+    let listed = bob.json(&["suggest", &id[..8]]);
+    let listed = listed.as_array().unwrap();
+    assert!(!listed.is_empty(), "no free times to suggest");
+    for slot in listed {
+        assert!(instant(&slot["start"]) > Timestamp::now(), "a suggestion in the past: {slot}");
+    }
+
+    // Bob picks a late afternoon next week; one Alice's agent already proposed is refused
+    // (approving is the way to take that), so he tries the next.
+    let zone = TimeZone::get(ZONE).unwrap();
+    let picks = (1..5).flat_map(|day| [16, 15].map(|hour| next_monday().checked_add(jiff::Span::new().days(day)).unwrap().at(hour, 30, 0, 0)));
+    let mut chosen = None;
+    for pick in picks {
+        let at = pick.strftime("%Y-%m-%dT%H:%M").to_string();
+        let out = bob.run(&["--json", "suggest", &id[..8], "--at", &at]);
+        if out.status.success() {
+            chosen = Some(zone.to_timestamp(pick).unwrap());
+            break;
+        }
+        assert_eq!(out.status.code(), Some(6), "suggesting {at}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let start = chosen.expect("one of the picks was free");
+    wait_until(PATIENCE, "the booking at Bob's time", || settled(&alice) && settled(&bob));
+    let slot = assert_booked_for_all(&[&alice, &bob], "Meeting with Bob");
+    assert_eq!(slot.0, start, "booked at another time than Bob suggested");
+    let bob_reads = assert_readable(&bob, &id);
+    assert!(bob_reads.contains("You suggested"), "{bob_reads}");
+    let alice_reads = assert_readable(&alice, &id);
+    assert!(alice_reads.contains("Bob's agent could do none of those times and suggested"), "{alice_reads}");
+    let again = bob.run(&["suggest", &id[..8], "--at", "2030-01-01T10:00"]);
+    assert_eq!(again.status.code(), Some(4), "suggesting once settled is refused as not awaiting");
+}

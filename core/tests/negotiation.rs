@@ -1,6 +1,6 @@
 //! Scripted two-party negotiations: approval, retries, cancel and reschedule.
 
-use agentnet_core::protocol::{Act, ContextId, Meeting, Message, MessageId, TaskId, TaskState};
+use agentnet_core::protocol::{Act, ContextId, Meeting, Message, MessageId, Role, TaskId, TaskState};
 use agentnet_core::schedule::negotiation::{
     Effect, Failure, Invitee, Organiser, OrganiserEvent, OrganiserSetup, Participant, ParticipantEvent, ParticipantSetup,
     RetryPolicy,
@@ -143,4 +143,58 @@ fn never_policy_declines_and_counter_offers_lead_to_a_booking() {
     assert_eq!(bob.booked(), None);
     alice.handle(OrganiserEvent::Received { from: BOB, message: sent(&bob_cancel).remove(0), now }, &mut ids);
     assert_eq!(alice.state(), TaskState::Canceled);
+}
+
+#[test]
+fn the_owner_suggests_another_time_and_both_sides_book_it() {
+    let now = ts("2026-03-02T08:00Z");
+    let mut ids = ids();
+    let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"));
+    let mut bob = participant(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"), ContactPolicy::AskFirst);
+    let proposal = sent(&alice.handle(OrganiserEvent::Start { now }, &mut ids)).remove(0);
+    let Some(Act::Propose { slots: proposed, .. }) = proposal.act().cloned() else { panic!("expected a proposal") };
+    bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal.clone(), now }, &mut ids);
+    assert_eq!(bob.state(), TaskState::InputRequired);
+    assert_eq!(alice.awaiting(), vec![BOB]);
+
+    // A slot Bob is not free for changes nothing: the question stays open.
+    let busy = Interval::new(ts("2026-03-02T18:00Z"), ts("2026-03-02T18:30Z")).unwrap();
+    assert!(bob.handle(ParticipantEvent::OwnerCountered { slots: vec![busy], now }, &mut ids).is_empty());
+    assert_eq!(bob.state(), TaskState::InputRequired);
+
+    let pick = Interval::new(ts("2026-03-02T16:00Z"), ts("2026-03-02T16:30Z")).unwrap();
+    assert!(!proposed.contains(&pick));
+    let counter = sent(&bob.handle(ParticipantEvent::OwnerCountered { slots: vec![pick, busy], now }, &mut ids)).remove(0);
+    assert_eq!(counter.act(), Some(&Act::Counter { slots: vec![pick] }));
+    assert_eq!(counter.reference_message_id, Some(proposal.message_id));
+    assert_eq!(bob.state(), TaskState::Working);
+    assert_eq!(bob.disclosed().iter().copied().collect::<Vec<_>>(), vec![pick]);
+
+    let effects = alice.handle(OrganiserEvent::Received { from: BOB, message: counter, now }, &mut ids);
+    assert_eq!(booked(&effects), vec![pick], "the organiser books the owner's pick");
+    let confirm = sent(&effects).remove(0);
+    let bob_effects = bob.handle(ParticipantEvent::Received { from: ALICE, message: confirm, now }, &mut ids);
+    assert_eq!(booked(&bob_effects), vec![pick]);
+    alice.handle(OrganiserEvent::Received { from: BOB, message: sent(&bob_effects).remove(0), now }, &mut ids);
+    assert_eq!(alice.state(), TaskState::Completed);
+    assert!(alice.awaiting().is_empty());
+    assert_eq!(bob.booked(), Some(pick));
+}
+
+#[test]
+fn after_the_owner_suggests_another_time_the_proposed_ones_are_not_booked() {
+    let now = ts("2026-03-02T08:00Z");
+    let mut ids = ids();
+    let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"));
+    let mut bob = participant(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"), ContactPolicy::AskFirst);
+    let proposal = sent(&alice.handle(OrganiserEvent::Start { now }, &mut ids)).remove(0);
+    let Some(Act::Propose { slots: proposed, .. }) = proposal.act().cloned() else { panic!("expected a proposal") };
+    bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal.clone(), now }, &mut ids);
+    let pick = Interval::new(ts("2026-03-02T16:00Z"), ts("2026-03-02T16:30Z")).unwrap();
+    bob.handle(ParticipantEvent::OwnerCountered { slots: vec![pick], now }, &mut ids);
+    // A confirm for a time the agent would have accepted, but the owner did not, is refused.
+    let sneaky = Message::new(MessageId([77; 16]), proposal.task_id, proposal.context_id, Role::User, TaskState::Completed, Act::Confirm { slot: proposed[0] });
+    let answer = bob.handle(ParticipantEvent::Received { from: ALICE, message: sneaky, now }, &mut ids);
+    assert!(booked(&answer).is_empty());
+    assert!(matches!(sent(&answer)[0].act(), Some(Act::Decline { .. })));
 }

@@ -1,5 +1,6 @@
 //! The Approvals screen: what the agent wants to accept or propose for the owner.
 
+use agentnet_core::schedule::Interval;
 use agentnet_platform::agent::Side;
 use dioxus::prelude::*;
 
@@ -18,7 +19,12 @@ struct Pending {
     who: String,
     asked_by_you: bool,
     slots: Vec<String>,
+    /// The owner's other free times to suggest instead, best first, with their labels.
+    others: Vec<(Interval, String)>,
 }
+
+/// How many other times are offered to pick from.
+const OTHERS: usize = 5;
 
 /// What your agent wants to accept or propose for you, to approve or decline.
 #[component]
@@ -28,27 +34,30 @@ pub(crate) fn Approvals() -> Element {
     let pending = use_live(|agent| async move {
         let zone = agent.settings().await.time_zone();
         let names = names(&agent.contacts().await?);
-        let list: Vec<Pending> = agent
-            .negotiations()
-            .await?
-            .into_iter()
-            .filter_map(|n| {
-                let approval = n.approval.as_ref()?;
-                Some(Pending {
-                    id: n.id.clone(),
-                    title: n.meeting.title.clone(),
-                    minutes: n.meeting.duration_minutes,
-                    who: peers(&n, &names),
-                    asked_by_you: n.side == Side::Organiser,
-                    slots: approval.slots.iter().map(|s| when::slot(s, &zone)).collect(),
-                })
-            })
-            .collect();
+        let mut list = Vec::new();
+        for n in agent.negotiations().await? {
+            let Some(approval) = n.approval.as_ref() else { continue };
+            let others = agent.suggestions(&n.id, OTHERS).await?;
+            list.push(Pending {
+                id: n.id.clone(),
+                title: n.meeting.title.clone(),
+                minutes: n.meeting.duration_minutes,
+                who: peers(&n, &names),
+                asked_by_you: n.side == Side::Organiser,
+                slots: approval.slots.iter().map(|s| when::slot(s, &zone)).collect(),
+                others: others.into_iter().map(|s| (s, when::slot(&s, &zone))).collect(),
+            });
+        }
         Ok(list)
     });
     let decide = move |id: String, yes: bool| async move {
         let Some(agent) = session.agent() else { return };
         let result = if yes { agent.approve(&id).await } else { agent.decline(&id).await };
+        error.set(result.err().map(|e| e.to_string()));
+    };
+    let suggest = move |id: String, slot: Interval| async move {
+        let Some(agent) = session.agent() else { return };
+        let result = agent.suggest(&id, &[slot]).await;
         error.set(result.err().map(|e| e.to_string()));
     };
 
@@ -77,10 +86,38 @@ pub(crate) fn Approvals() -> Element {
                                 button { class: "quiet decline", onclick: { let id = p.id.clone(); move |_| decide(id.clone(), false) }, "Decline" }
                                 Link { class: "quiet", to: Route::NegotiationDetail { id: p.id.clone() }, "Read the transcript" }
                             }
+                            if !p.asked_by_you {
+                                details { class: "suggest", id: "suggest-{short(&p.id)}",
+                                    summary { "Suggest another time" }
+                                    if p.others.is_empty() {
+                                        p { class: "hint", "You have no other free times for this meeting." }
+                                    } else {
+                                        p { class: "hint", "Your agent offers {p.who} the time you pick instead:" }
+                                        ul { aria_label: "Your other free times",
+                                            for (i, (slot, label)) in p.others.iter().cloned().enumerate() {
+                                                li { key: "{i}",
+                                                    button {
+                                                        class: "quiet suggest-slot",
+                                                        id: "suggest-{short(&p.id)}-{i}",
+                                                        aria_label: "Suggest {label} instead",
+                                                        onclick: { let id = p.id.clone(); move |_| suggest(id.clone(), slot) },
+                                                        "{label}"
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             },
         }
     }
+}
+
+/// The first 8 characters of a negotiation id, for element ids.
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
 }

@@ -40,7 +40,10 @@ pub(crate) fn Chat() -> Element {
         show(String::new());
         chat.write().push(ChatLine { from: Speaker::Owner, text: text.clone(), negotiation: None });
         match agent.ask(&text).await {
-            Ok(answer) => chat.write().push(ChatLine { from: Speaker::Agent, text: answer.text, negotiation: answer.negotiation }),
+            Ok(answer) => {
+                let from = if answer.asks { Speaker::Question } else { Speaker::Agent };
+                chat.write().push(ChatLine { from, text: answer.text, negotiation: answer.negotiation });
+            }
             Err(e) => {
                 chat.write().push(ChatLine { from: Speaker::Error, text: format!("That did not work: {e}"), negotiation: None });
                 // What was typed comes back, to fix and resend.
@@ -69,6 +72,10 @@ pub(crate) fn Chat() -> Element {
         show(at.map(|i| earlier[i].clone()).unwrap_or_default());
     };
 
+    // The agent's question waits for an answer: the box says so.
+    let answering = chat.read().last().is_some_and(|l| l.from == Speaker::Question);
+    let placeholder = if answering { "Your answer (or a new request)" } else { "find 30 minutes with Bob next week, afternoons" };
+
     rsx! {
         h1 { "Chat with your agent" }
         ol { class: "chat-log", aria_live: "polite",
@@ -78,7 +85,10 @@ pub(crate) fn Chat() -> Element {
                 }
             }
             for (i, line) in chat.read().iter().enumerate() {
-                li { key: "{i}", class: match line.from { Speaker::Owner => "owner", Speaker::Agent => "agent", Speaker::Error => "agent error" },
+                li { key: "{i}", class: match line.from { Speaker::Owner => "owner", Speaker::Agent => "agent", Speaker::Question => "agent question", Speaker::Error => "agent error" },
+                    if line.from == Speaker::Question {
+                        span { class: "asks", aria_label: "Your agent asks", "?" }
+                    }
                     span { class: "text", "{line.text}" }
                     if let Some(id) = line.negotiation.clone() {
                         " "
@@ -101,7 +111,7 @@ pub(crate) fn Chat() -> Element {
                 onmounted: focus_when_mounted,
                 aria_label: "Command",
                 autocomplete: "off",
-                placeholder: "find 30 minutes with Bob next week, afternoons",
+                placeholder,
                 oninput: move |event| {
                     recall.set(None);
                     draft.set(event.value());

@@ -17,8 +17,8 @@ struct View {
     asked_by_you: bool,
     state: String,
     class: &'static str,
-    /// How many of the owner's free times went to the other side.
-    disclosed: usize,
+    /// Per contact, the owner's free times they were shown, as read in the owner's zone.
+    disclosed: Vec<(String, Vec<String>)>,
     lines: Vec<(Entry, String)>,
 }
 
@@ -34,13 +34,10 @@ pub(crate) fn NegotiationDetail(id: String) -> Element {
         let names = names(&agent.contacts().await?);
         let n = agent.negotiation(&id).await?;
         let who = peers(&n, &names);
-        let (state, class) = describe(&n, &who, &zone);
+        let summary = agent.summary(&n).await?;
+        let (state, class) = describe(&n, &summary);
         let entries = agent.transcript(&n.id).await?;
-        let disclosed = entries
-            .iter()
-            .filter(|e| e.direction == Direction::Sent)
-            .filter_map(|e| e.message.as_ref()?.act().map(|a| a.offered_slots().len()))
-            .sum();
+        let disclosed = summary.disclosed.iter().map(|d| (d.name.clone(), d.slots.iter().map(|s| when::slot(s, &zone)).collect())).collect();
         let lines = entries.into_iter().map(|e| {
             let at = when::clock(e.at_ms, &zone);
             (e, at)
@@ -58,9 +55,17 @@ pub(crate) fn NegotiationDetail(id: String) -> Element {
                 h1 { "{v.title}" }
                 p { class: "who", if v.asked_by_you { "You asked {v.who}." } else { "{v.who} asked you." } }
                 p { class: "state {v.class}", id: "negotiation-state", "{v.state}" }
-                p { class: "hint", id: "disclosed",
-                    if v.disclosed == 0 { "Your agent has not shown {v.who} any of your free times." }
-                    else { "Your agent showed {v.who} {v.disclosed} of your free times; nothing else about your calendar." }
+                div { class: "hint", id: "disclosed",
+                    for (name, slots) in v.disclosed.iter().cloned() {
+                        if slots.is_empty() {
+                            p { "Your agent has not shown {name} any of your free times." }
+                        } else {
+                            p { "Your agent showed {name} {slots.len()} of your free times; nothing else about your calendar:" }
+                            ul { class: "disclosures", aria_label: "Free times shown to {name}",
+                                for s in slots.iter() { li { "{s}" } }
+                            }
+                        }
+                    }
                 }
                 label { class: "inline",
                     input { r#type: "checkbox", id: "show-messages", checked: structured(), onchange: move |e| structured.set(e.checked()) }

@@ -3,10 +3,7 @@
 use std::collections::HashMap;
 
 use agentnet_core::protocol::TaskState;
-use agentnet_platform::agent::{Contact, Negotiation, Side};
-use jiff::tz::TimeZone;
-
-use crate::when;
+use agentnet_platform::agent::{Contact, Negotiation, Summary, Waiting};
 
 /// Contact names by id, for showing peers.
 pub(crate) fn names(contacts: &[Contact]) -> HashMap<String, String> {
@@ -19,24 +16,15 @@ pub(crate) fn peers(n: &Negotiation, names: &HashMap<String, String>) -> String 
     list.join(" and ")
 }
 
-/// The state as a sentence and a CSS class.
-pub(crate) fn describe(n: &Negotiation, who: &str, zone: &TimeZone) -> (String, &'static str) {
-    if let Some(slot) = &n.booked {
-        return (format!("Booked: {}", when::slot(slot, zone)), "booked");
-    }
-    if n.approval.is_some() {
-        return ("Waiting for your approval".into(), "waiting-you");
-    }
-    let outcome = n.outcome.clone().unwrap_or_default();
-    match n.state {
-        TaskState::Completed => ("Done".into(), "done"),
-        TaskState::Failed => (format!("Failed. {outcome}"), "ended"),
-        TaskState::Canceled => (format!("Cancelled. {outcome}"), "ended"),
-        TaskState::Rejected => (format!("Declined. {outcome}"), "ended"),
-        TaskState::InputRequired | TaskState::AuthRequired => ("Waiting for you".into(), "waiting-you"),
-        _ => match n.side {
-            Side::Organiser => (format!("Waiting for {who}'s agent"), "waiting-them"),
-            Side::Participant => (format!("Waiting for {who}'s agent to confirm"), "waiting-them"),
-        },
-    }
+/// The state as a sentence (the runtime's summary line) and a CSS class.
+pub(crate) fn describe(n: &Negotiation, summary: &Summary) -> (String, &'static str) {
+    let class = match (&summary.waiting, n.state) {
+        _ if n.booked.is_some() && n.state == TaskState::Completed => "booked",
+        (Waiting::Owner, _) => "waiting-you",
+        (_, TaskState::Failed | TaskState::Canceled | TaskState::Rejected) => "ended",
+        (_, TaskState::Completed) => "done",
+        (_, TaskState::InputRequired | TaskState::AuthRequired) => "waiting-you",
+        _ => "waiting-them",
+    };
+    (summary.line.clone(), class)
 }

@@ -22,18 +22,14 @@ struct Row {
 #[component]
 pub(crate) fn Negotiations() -> Element {
     let rows = use_live(|agent| async move {
-        let zone = agent.settings().await.time_zone();
         let names = names(&agent.contacts().await?);
-        let rows: Vec<Row> = agent
-            .negotiations()
-            .await?
-            .iter()
-            .map(|n| {
-                let who = peers(n, &names);
-                let (state, class) = describe(n, &who, &zone);
-                Row { id: n.id.clone(), title: n.meeting.title.clone(), who, asked_by_you: n.side == Side::Organiser, state, class }
-            })
-            .collect();
+        let mut rows = Vec::new();
+        for n in agent.negotiations().await? {
+            let who = peers(&n, &names);
+            let summary = agent.summary(&n).await?;
+            let (state, class) = describe(&n, &summary);
+            rows.push(Row { id: n.id.clone(), title: n.meeting.title.clone(), who, asked_by_you: n.side == Side::Organiser, state, class });
+        }
         Ok(rows)
     });
     rsx! {

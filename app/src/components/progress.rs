@@ -3,7 +3,7 @@
 use agentnet_platform::agent::Direction;
 use dioxus::prelude::*;
 
-use super::negotiation_state::{describe, names, peers};
+use super::negotiation_state::describe;
 use crate::Route;
 use crate::session::use_live;
 
@@ -14,14 +14,12 @@ const RECENT: usize = 3;
 #[component]
 pub(crate) fn Progress() -> Element {
     let rows = use_live(|agent| async move {
-        let zone = agent.settings().await.time_zone();
-        let names = names(&agent.contacts().await?);
         let all = agent.negotiations().await?;
         let (running, ended): (Vec<_>, Vec<_>) = all.into_iter().partition(|n| !n.state.is_terminal() && n.booked.is_none());
         let mut rows = Vec::new();
         for n in running.into_iter().chain(ended.into_iter().take(RECENT)) {
-            let who = peers(&n, &names);
-            let (state, class) = describe(&n, &who, &zone);
+            let summary = agent.summary(&n).await?;
+            let (state, class) = describe(&n, &summary);
             let last = agent.transcript(&n.id).await?.into_iter().rev().find(|e| e.direction != Direction::Rejected).map(|e| e.sentence).unwrap_or_default();
             rows.push((n.id.clone(), n.meeting.title.clone(), state, class, last));
         }

@@ -7,6 +7,8 @@ pub(crate) enum Speaker {
     Owner,
     /// The agent answered.
     Agent,
+    /// The agent asked a question; the owner's next line answers it.
+    Question,
     /// The command failed; the text says why.
     Error,
 }

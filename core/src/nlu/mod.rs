@@ -103,6 +103,22 @@ pub fn interpret(text: &str, ctx: &Context) -> Interpretation {
     assemble::interpret(text, ctx)
 }
 
+/// Whether `text` says what kind of request it is ("find…", "cancel…", "what's on…"),
+/// rather than being a bare detail ("with Bob", "45 minutes next Tuesday") that only
+/// makes sense as the answer to a question the agent asked.
+///
+/// ```
+/// use agentnet_core::nlu::names_a_request;
+///
+/// assert!(names_a_request("find 30 minutes with Bob"));
+/// assert!(names_a_request("what's on next week"));
+/// assert!(!names_a_request("with Bob"));
+/// assert!(!names_a_request("45 minutes next Tuesday afternoon"));
+/// ```
+pub fn names_a_request(text: &str) -> bool {
+    classify::kind(&token::tokenize(text)) != classify::Kind::Unknown
+}
+
 /// Resolves the first time expression in `text` ("next Tuesday afternoon"), without
 /// reading an intent. Used to check times produced elsewhere (the language model).
 pub fn resolve_time(text: &str, now: &ZonedDateTime) -> Option<TimeExpr> {

@@ -6,6 +6,7 @@ use agentnet_core::schedule::{Interval, PartOfDay};
 use jiff::SignedDuration;
 use serde::Serialize;
 
+use super::clarify::Pending;
 use super::clock::now;
 use super::effects::when;
 use super::settings::part_name;
@@ -23,14 +24,37 @@ pub struct Answer {
     pub intent: &'static str,
     /// Which interpreter understood the command ("offline" or the model's name).
     pub understood_by: String,
+    /// The command as carried out: what was typed, or, when it answered the agent's
+    /// question, the earlier command with the answer worked in.
+    pub command: String,
+    /// Whether the answer is a question the owner's next line will answer.
+    pub asks: bool,
 }
 
 /// How far ahead a request without a time looks.
 const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(14 * 24);
 
 impl<S: Store + 'static> Agent<S> {
-    /// Understands and carries out one command.
+    /// Understands and carries out one command. When the agent asked a question last, a
+    /// line that is not a command of its own is read as the answer to it.
     pub async fn ask(&self, text: &str) -> Result<Answer, AgentError> {
+        let command = match self.pending_clarification().await? {
+            Some(pending) if !nlu::names_a_request(text) => pending.combine(text),
+            _ => text.trim().to_owned(),
+        };
+        let answer = self.carry_out_command(&command).await?;
+        let pending = match &answer.1 {
+            Some(issue) if Pending::worth_keeping(issue) => {
+                Some(Pending { text: command.clone(), question: answer.0.text.clone(), issue: issue.clone(), asked_ms: now().as_millisecond() })
+            }
+            _ => None,
+        };
+        self.set_clarification(pending.as_ref()).await?;
+        Ok(Answer { asks: pending.is_some(), ..answer.0 })
+    }
+
+    /// Understands and carries out `text`; with the issue if the agent asks a question.
+    async fn carry_out_command(&self, text: &str) -> Result<(Answer, Option<Issue>), AgentError> {
         let contacts = self.contacts().await?;
         let zone = self.state.lock().await.settings.time_zone();
         let context = Context {
@@ -49,8 +73,13 @@ impl<S: Store + 'static> Agent<S> {
         };
         let intent = interpretation.intent;
         let kind = intent.kind();
+        let issue = match &intent {
+            Intent::NeedsClarification { issue, .. } => Some(issue.clone()),
+            _ => None,
+        };
+        let command = text.to_owned();
         let (text, negotiation) = self.carry_out(intent, &contacts).await?;
-        Ok(Answer { text, negotiation, intent: kind, understood_by })
+        Ok((Answer { text, negotiation, intent: kind, understood_by, command, asks: false }, issue))
     }
 
     async fn carry_out(&self, intent: Intent, contacts: &[Contact]) -> Result<(String, Option<String>), AgentError> {

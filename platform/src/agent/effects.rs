@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use agentnet_core::crypto::envelope::{MessageId as EnvelopeId, seal};
 use agentnet_core::crypto::prekey::Bundle;
-use agentnet_core::protocol::{Message, MessageId, Payload};
+use agentnet_core::protocol::{Message, MessageId, Payload, TaskState};
 use agentnet_core::schedule::Interval;
 use agentnet_core::schedule::negotiation::{Effect, Failure};
 use agentnet_core::transcript::{Reader, sentence};
@@ -35,6 +35,10 @@ impl<S: Store + 'static> Agent<S> {
         }
         n.state = machine.state();
         n.booked = machine.booked();
+        if n.state != TaskState::InputRequired {
+            // Answered (approved, declined, countered) or ended while asking.
+            n.approval = None;
+        }
         self.save_negotiation(state, n).await?;
         self.changed();
         Ok(())

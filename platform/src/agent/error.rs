@@ -69,6 +69,12 @@ pub enum AgentError {
         /// The negotiation.
         id: String,
     },
+    /// A time the owner picked that is not one of their free times for the meeting.
+    #[error("{slot} is not one of your free times for this meeting")]
+    SlotNotFree {
+        /// The time, as the owner reads it.
+        slot: String,
+    },
     /// A setting that cannot be applied.
     #[error("invalid setting: {reason}")]
     InvalidSetting {

@@ -14,6 +14,7 @@
 //!   The same code runs natively (tokio) and in the browser.
 
 mod ask;
+mod clarify;
 mod clock;
 mod connect;
 mod contact;
@@ -29,6 +30,9 @@ mod organise;
 mod queries;
 mod run;
 mod settings;
+mod summary;
+#[cfg(all(test, not(wasm_browser)))]
+mod tests;
 mod transcript;
 
 use std::sync::Arc;
@@ -49,6 +53,7 @@ pub use negotiation::{Negotiation, PendingApproval, Side};
 pub use open::NewProfile;
 pub use effects::when;
 pub use settings::{DayRange, Prefs, Settings, weekday_name};
+pub use summary::{Disclosure, Summary, Waiting};
 pub use transcript::{Direction, Entry};
 
 use crate::calendar::LocalCalendar;

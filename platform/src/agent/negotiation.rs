@@ -102,6 +102,8 @@ pub(crate) enum Input {
     Cancel { now: Timestamp },
     Approved { now: Timestamp },
     Declined { now: Timestamp },
+    /// The owner suggested other times instead of approving.
+    Countered { slots: Vec<Interval>, now: Timestamp },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,7 +129,7 @@ impl Machine {
                     Input::Tick { now } => OrganiserEvent::Tick { now },
                     Input::Cancel { now } => OrganiserEvent::Cancel { now },
                     // The organiser's owner already approved by asking.
-                    Input::Approved { .. } | Input::Declined { .. } => return Vec::new(),
+                    Input::Approved { .. } | Input::Declined { .. } | Input::Countered { .. } => return Vec::new(),
                 };
                 m.handle(event, ids)
             }
@@ -137,6 +139,7 @@ impl Machine {
                     Input::Tick { now } => ParticipantEvent::Tick { now },
                     Input::Approved { now } => ParticipantEvent::OwnerApproved { now },
                     Input::Declined { now } | Input::Cancel { now } => ParticipantEvent::OwnerDeclined { now },
+                    Input::Countered { slots, now } => ParticipantEvent::OwnerCountered { slots, now },
                     Input::Start { .. } => return Vec::new(),
                 };
                 m.handle(event, ids)
@@ -155,6 +158,17 @@ impl Machine {
         match self {
             Machine::Organiser(m) => m.booked(),
             Machine::Participant(m) => m.booked(),
+        }
+    }
+
+    /// The peers whose answer the machine waits for (none while the owner decides).
+    pub(crate) fn awaiting(&self) -> Vec<Peer> {
+        match self {
+            Machine::Organiser(m) => m.awaiting(),
+            Machine::Participant(m) => match m.state() {
+                TaskState::Working | TaskState::Submitted => vec![m.organiser()],
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -202,6 +216,11 @@ impl Journal {
 
     /// The machine as it was after the last step.
     pub(crate) fn replay(&self) -> Machine {
+        self.replay_with(|_| {})
+    }
+
+    /// Replays the journal, handing each step's effects to `seen`.
+    fn replay_with(&self, mut seen: impl FnMut(Vec<Effect<Peer>>)) -> Machine {
         let mut machine = match &self.start {
             Start::Organiser { task_id, context_id, meeting, invitees, batch_size, retry_secs, max_resends, free, candidates } => {
                 let setup = OrganiserSetup {
@@ -235,9 +254,31 @@ impl Journal {
             // A recorded step never draws more ids than it drew the first time (the machines
             // are deterministic); a zero id would only show a damaged journal.
             let mut ids = || recorded.next().unwrap_or(MessageId([0; 16]));
-            machine.handle(&step.input, &mut ids);
+            seen(machine.handle(&step.input, &mut ids));
         }
         machine
+    }
+
+    /// The owner's ranked slots the participant machine was built with (empty for an
+    /// organiser): what the owner may suggest instead.
+    pub(crate) fn participant_candidates(&self) -> &[Interval] {
+        match &self.start {
+            Start::Participant { candidates, .. } => candidates,
+            Start::Organiser { .. } => &[],
+        }
+    }
+
+    /// Every message the machine sent, with its recipient, in order: replayed, so it is
+    /// exactly what left (resends included).
+    pub(crate) fn sent(&self) -> Vec<(Peer, Message)> {
+        let mut out = Vec::new();
+        self.replay_with(|effects| {
+            out.extend(effects.into_iter().filter_map(|effect| match effect {
+                Effect::Send { to, message } => Some((to, message)),
+                _ => None,
+            }))
+        });
+        out
     }
 
     /// Feeds `input` to the machine rebuilt from the journal, records it, and returns the

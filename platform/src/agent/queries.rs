@@ -4,10 +4,10 @@
 use agentnet_core::schedule::Interval;
 
 use super::clock::now;
-use super::effects::event_id;
+use super::effects::{event_id, when};
 use super::negotiation::{Input, Negotiation, Side};
-use super::transcript::Entry;
-use super::{Agent, AgentError, State};
+use super::transcript::{Direction, Entry};
+use super::{Agent, AgentError, State, Summary};
 use crate::calendar::ics::export_calendar;
 use crate::calendar::{CalendarSource, OccurrenceTime};
 use crate::store::{Collection, Query, Store};
@@ -79,6 +79,74 @@ impl<S: Store + 'static> Agent<S> {
         let input = if yes { Input::Approved { now: now() } } else { Input::Declined { now: now() } };
         self.advance(&mut state, &mut n, input).await?;
         Ok(n)
+    }
+
+    /// The owner's free slots to suggest instead of what negotiation `id` asks to approve:
+    /// the agent's own candidates for the meeting, best first, still free now, apart from
+    /// each other, without the ones it would already accept or offer. At most `limit`.
+    pub async fn suggestions(&self, id: &str, limit: usize) -> Result<Vec<Interval>, AgentError> {
+        let n = self.negotiation(id).await?;
+        let state = self.state.lock().await;
+        let mut free = self.free_instead(&state, &n).await?;
+        free.truncate(limit);
+        Ok(free)
+    }
+
+    /// Answers negotiation `id` with other times the owner picked (from
+    /// [`Agent::suggestions`]) instead of approving: the agent counters with them.
+    pub async fn suggest(&self, id: &str, slots: &[Interval]) -> Result<Negotiation, AgentError> {
+        let found = self.negotiation(id).await?;
+        let mut state = self.state.lock().await;
+        let Some(mut n) = self.negotiation_by_id(&state, &found.id).await? else { return Err(AgentError::not_found("negotiation", id)) };
+        let free = self.free_instead(&state, &n).await?;
+        let zone = state.settings.time_zone();
+        if slots.is_empty() {
+            return Err(AgentError::InvalidSetting { reason: "pick at least one time to suggest".into() });
+        }
+        if let Some(slot) = slots.iter().find(|slot| !free.contains(slot)) {
+            return Err(AgentError::SlotNotFree { slot: when(slot, &zone) });
+        }
+        let times = slots.iter().map(|s| when(s, &zone)).collect::<Vec<_>>().join(", ");
+        let mut names = Vec::new();
+        for peer in &n.peers {
+            names.push(self.contact_by_id(&state, peer).await?.map_or_else(|| "their".to_owned(), |c| format!("{}'s", c.name)));
+        }
+        let line = format!("You suggested {times} instead; your agent offers {} to {} agent.", if slots.len() == 1 { "it" } else { "them" }, names.join(" and "));
+        self.note(&state, Some(n.id.clone()), None, Direction::Note, line, None).await?;
+        self.advance(&mut state, &mut n, Input::Countered { slots: slots.to_vec(), now: now() }).await?;
+        Ok(n)
+    }
+
+    /// Every slot the owner could suggest in `n` (see [`Agent::suggestions`]).
+    async fn free_instead(&self, state: &State<S>, n: &Negotiation) -> Result<Vec<Interval>, AgentError> {
+        let Some(approval) = n.approval.as_ref().filter(|_| n.side == Side::Participant) else {
+            return Err(AgentError::NotAwaitingApproval { id: n.id.clone() });
+        };
+        let at = now();
+        let candidates = n.journal.participant_candidates();
+        let (Some(first), Some(last)) = (candidates.iter().map(Interval::start).min(), candidates.iter().map(Interval::end).max()) else {
+            return Ok(Vec::new());
+        };
+        let Ok(window) = Interval::new(first.max(at), last) else { return Ok(Vec::new()) };
+        // Free now: the calendar may have filled up since the proposal arrived.
+        let (availability, _) = self.owner_slots(state, window, n.meeting.duration_minutes, None).await?;
+        let mut out: Vec<Interval> = Vec::new();
+        for slot in candidates {
+            let taken = approval.slots.contains(slot) || out.iter().any(|chosen| chosen.overlaps(slot));
+            if slot.start() > at && !taken && availability.can_host(slot) {
+                out.push(*slot);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where negotiation `n` stands, who it waits on and what each contact was shown,
+    /// with contacts by name and times in the owner's zone.
+    pub async fn summary(&self, n: &Negotiation) -> Result<Summary, AgentError> {
+        let contacts = self.contacts().await?;
+        let zone = self.settings().await.time_zone();
+        let name = |id: &str| contacts.iter().find(|c| c.id == id).map_or_else(|| id.chars().take(8).collect(), |c| c.name.clone());
+        Ok(n.summary(&name, &zone))
     }
 
     /// Calls off a meeting this agent organised (booked or still being arranged).

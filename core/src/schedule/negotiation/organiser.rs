@@ -206,6 +206,11 @@ impl<P: PeerId> Organiser<P> {
         self.booked
     }
 
+    /// The invitees whose answer (or echo) is awaited, in peer order.
+    pub fn awaiting(&self) -> Vec<P> {
+        self.ledgers.iter().filter(|(_, ledger)| ledger.awaiting.is_some()).map(|(peer, _)| *peer).collect()
+    }
+
     /// Proposal rounds sent so far (one round trip each).
     pub fn rounds(&self) -> u32 {
         self.rounds

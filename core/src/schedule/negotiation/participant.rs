@@ -39,6 +39,16 @@ pub enum ParticipantEvent<P> {
         /// Current time.
         now: Timestamp,
     },
+    /// The owner would rather meet at other times: instead of what [`Effect::AskOwner`]
+    /// asked about, the agent counters with these (the owner's own free slots, best
+    /// first). Slots the owner's availability cannot host are dropped; if none is left the
+    /// question stays open.
+    OwnerCountered {
+        /// The owner's picks.
+        slots: Vec<Interval>,
+        /// Current time.
+        now: Timestamp,
+    },
     /// The owner refused.
     OwnerDeclined {
         /// Current time.
@@ -128,6 +138,26 @@ impl<P: PeerId> Participant<P> {
                     self.reply(&asked_by, draft, ids, &mut out);
                 }
             }
+            ParticipantEvent::OwnerCountered { slots, .. } => {
+                if let Phase::AwaitingOwner { asked_by, draft } = self.phase.clone() {
+                    let offer = self.owner_offer(&slots);
+                    if offer.is_empty() {
+                        return out;
+                    }
+                    // The draft was never sent and the owner did not agree to it: only
+                    // the owner's picks are shown and may be booked.
+                    for slot in draft_slots(&draft).iter().filter(|slot| !offer.contains(slot)) {
+                        self.agreed.remove(slot);
+                        if matches!(draft, Act::Counter { .. }) {
+                            self.disclosed.remove(slot);
+                        }
+                    }
+                    self.disclosed.extend(offer.iter().copied());
+                    self.agreed.extend(offer.iter().copied());
+                    self.phase = Phase::Waiting;
+                    self.reply(&asked_by, Act::Counter { slots: offer }, ids, &mut out);
+                }
+            }
             ParticipantEvent::OwnerDeclined { .. } => {
                 if let Phase::AwaitingOwner { asked_by, .. } = self.phase.clone() {
                     self.phase = Phase::Done(TaskState::Rejected);
@@ -156,6 +186,11 @@ impl<P: PeerId> Participant<P> {
             Phase::Booked(_) => TaskState::Completed,
             Phase::Done(state) => *state,
         }
+    }
+
+    /// The organiser's agent.
+    pub fn organiser(&self) -> P {
+        self.setup.organiser
     }
 
     /// The slot in this owner's calendar, if any.
@@ -239,6 +274,22 @@ impl<P: PeerId> Participant<P> {
             }
             Act::Accept { .. } | Act::Counter { .. } | Act::Decline { .. } => {}
         }
+    }
+
+    /// The owner's own picks that this side can host, without overlaps, at most a
+    /// counter's worth. The disclosure budget limits what the agent reveals on its own;
+    /// an owner choosing to show a time is not held to it.
+    fn owner_offer(&self, picks: &[Interval]) -> Vec<Interval> {
+        let mut offer: Vec<Interval> = Vec::new();
+        for slot in picks {
+            if offer.len() >= self.setup.counter_size.max(1) {
+                break;
+            }
+            if self.availability.can_host(slot) && !offer.iter().any(|chosen| chosen.overlaps(slot)) {
+                offer.push(*slot);
+            }
+        }
+        offer
     }
 
     /// Accept the proposed slots that fit, favourites first; otherwise counter with our
