@@ -171,12 +171,13 @@ impl<S: Store + 'static> Agent<S> {
         }
     }
 
-    pub(crate) async fn save_negotiation(&self, state: &State<S>, n: &Negotiation) -> Result<(), AgentError> {
+    pub(crate) async fn save_negotiation(&self, state: &mut State<S>, n: &Negotiation) -> Result<(), AgentError> {
         let mut record = Record::json(n.id.clone(), n.created_ms, n)?.with_text(&n.meeting.title);
         if let Some(peer) = n.peers.first() {
             record = record.with_contact(peer.clone());
         }
         state.vault.put(Collection::Conversations, record).await?;
+        state.timers.note(n);
         Ok(())
     }
 

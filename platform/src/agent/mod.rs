@@ -30,6 +30,7 @@ mod organise;
 mod queries;
 mod run;
 mod settings;
+mod timers;
 mod summary;
 #[cfg(all(test, not(wasm_browser)))]
 mod tests;
@@ -74,6 +75,8 @@ pub(crate) struct State<S: Store + 'static> {
     replay: ReplayWindow,
     settings: Settings,
     calendar: LocalCalendar<VaultEventCache<Shared<S>>>,
+    /// When each open negotiation wants to be woken (filled on the first wake).
+    timers: timers::Timers,
 }
 
 /// One owner's agent.

@@ -91,7 +91,7 @@ impl<S: Store + 'static> Agent<S> {
             None
         };
         let agent_id = identity.agent_id();
-        let state = State { vault, identity, ring, replay: ReplayWindow::new(REPLAY_WINDOW), settings, calendar };
+        let state = State { vault, identity, ring, replay: ReplayWindow::new(REPLAY_WINDOW), settings, calendar, timers: Default::default() };
         let (changes, _) = watch::channel(0);
         // Whatever arrived before a crash or while another process held the profile.
         inbox.notify_one();

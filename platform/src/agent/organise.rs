@@ -125,20 +125,23 @@ impl<S: Store + 'static> Agent<S> {
         let mut state = self.state.lock().await;
         self.rotate_prekeys(&mut state).await?;
         let at = now();
-        let mut next: Option<Timestamp> = None;
-        for mut n in self.negotiations_in(&state).await? {
-            let Some(due) = n.timer else { continue };
-            if n.is_settled() {
+        if !state.timers.is_loaded() {
+            let all = self.negotiations_in(&state).await?;
+            state.timers.load(&all);
+        }
+        for id in state.timers.due_at(at) {
+            let Some(mut n) = self.negotiation_by_id(&state, &id).await? else {
+                state.timers.forget(&id);
                 continue;
-            }
-            if due <= at {
+            };
+            if !n.is_settled() && n.timer.is_some_and(|due| due <= at) {
                 n.timer = None;
+                // Saving the negotiation updates the index (re-armed or done).
                 self.advance(&mut state, &mut n, Input::Tick { now: at }).await?;
-            }
-            if let Some(due) = n.timer {
-                next = Some(next.map_or(due, |t| t.min(due)));
+            } else {
+                state.timers.note(&n);
             }
         }
-        Ok(next)
+        Ok(state.timers.next())
     }
 }

@@ -209,3 +209,50 @@ fn an_organiser_waits_for_its_invitee_and_lists_what_it_proposed() {
     assert_eq!(summary.waiting, Waiting::Nobody);
     assert!(summary.line.starts_with("Booked: Mon 2 Mar "), "{}", summary.line);
 }
+
+#[test]
+fn the_timer_index_wakes_only_open_negotiations_that_are_due_soonest_first() {
+    let availability = free("2026-03-02T09:00Z", "2026-03-02T17:00Z");
+    let setup = OrganiserSetup {
+        task_id: TaskId([0; 16]),
+        context_id: ContextId([1; 16]),
+        meeting: Meeting { title: "Roadmap".into(), duration_minutes: 30 },
+        invitees: vec![Invitee { peer: BOB, disclosure_budget: 2 }],
+        batch_size: 3,
+        retry: RetryPolicy::default(),
+    };
+    let with_timer = |id: &str, due: Option<&str>, state: TaskState| {
+        let candidates = availability.slots(SignedDuration::from_mins(30));
+        let mut n = negotiation(Side::Organiser, BOB, Journal::organiser(&setup, &availability, candidates));
+        n.id = id.into();
+        n.timer = due.map(ts);
+        n.state = state;
+        n
+    };
+    let late = with_timer("late", Some("2026-03-02T12:00Z"), TaskState::Working);
+    let early = with_timer("early", Some("2026-03-02T10:00Z"), TaskState::Working);
+    let done = with_timer("done", Some("2026-03-02T09:00Z"), TaskState::Completed);
+    let idle = with_timer("idle", None, TaskState::Working);
+
+    let mut timers = super::timers::Timers::default();
+    timers.note(&early);
+    assert!(!timers.is_loaded() && timers.next().is_none(), "nothing is indexed before the first full read");
+    timers.load([&late, &early, &done, &idle]);
+    assert_eq!(timers.next(), Some(ts("2026-03-02T10:00Z")), "a settled negotiation's timer never fires");
+    assert_eq!(timers.due_at(ts("2026-03-02T09:30Z")), Vec::<String>::new());
+    assert_eq!(timers.due_at(ts("2026-03-02T12:00Z")), ["early", "late"]);
+
+    // Saving updates the index: a disarmed timer leaves it, a settled negotiation too.
+    let mut early = early;
+    early.timer = None;
+    timers.note(&early);
+    let mut late = late;
+    late.state = TaskState::Completed;
+    timers.note(&late);
+    let mut idle = idle;
+    idle.timer = Some(ts("2026-03-03T08:00Z"));
+    timers.note(&idle);
+    assert_eq!(timers.due_at(ts("2026-03-03T09:00Z")), ["idle"]);
+    timers.forget("idle");
+    assert_eq!(timers.next(), None);
+}
