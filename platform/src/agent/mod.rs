@@ -22,6 +22,7 @@ mod error;
 mod event_cache;
 mod inbox;
 mod invite;
+mod language_model;
 mod negotiation;
 mod open;
 mod organise;
@@ -43,6 +44,7 @@ pub use contact::{Contact, Policy};
 pub use error::AgentError;
 pub use event_cache::VaultEventCache;
 pub use invite::Invite;
+pub use language_model::{LanguageModel, LanguageModelError};
 pub use negotiation::{Negotiation, PendingApproval, Side};
 pub use open::NewProfile;
 pub use settings::{DayRange, Prefs, Settings};
@@ -77,7 +79,8 @@ pub struct Agent<S: Store + 'static> {
     outbox: StoreOutbox<S>,
     inbox: Arc<Notify>,
     changes: watch::Sender<u64>,
-    understand: Understand,
+    /// Swapped when the owner picks another language model.
+    understand: Mutex<Understand>,
 }
 
 impl<S: Store + 'static> std::fmt::Debug for Agent<S> {
@@ -110,6 +113,14 @@ impl<S: Store + 'static> Agent<S> {
     /// The owner's settings.
     pub async fn settings(&self) -> Settings {
         self.state.lock().await.settings.clone()
+    }
+
+    /// The whole profile as one file, every record still sealed as at rest
+    /// ([`crate::store::backup`]). Holds the agent's lock meanwhile, so no command
+    /// writes half of its records into the file.
+    pub async fn export_profile(&self) -> Result<Vec<u8>, AgentError> {
+        let _state = self.state.lock().await;
+        Ok(crate::store::backup::export(&*self.store).await?)
     }
 
     /// Messages sealed and not yet acknowledged by the relay.
