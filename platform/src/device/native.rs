@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::{SaveError, Saved, export_file_name};
 use crate::store::{Profile, SqliteStore, StoreError};
 
 /// The store profiles live in on this device.
@@ -32,4 +33,14 @@ pub async fn open_store(profile: &Profile) -> Result<DeviceStore, StoreError> {
 /// `AGENTNET_RELAY`, or the relay `./x run` serves on this machine.
 pub fn default_relay() -> String {
     std::env::var("AGENTNET_RELAY").ok().filter(|v| !v.is_empty()).unwrap_or_else(|| LOCAL_RELAY.to_owned())
+}
+
+/// Writes an exported profile into [`data_dir`], under a name not yet used there.
+pub fn save_profile(bytes: &[u8]) -> Result<Saved, SaveError> {
+    let dir = data_dir();
+    let failed = |e: std::io::Error| SaveError { reason: format!("{}: {e}", dir.display()) };
+    std::fs::create_dir_all(&dir).map_err(failed)?;
+    let file_name = export_file_name(|name| dir.join(name).exists());
+    std::fs::write(dir.join(&file_name), bytes).map_err(failed)?;
+    Ok(Saved { file_name, folder: Some(dir.display().to_string()) })
 }
