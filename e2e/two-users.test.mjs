@@ -149,6 +149,39 @@ test('the transcript is readable on both sides, with the messages on request', a
   await shoot(alice, 'negotiations');
 });
 
+test('the agent asks who, the answer books it, and Bob suggests another time', async () => {
+  await go(alice, 'Chat');
+  await alice.locator('#command').fill('find 30 minutes tomorrow afternoon');
+  await alice.locator('#command').press('Enter');
+  const question = alice.locator('.chat-log li.question').last();
+  await question.waitFor({ timeout: 30_000 });
+  assert.match(await question.textContent(), /Who should the meeting be with\?/);
+  assert.equal(await alice.locator('#command').getAttribute('placeholder'), 'Your answer (or a new request)');
+  await shoot(alice, 'chat-question');
+  await alice.locator('#command').fill('Bob');
+  await alice.locator('#command').press('Enter');
+  await alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" }).nth(1).waitFor({ timeout: 30_000 });
+
+  await go(bob, 'Approvals');
+  const approval = bob.locator('li.approval').first();
+  await approval.waitFor({ timeout: 30_000 });
+  await approval.locator('details.suggest summary').click();
+  const pick = approval.locator('button.suggest-slot').first();
+  await pick.waitFor();
+  const picked = (await pick.textContent()).trim();
+  await shoot(bob, 'approvals-suggest');
+  await pick.click();
+  await bob.locator('#no-approvals').waitFor({ timeout: 30_000 });
+
+  // Alice's agent takes Bob's time: the newest negotiation is booked at it.
+  await go(alice, 'Negotiations');
+  const newest = alice.locator('.negotiation-list li').first();
+  await newest.and(alice.locator('li.booked')).waitFor({ timeout: 30_000 });
+  const hhmm = picked.match(/\d\d:\d\d/)[0];
+  assert.ok((await newest.textContent()).includes(hhmm), `booked at Bob's time ${picked}: ${await newest.textContent()}`);
+  assert.equal(await alice.locator('.negotiation-list li.booked').count(), 2);
+});
+
 test('a reload keeps everything once unlocked, and a wrong passphrase is refused', async () => {
   await bob.reload();
   await opened(bob);

@@ -1,115 +1,18 @@
 //! The language-model path against a local OpenAI-compatible server started by each
-//! test (axum on 127.0.0.1:0), answering `/v1/chat/completions` in OpenAI's documented
-//! response shape with a scripted reply, and recording what it was sent.
+//! test ([`openai`]).
 
-use std::sync::{Arc, Mutex};
+mod openai;
+
 use std::time::Duration;
 
 use agentnet_core::nlu::{self, Contact, Context, Intent, Issue, Location, PartOfDay, Participant, Preference};
 use agentnet_platform::llm::{
-    AnsweredBy, ApiKey, LlmConfig, LlmError, Understand, Understood, request::INSTRUCTIONS, response_format,
+    AnsweredBy, LlmConfig, LlmError, Understand, Understood, request::INSTRUCTIONS, response_format,
 };
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::http::StatusCode;
+use openai::{FakeServer, KEY, MODEL, Reply, completion, model_answering};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-
-const MODEL: &str = "gpt-4o-test";
-const KEY: &str = "sk-test-not-a-real-key";
-
-/// What the server answers.
-#[derive(Clone)]
-enum Reply {
-    /// This status and body.
-    Http(StatusCode, String),
-    /// Accept the request and never answer.
-    Hang,
-}
-
-/// One request as the server saw it.
-#[derive(Clone, Debug)]
-struct Seen {
-    authorization: Option<String>,
-    body: Value,
-}
-
-#[derive(Clone)]
-struct Script {
-    reply: Reply,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-/// A running fake server; the task is aborted when the test drops it.
-struct FakeServer {
-    base_url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    task: JoinHandle<()>,
-}
-
-impl Drop for FakeServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl FakeServer {
-    async fn start(reply: Reply) -> Self {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let script = Script { reply, seen: seen.clone() };
-        let app = Router::new().route("/v1/chat/completions", post(completions)).with_state(script);
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-        Self { base_url, seen, task }
-    }
-
-    fn config(&self) -> LlmConfig {
-        LlmConfig::new(&self.base_url, MODEL).with_api_key(ApiKey::new(KEY)).with_timeout(Duration::from_secs(10))
-    }
-
-    fn requests(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-async fn completions(State(script): State<Script>, headers: HeaderMap, body: String) -> Response {
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let body = serde_json::from_str(&body).unwrap_or(Value::String(body));
-    script.seen.lock().unwrap().push(Seen { authorization, body });
-    match script.reply {
-        Reply::Http(status, body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Reply::Hang => std::future::pending().await,
-    }
-}
-
-/// A chat completion in OpenAI's documented shape whose message content is `content`.
-fn completion(content: &str) -> String {
-    json!({
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1_772_638_200,
-        "model": MODEL,
-        "choices": [{
-            "index": 0,
-            "message": { "role": "assistant", "content": content, "refusal": null },
-            "logprobs": null,
-            "finish_reason": "stop"
-        }],
-        "usage": { "prompt_tokens": 900, "completion_tokens": 60, "total_tokens": 960 }
-    })
-    .to_string()
-}
-
-/// A server whose model answers `answer` (a JSON value, sent as the message text).
-async fn model_answering(answer: Value) -> FakeServer {
-    FakeServer::start(Reply::Http(StatusCode::OK, completion(&answer.to_string()))).await
-}
 
 fn ctx() -> Context {
     let c = |id: &str, name: &str, nick: &[&str]| Contact {

@@ -1,4 +1,4 @@
-//! One contact: their safety number, name, policy, and blocking.
+//! One contact: their safety number, name, policy, disclosure budget, and blocking.
 
 use agentnet_platform::agent::{Contact, ContactChange, Policy};
 use dioxus::prelude::*;
@@ -11,6 +11,7 @@ use crate::session::use_session;
 pub(crate) fn ContactCard(contact: Contact, safety: String) -> Element {
     let session = use_session();
     let mut rename = use_signal(|| contact.name.clone());
+    let mut budget = use_signal(|| contact.disclosure_budget.to_string());
     let mut error = use_signal(|| None::<String>);
     let id = contact.id.clone();
 
@@ -24,7 +25,7 @@ pub(crate) fn ContactCard(contact: Contact, safety: String) -> Element {
             }
         }
     };
-    let (c1, c2, c3, c4) = (change.clone(), change.clone(), change.clone(), change);
+    let (c1, c2, c3, c4, c5) = (change.clone(), change.clone(), change.clone(), change.clone(), change);
     let blocked = contact.blocked;
     let verified = contact.verified;
     let short = contact.id.chars().take(8).collect::<String>();
@@ -64,6 +65,23 @@ pub(crate) fn ContactCard(contact: Contact, safety: String) -> Element {
                     option { value: "auto", selected: contact.policy == Policy::Auto, "answer for me within my preferences" }
                     option { value: "never", selected: contact.policy == Policy::Never, "decline" }
                 }
+            }
+            form { class: "inline-form",
+                onsubmit: move |e| {
+                    e.prevent_default();
+                    let wanted = budget.read().trim().parse::<u32>().ok().filter(|n| (1..=100).contains(n));
+                    let c5 = c5.clone();
+                    async move {
+                        match wanted {
+                            Some(n) => c5(ContactChange::Budget(n)).await,
+                            None => error.set(Some("The disclosure budget is a whole number from 1 to 100.".into())),
+                        }
+                    }
+                },
+                label { "Free times shown per negotiation"
+                    input { class: "budget", id: "budget-{contact.id}", r#type: "number", min: "1", max: "100", value: "{budget}", oninput: move |e| budget.set(e.value()) }
+                }
+                button { r#type: "submit", class: "quiet", id: "set-budget-{contact.id}", "Set budget" }
             }
             p { class: "hint", "Your agent shows them at most {contact.disclosure_budget} of your free times per negotiation." }
             button { class: if blocked { "quiet" } else { "quiet danger" },

@@ -1,8 +1,10 @@
-//! The way in: create a profile, unlock the one on this device, or say why neither works.
+//! The way in: create a profile (or import one), unlock the one on this device, or say why
+//! neither works.
 
 use dioxus::prelude::*;
 
 use super::create_profile::CreateProfile;
+use super::import_profile::ImportProfile;
 use super::unlock::Unlock;
 use crate::Route;
 use crate::session::{Phase, use_session};
@@ -16,7 +18,10 @@ pub(crate) fn Onboarding() -> Element {
             h1 { "Welcome to agentnet" }
             p { class: "blurb", "Opening your agent on this device…" }
         },
-        Phase::New => rsx! { CreateProfile {} },
+        Phase::New => rsx! {
+            CreateProfile {}
+            ImportProfile {}
+        },
         Phase::Locked => rsx! { Unlock {} },
         Phase::Ready => rsx! {
             h1 { "Your agent is unlocked" }

@@ -1,21 +1,25 @@
-//! The Settings screen: who you are, when meetings may happen, how contacts are
-//! answered, and the relay.
+//! The Settings screen: who you are, when meetings may happen (working hours, buffers,
+//! focus time), how contacts are answered, the relay, the language model, exporting the
+//! profile and locking.
 
 use agentnet_platform::agent::{DayRange, Policy, Settings as Stored};
 use dioxus::prelude::*;
 
+use super::export_profile::ExportProfile;
+use super::focus_blocks::FocusBlocks;
+use super::model_choice::ModelChoice;
 use super::notice::{DoneNote, ErrorNote};
 use crate::session::{use_live, use_session};
 
-const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+pub(super) const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// "09:30" from minutes after midnight.
-fn hhmm(minute: u16) -> String {
+pub(super) fn hhmm(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
 /// Minutes after midnight from "09:30" ("24:00" is the end of the day).
-fn minutes(text: &str) -> Option<u16> {
+pub(super) fn minutes(text: &str) -> Option<u16> {
     let (h, m) = text.trim().split_once(':')?;
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
     (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
@@ -35,10 +39,12 @@ pub(crate) fn Settings() -> Element {
     let id = use_live(|agent| async move { Ok(agent.agent_id().to_string()) });
     rsx! {
         h1 { "Settings" }
-        p { class: "blurb", "Working hours, policies and relay." }
+        p { class: "blurb", "Working hours, focus time, policies, relay and language model." }
         if let Some(Some(settings)) = loaded() {
             SettingsForm { settings }
         }
+        ModelChoice {}
+        ExportProfile {}
         section { class: "card stack",
             h2 { "This device" }
             if let Some(Ok(id)) = id() {
@@ -61,6 +67,7 @@ fn SettingsForm(settings: Stored) -> Element {
     let mut days = use_signal(|| (0..7u8).map(|d| settings.prefs.working_hours.iter().any(|r| r.weekday == d)).collect::<Vec<bool>>());
     let mut start = use_signal(|| hhmm(first.start));
     let mut end = use_signal(|| hhmm(first.end));
+    let focus = use_signal(|| settings.prefs.focus.clone());
     let mut buffer = use_signal(|| settings.prefs.buffer_minutes.to_string());
     let mut duration = use_signal(|| settings.prefs.default_duration_minutes.to_string());
     let mut policy = use_signal(|| settings.default_policy);
@@ -90,6 +97,7 @@ fn SettingsForm(settings: Stored) -> Element {
             let Some(agent) = session.agent() else { return };
             let chosen: Vec<u8> = days.read().iter().enumerate().filter(|(_, on)| **on).map(|(d, _)| d as u8).collect();
             let (name, zone, relay, policy) = (name.read().trim().to_owned(), zone.read().trim().to_owned(), relay.read().trim().to_owned(), policy());
+            let focus = focus.read().clone();
             let result = agent
                 .update_settings(move |s| {
                     s.name = name;
@@ -97,6 +105,7 @@ fn SettingsForm(settings: Stored) -> Element {
                     s.relay = relay;
                     s.prefs.working_hours = chosen.iter().map(|&weekday| DayRange { weekday, start: from, end: to }).collect();
                     s.prefs.buffer_minutes = buffer;
+                    s.prefs.focus = focus;
                     s.prefs.default_duration_minutes = duration.clamp(5, 8 * 60);
                     s.default_policy = policy;
                     s.default_budget = budget.clamp(1, 100);
@@ -138,6 +147,7 @@ fn SettingsForm(settings: Stored) -> Element {
                 label { "Free minutes around meetings" input { id: "buffer", r#type: "number", min: "0", value: "{buffer}", oninput: move |e| buffer.set(e.value()) } }
                 label { "Meeting length when unsaid (minutes)" input { id: "duration", r#type: "number", min: "5", value: "{duration}", oninput: move |e| duration.set(e.value()) } }
             }
+            FocusBlocks { blocks: focus }
             h2 { "New contacts" }
             div { class: "row",
                 label { "When their agent asks"

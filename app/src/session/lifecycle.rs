@@ -6,7 +6,7 @@ use agentnet_core::crypto::vault::KdfParams;
 use agentnet_platform::agent::{Agent, NewProfile};
 use agentnet_platform::device::{DeviceStore, open_store};
 use agentnet_platform::llm::Understand;
-use agentnet_platform::store::{Profile, StoreError};
+use agentnet_platform::store::{Profile, StoreError, backup};
 use agentnet_platform::vault::Vault;
 use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
@@ -40,6 +40,16 @@ impl Session {
         let store = store().await.map_err(|e| e.to_string())?;
         AppAgent::create(store, passphrase.as_bytes(), profile, KdfParams::default()).await.map_err(|e| e.to_string())?;
         self.unlock(passphrase).await
+    }
+
+    /// Writes an exported profile into this device's empty store; the owner then unlocks
+    /// it with its passphrase as usual. A bad file or a device that has a profile already
+    /// is refused and nothing is written.
+    pub(crate) async fn import(mut self, file: Vec<u8>) -> Result<usize, String> {
+        let store = store().await.map_err(|e| e.to_string())?;
+        let count = backup::import(&store, &file).await.map_err(|e| e.to_string())?;
+        self.phase.set(Phase::Locked);
+        Ok(count)
     }
 
     /// Unlocks the profile, connects to the relay and starts the agent.

@@ -61,7 +61,9 @@ impl<S: Store + 'static> Agent<S> {
             now: now().to_zoned_datetime(zone.clone()),
             contacts: contacts.iter().filter(|c| !c.blocked).map(|c| nlu::Contact { id: c.id.clone(), name: c.name.clone(), nicknames: Vec::new() }).collect(),
         };
-        let (interpretation, understood_by) = match self.understand.understand(text, &context).await {
+        // A clone (cheap: the HTTP pool is shared), so a slow model holds no lock.
+        let understand = self.understand.lock().await.clone();
+        let (interpretation, understood_by) = match understand.understand(text, &context).await {
             Ok(understood) => {
                 let by = match understood.answered_by {
                     crate::llm::AnsweredBy::LanguageModel { model } => model,

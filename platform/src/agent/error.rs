@@ -75,6 +75,12 @@ pub enum AgentError {
         /// The time, as the owner reads it.
         slot: String,
     },
+    /// The profile could not be exported.
+    #[error(transparent)]
+    Backup(#[from] crate::store::backup::BackupError),
+    /// A language-model choice that cannot be used.
+    #[error(transparent)]
+    LanguageModel(#[from] super::LanguageModelError),
     /// A setting that cannot be applied.
     #[error("invalid setting: {reason}")]
     InvalidSetting {

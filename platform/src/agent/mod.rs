@@ -24,6 +24,7 @@ mod event_cache;
 mod google;
 mod inbox;
 mod invite;
+mod language_model;
 mod negotiation;
 mod open;
 mod organise;
@@ -50,6 +51,7 @@ pub use error::AgentError;
 pub use event_cache::VaultEventCache;
 pub use google::{GOOGLE_SYNC_EVERY, GoogleAuthorization, GoogleClient, GoogleEndpoints, GoogleError, GoogleStatus};
 pub use invite::Invite;
+pub use language_model::{LanguageModel, LanguageModelError};
 pub use negotiation::{Negotiation, PendingApproval, Side};
 pub use open::NewProfile;
 pub use effects::when;
@@ -88,7 +90,8 @@ pub struct Agent<S: Store + 'static> {
     outbox: StoreOutbox<S>,
     inbox: Arc<Notify>,
     changes: watch::Sender<u64>,
-    understand: Understand,
+    /// Swapped when the owner picks another language model.
+    understand: Mutex<Understand>,
 }
 
 impl<S: Store + 'static> std::fmt::Debug for Agent<S> {
@@ -121,6 +124,14 @@ impl<S: Store + 'static> Agent<S> {
     /// The owner's settings.
     pub async fn settings(&self) -> Settings {
         self.state.lock().await.settings.clone()
+    }
+
+    /// The whole profile as one file, every record still sealed as at rest
+    /// ([`crate::store::backup`]). Holds the agent's lock meanwhile, so no command
+    /// writes half of its records into the file.
+    pub async fn export_profile(&self) -> Result<Vec<u8>, AgentError> {
+        let _state = self.state.lock().await;
+        Ok(crate::store::backup::export(&*self.store).await?)
     }
 
     /// Messages sealed and not yet acknowledged by the relay.

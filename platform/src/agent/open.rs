@@ -11,7 +11,7 @@ use tokio::sync::{Mutex, Notify, watch};
 use super::clock::{now, unix_secs};
 use super::inbox::InboxSink;
 use super::settings::{Prefs, Settings};
-use super::{Agent, AgentError, Policy, State, VaultEventCache, rng};
+use super::{Agent, AgentError, LanguageModel, Policy, State, VaultEventCache, rng};
 use crate::calendar::LocalCalendar;
 use crate::llm::Understand;
 use crate::store::{Collection, Record, Store};
@@ -62,6 +62,8 @@ impl<S: Store + 'static> Agent<S> {
     /// Unlocks the profile in `store` and starts the agent. With `connect`, it dials the
     /// relay in the background and stays connected; without, sends wait in the outbox for
     /// the next connected start. Prekeys due for rotation are rotated (and published).
+    /// `understand` interprets commands unless the owner saved a [`LanguageModel`]
+    /// choice in the profile: theirs wins.
     pub async fn open(store: S, passphrase: &[u8], connect: bool, understand: Understand) -> Result<Agent<S>, AgentError> {
         let store = Arc::new(store);
         let mut vault = Vault::open(store.clone()).await?;
@@ -74,6 +76,13 @@ impl<S: Store + 'static> Agent<S> {
             vault.put_secret(PREKEYS, &ring.to_bytes()).await?;
         }
         let settings: Settings = vault.get(Collection::Settings, SETTINGS).await?.decode()?;
+        // A choice that no longer reads or builds must not lock the owner out of their
+        // profile: the caller's interpreter answers, and Settings can save a new choice.
+        let understand = match LanguageModel::load(&vault).await {
+            Ok(Some(choice)) => choice.understand().unwrap_or(understand),
+            Ok(None) | Err(AgentError::LanguageModel(_)) => understand,
+            Err(e) => return Err(e),
+        };
         let vault = Arc::new(vault);
         let calendar = LocalCalendar::new(VaultEventCache::new(vault.clone()), settings.time_zone());
         let inbox = Arc::new(Notify::new());
@@ -103,7 +112,7 @@ impl<S: Store + 'static> Agent<S> {
             client,
             inbox,
             changes,
-            understand,
+            understand: Mutex::new(understand),
         })
     }
 

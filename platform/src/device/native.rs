@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::{SaveError, Saved, export_file_name};
 use crate::store::{Profile, SqliteStore, StoreError};
 
 /// The store profiles live in on this device.
@@ -44,6 +45,16 @@ pub fn opened_invite() -> Option<String> {
 
 fn is_invite(arg: &str) -> bool {
     arg.starts_with("an1") || arg.contains("invite=an1")
+}
+
+/// Writes an exported profile into [`data_dir`], under a name not yet used there.
+pub fn save_profile(bytes: &[u8]) -> Result<Saved, SaveError> {
+    let dir = data_dir();
+    let failed = |e: std::io::Error| SaveError { reason: format!("{}: {e}", dir.display()) };
+    std::fs::create_dir_all(&dir).map_err(failed)?;
+    let file_name = export_file_name(|name| dir.join(name).exists());
+    std::fs::write(dir.join(&file_name), bytes).map_err(failed)?;
+    Ok(Saved { file_name, folder: Some(dir.display().to_string()) })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //!
 //! Both pass the same conformance story (`platform/tests/common/story.rs`).
 
+pub mod backup;
 mod collection;
 mod error;
 mod profile;
