@@ -1,7 +1,7 @@
 //! What the owner looks at and decides: negotiations, transcripts, approvals, the
 //! calendar and its ICS import and export.
 
-use agentnet_core::schedule::Interval;
+use agentnet_core::schedule::{Interval, PartOfDay};
 
 use super::clock::now;
 use super::effects::{event_id, when};
@@ -137,6 +137,8 @@ impl<S: Store + 'static> Agent<S> {
                 out.push(*slot);
             }
         }
+        let zone = state.settings.time_zone();
+        out.sort_by_key(|slot| closeness(slot, &approval.slots, &zone));
         Ok(out)
     }
 
@@ -220,5 +222,53 @@ impl<S: Store + 'static> Agent<S> {
         drop(state);
         self.changed();
         Ok(settings)
+    }
+}
+
+/// How near `slot` is to what was asked: the organiser chose a window ("tomorrow
+/// afternoon") and the proposed slots lie in it, so a time on the same day and in the same
+/// part of the day is likeliest to be taken, then the same day, then the rest; within
+/// each, the nearest to a proposed slot first.
+fn closeness(slot: &Interval, proposed: &[Interval], zone: &jiff::tz::TimeZone) -> (u8, i64) {
+    let local = |t: jiff::Timestamp| {
+        let at = t.to_zoned_datetime(zone.clone());
+        (at.date(), PartOfDay::of_minute(u16::try_from(at.hour()).unwrap_or(0) * 60 + u16::try_from(at.minute()).unwrap_or(0)))
+    };
+    let (day, part) = local(slot.start());
+    let tier = proposed
+        .iter()
+        .map(|p| match local(p.start()) {
+            (d, q) if d == day && q == part => 0,
+            (d, _) if d == day => 1,
+            _ => 2,
+        })
+        .min()
+        .unwrap_or(2);
+    let distance = proposed.iter().map(|p| (slot.start().as_second() - p.start().as_second()).abs()).min().unwrap_or(i64::MAX);
+    (tier, distance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(start: &str) -> Interval {
+        let start: jiff::Timestamp = start.parse().unwrap();
+        Interval::new(start, start + jiff::SignedDuration::from_mins(30)).unwrap()
+    }
+
+    #[test]
+    fn other_times_on_the_asked_day_and_part_of_day_come_first_nearest_first() {
+        let zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        // Proposed: Tuesday 13:00 and 13:30 Berlin (afternoon).
+        let proposed = [slot("2026-03-03T12:00Z"), slot("2026-03-03T12:30Z")];
+        let mut others = vec![
+            slot("2026-03-04T12:00Z"), // Wednesday afternoon
+            slot("2026-03-03T10:30Z"), // Tuesday 11:30, morning: nearer, but not what was asked
+            slot("2026-03-03T15:00Z"), // Tuesday 16:00, afternoon
+            slot("2026-03-03T13:30Z"), // Tuesday 14:30, afternoon, nearest
+        ];
+        others.sort_by_key(|s| closeness(s, &proposed, &zone));
+        assert_eq!(others, [slot("2026-03-03T13:30Z"), slot("2026-03-03T15:00Z"), slot("2026-03-03T10:30Z"), slot("2026-03-04T12:00Z")]);
     }
 }
