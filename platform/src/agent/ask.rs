@@ -92,7 +92,6 @@ impl<S: Store + 'static> Agent<S> {
                 let mut state = self.state.lock().await;
                 let minutes = duration_minutes.unwrap_or(state.settings.prefs.default_duration_minutes);
                 let names = with.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" and ");
-                let title = title.unwrap_or_else(|| format!("Meeting with {names}"));
                 let part = part_of_day.map(|p| match part_name(p) {
                     "morning" => PartOfDay::Morning,
                     "afternoon" => PartOfDay::Afternoon,

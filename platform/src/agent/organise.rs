@@ -23,6 +23,9 @@ const PATIENCE: SignedDuration = SignedDuration::from_hours(7 * 24);
 /// Wait before resending an unanswered message (doubling up to 8×).
 const FIRST_RETRY: SignedDuration = SignedDuration::from_mins(2);
 
+/// The title sent for a meeting the owner did not name.
+pub(crate) const UNTITLED: &str = "Meeting";
+
 impl<S: Store + 'static> Agent<S> {
     /// The owner's free time in `window` for a meeting of `minutes`, and the slots they'd
     /// offer, best first (only in `part` of the day if one is asked for).
@@ -65,16 +68,21 @@ impl<S: Store + 'static> Agent<S> {
     }
 
     /// Starts arranging a meeting with `with`; returns the negotiation (already proposing).
-    pub(crate) async fn organise(&self, state: &mut State<S>, with: &[Contact], title: String, minutes: u32, window: Interval, part: Option<PartOfDay>) -> Result<Option<Negotiation>, AgentError> {
+    /// Without a `title` from the owner, the invitees are sent the neutral
+    /// [`UNTITLED`] and each side names the meeting after the other people in it: how the
+    /// owner calls their contacts stays on this device.
+    pub(crate) async fn organise(&self, state: &mut State<S>, with: &[Contact], title: Option<String>, minutes: u32, window: Interval, part: Option<PartOfDay>) -> Result<Option<Negotiation>, AgentError> {
         let (availability, candidates) = self.owner_slots(state, window, minutes, part).await?;
         if candidates.is_empty() {
             return Ok(None);
         }
-        let meeting = Meeting { title, duration_minutes: minutes };
+        let sent = Meeting { title: title.clone().unwrap_or_else(|| UNTITLED.to_owned()), duration_minutes: minutes };
+        let names = with.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" and ");
+        let meeting = Meeting { title: title.unwrap_or_else(|| format!("Meeting with {names}")), duration_minutes: minutes };
         let setup = OrganiserSetup {
             task_id: TaskId(random_id()),
             context_id: ContextId(random_id()),
-            meeting: meeting.clone(),
+            meeting: sent,
             invitees: with.iter().map(|c| Invitee { peer: c.agent_bytes(), disclosure_budget: c.disclosure_budget }).collect(),
             batch_size: BATCH,
             retry: RetryPolicy { first_wait: FIRST_RETRY, max_resends: 8 },
@@ -105,11 +113,13 @@ impl<S: Store + 'static> Agent<S> {
         let window = Interval::new(at, end).map_err(|_| AgentError::InvalidSetting { reason: "empty window".into() })?;
         let (availability, candidates) = self.owner_slots(state, window, meeting.duration_minutes, None).await?;
         let setup = ParticipantSetup { organiser: organiser.agent_bytes(), contact: organiser.settings(), counter_size: BATCH, patience: PATIENCE };
+        // An untitled meeting is, in this owner's calendar, a meeting with the organiser.
+        let title = if meeting.title == UNTITLED { format!("Meeting with {}", organiser.name) } else { meeting.title.clone() };
         Ok(Negotiation {
             id: message.task_id.to_string(),
             side: Side::Participant,
             peers: vec![organiser.id.clone()],
-            meeting: meeting.clone(),
+            meeting: Meeting { title, duration_minutes: meeting.duration_minutes },
             created_ms: at.as_millisecond(),
             state: TaskState::Submitted,
             booked: None,
