@@ -159,7 +159,7 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
         }
         Request::Suggest { id, at } if at.is_empty() => {
             let free = agent.suggestions(&id, SUGGESTIONS).await?;
-            let human = free.iter().map(|slot| when(slot)).collect::<Vec<_>>().join("\n");
+            let human = free.iter().map(&when).collect::<Vec<_>>().join("\n");
             let list: Vec<Value> = free.iter().map(|s| json!({ "start": s.start().to_string(), "end": s.end().to_string() })).collect();
             Reply::ok(if human.is_empty() { "No other free times for this meeting.".into() } else { human }, Value::Array(list))
         }

@@ -119,6 +119,9 @@ fn build(
 }
 
 /// The resolved people, or the question to ask about the first one that is unclear.
+// The error is the answer itself (a clarification), returned once per command: boxing it
+// would only add an allocation.
+#[allow(clippy::result_large_err)]
 fn people(tokens: &[Token], skip: &[bool], ctx: &Context) -> Result<Vec<Participant>, Intent> {
     let mut out: Vec<Participant> = Vec::new();
     for m in contact::find(tokens, skip, &ctx.contacts) {

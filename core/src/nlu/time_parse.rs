@@ -172,9 +172,8 @@ fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
 /// "in 20 minutes", "in two weeks", "3 days from now", "in half an hour".
 fn offset_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
     let (lead, n_at) = if c.w(i) == "in" || c.w(i) == "within" { (true, i + 1) } else { (false, i) };
-    let (count, unit_at, extra) = if c.w(n_at) == "half" && matches!(c.w(n_at + 1), "an" | "a") {
-        (1, n_at + 2, 0.5)
-    } else if c.w(n_at) == "a" && c.w(n_at + 1) == "half" {
+    let half = (c.w(n_at) == "half" && matches!(c.w(n_at + 1), "an" | "a")) || (c.w(n_at) == "a" && c.w(n_at + 1) == "half");
+    let (count, unit_at, extra) = if half {
         (1, n_at + 2, 0.5)
     } else if matches!(c.w(n_at), "a" | "an") {
         (1, n_at + 1, 1.0)

@@ -60,11 +60,11 @@ fn caps_allow(prefs: &Preferences, events: &[Event], day: &Interval, minutes: i6
     let mut count = 0u32;
     let mut booked = 0i64;
     for event in events.iter().filter(|event| event.blocks(prefs.tentative_blocks)) {
-        if let EventTime::Timed(interval) = event.time {
-            if day.contains_instant(interval.start()) {
-                count += 1;
-                booked += interval.duration().as_mins();
-            }
+        if let EventTime::Timed(interval) = event.time
+            && day.contains_instant(interval.start())
+        {
+            count += 1;
+            booked += interval.duration().as_mins();
         }
     }
     prefs.max_meetings_per_day.is_none_or(|max| count < max)

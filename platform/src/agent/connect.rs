@@ -93,7 +93,7 @@ impl<S: Store + 'static> Agent<S> {
         for record in state.vault.list(Collection::Contacts, Query::all()).await? {
             contacts.push(record.decode::<Contact>()?);
         }
-        contacts.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        contacts.sort_by_key(|c| c.name.to_lowercase());
         Ok(contacts)
     }
 

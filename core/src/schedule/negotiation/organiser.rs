@@ -345,11 +345,9 @@ impl<P: PeerId> Organiser<P> {
                 }
                 _ => self.fail(Failure::Declined { by: from }, now, ids, out),
             },
-            (Phase::Canceling(end), Act::Cancel, Act::Cancel) => {
-                if self.ledgers.values().all(|ledger| ledger.awaiting.is_none()) {
-                    self.phase = Phase::Done(end);
-                    self.deadline = None;
-                }
+            (Phase::Canceling(end), Act::Cancel, Act::Cancel) if self.ledgers.values().all(|ledger| ledger.awaiting.is_none()) => {
+                self.phase = Phase::Done(end);
+                self.deadline = None;
             }
             _ => {}
         }
