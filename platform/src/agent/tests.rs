@@ -120,6 +120,18 @@ fn negotiation(side: Side, peer: Peer, journal: Journal) -> Negotiation {
     }
 }
 
+/// Alice's setup: a 30-minute "Roadmap" with Bob.
+fn roadmap_with_bob() -> OrganiserSetup<Peer> {
+    OrganiserSetup {
+        task_id: TaskId([0; 16]),
+        context_id: ContextId([1; 16]),
+        meeting: Meeting { title: "Roadmap".into(), duration_minutes: 30 },
+        invitees: vec![Invitee { peer: BOB, disclosure_budget: 2 }],
+        batch_size: 3,
+        retry: RetryPolicy::default(),
+    }
+}
+
 /// Steps `n` like the runtime does (approval and state from the machine).
 fn step(n: &mut Negotiation, input: Input, next: &mut u8) {
     let (machine, effects) = n.journal.step(input, &mut || {
@@ -178,14 +190,7 @@ fn an_organiser_waits_for_its_invitee_and_lists_what_it_proposed() {
     let now = ts("2026-03-02T08:00Z");
     let availability = free("2026-03-02T09:00Z", "2026-03-02T17:00Z");
     let candidates = availability.slots(SignedDuration::from_mins(30));
-    let setup = OrganiserSetup {
-        task_id: TaskId([0; 16]),
-        context_id: ContextId([1; 16]),
-        meeting: Meeting { title: "Roadmap".into(), duration_minutes: 30 },
-        invitees: vec![Invitee { peer: BOB, disclosure_budget: 2 }],
-        batch_size: 3,
-        retry: RetryPolicy::default(),
-    };
+    let setup = roadmap_with_bob();
     let mut n = negotiation(Side::Organiser, BOB, Journal::organiser(&setup, &availability, candidates));
     let mut next = 0;
     step(&mut n, Input::Start { now }, &mut next);
@@ -213,14 +218,7 @@ fn an_organiser_waits_for_its_invitee_and_lists_what_it_proposed() {
 #[test]
 fn the_timer_index_wakes_only_open_negotiations_that_are_due_soonest_first() {
     let availability = free("2026-03-02T09:00Z", "2026-03-02T17:00Z");
-    let setup = OrganiserSetup {
-        task_id: TaskId([0; 16]),
-        context_id: ContextId([1; 16]),
-        meeting: Meeting { title: "Roadmap".into(), duration_minutes: 30 },
-        invitees: vec![Invitee { peer: BOB, disclosure_budget: 2 }],
-        batch_size: 3,
-        retry: RetryPolicy::default(),
-    };
+    let setup = roadmap_with_bob();
     let with_timer = |id: &str, due: Option<&str>, state: TaskState| {
         let candidates = availability.slots(SignedDuration::from_mins(30));
         let mut n = negotiation(Side::Organiser, BOB, Journal::organiser(&setup, &availability, candidates));
