@@ -15,7 +15,7 @@ use crate::store::Store;
 
 /// Slots per proposal and per counter: enough to find a match quickly, few enough to
 /// disclose little.
-const BATCH: usize = 3;
+pub(crate) const BATCH: usize = 3;
 /// The most candidate slots a machine ranks (two weeks of half hours is ~300).
 const MAX_CANDIDATES: usize = 400;
 /// How long a participant waits for the organiser to settle.

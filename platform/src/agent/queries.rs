@@ -5,6 +5,7 @@ use agentnet_core::schedule::{Interval, PartOfDay};
 
 use super::clock::now;
 use super::effects::{event_id, when};
+use super::organise::BATCH;
 use super::negotiation::{Input, Negotiation, Side};
 use super::transcript::{Direction, Entry};
 use super::{Agent, AgentError, State, Summary};
@@ -100,8 +101,11 @@ impl<S: Store + 'static> Agent<S> {
         let Some(mut n) = self.negotiation_by_id(&state, &found.id).await? else { return Err(AgentError::not_found("negotiation", id)) };
         let free = self.free_instead(&state, &n).await?;
         let zone = state.settings.time_zone();
-        if slots.is_empty() {
-            return Err(AgentError::InvalidSetting { reason: "pick at least one time to suggest".into() });
+        // The transcript must name exactly what the counter carries: repeated picks count
+        // once (the first keeps its place), and one counter holds at most `BATCH` times.
+        let slots: Vec<Interval> = slots.iter().enumerate().filter(|(i, s)| !slots[..*i].contains(s)).map(|(_, s)| *s).collect();
+        if slots.is_empty() || slots.len() > BATCH {
+            return Err(AgentError::InvalidSetting { reason: format!("pick between one and {BATCH} times to suggest") });
         }
         if let Some(slot) = slots.iter().find(|slot| !free.contains(slot)) {
             return Err(AgentError::SlotNotFree { slot: when(slot, &zone) });
@@ -113,7 +117,7 @@ impl<S: Store + 'static> Agent<S> {
         }
         let line = format!("You suggested {times} instead; your agent offers {} to {} agent.", if slots.len() == 1 { "it" } else { "them" }, names.join(" and "));
         self.note(&state, Some(n.id.clone()), None, Direction::Note, line, None).await?;
-        self.advance(&mut state, &mut n, Input::Countered { slots: slots.to_vec(), now: now() }).await?;
+        self.advance(&mut state, &mut n, Input::Countered { slots, now: now() }).await?;
         Ok(n)
     }
 
@@ -145,10 +149,15 @@ impl<S: Store + 'static> Agent<S> {
     /// Where negotiation `n` stands, who it waits on and what each contact was shown,
     /// with contacts by name and times in the owner's zone.
     pub async fn summary(&self, n: &Negotiation) -> Result<Summary, AgentError> {
+        Ok(self.summaries(std::slice::from_ref(n)).await?.remove(0))
+    }
+
+    /// [`Agent::summary`] of each of `all`, reading the contacts and the zone once.
+    pub async fn summaries(&self, all: &[Negotiation]) -> Result<Vec<Summary>, AgentError> {
         let contacts = self.contacts().await?;
         let zone = self.settings().await.time_zone();
         let name = |id: &str| contacts.iter().find(|c| c.id == id).map_or_else(|| id.chars().take(8).collect(), |c| c.name.clone());
-        Ok(n.summary(&name, &zone))
+        Ok(all.iter().map(|n| n.summary(&name, &zone)).collect())
     }
 
     /// Calls off a meeting this agent organised (booked or still being arranged).
