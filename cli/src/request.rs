@@ -160,7 +160,7 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
         Request::Suggest { id, at } if at.is_empty() => {
             let free = agent.suggestions(&id, SUGGESTIONS).await?;
             let human = free.iter().map(&when).collect::<Vec<_>>().join("\n");
-            let list: Vec<Value> = free.iter().map(|s| json!({ "start": s.start().to_string(), "end": s.end().to_string() })).collect();
+            let list: Vec<Value> = free.iter().map(slot_json).collect();
             Reply::ok(if human.is_empty() { "No other free times for this meeting.".into() } else { human }, Value::Array(list))
         }
         Request::Suggest { id, at } => {
@@ -205,7 +205,14 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
                 .map_err(|_| AgentError::InvalidSetting { reason: "empty window".into() })?;
             let events = agent.events(window).await?;
             let human = events.iter().map(|(slot, title)| format!("{}  {title}", when(slot))).collect::<Vec<_>>().join("\n");
-            let list: Vec<Value> = events.iter().map(|(slot, title)| json!({ "title": title, "start": slot.start().to_string(), "end": slot.end().to_string() })).collect();
+            let list: Vec<Value> = events
+                .iter()
+                .map(|(slot, title)| {
+                    let mut event = slot_json(slot);
+                    event["title"] = json!(title);
+                    event
+                })
+                .collect();
             Reply::ok(if human.is_empty() { "Nothing in your calendar.".into() } else { human }, Value::Array(list))
         }
         Request::CalendarImport { ics } => {
@@ -297,6 +304,11 @@ fn status_line(n: &Negotiation, when: &dyn Fn(&Interval) -> String) -> String {
     format!("{}  '{}' ({} min, {:?}): {state}", &n.id[..8], n.meeting.title, n.meeting.duration_minutes, n.side)
 }
 
+/// A slot as JSON: `{"start": …, "end": …}` in RFC 3339.
+fn slot_json(slot: &Interval) -> Value {
+    json!({ "start": slot.start().to_string(), "end": slot.end().to_string() })
+}
+
 fn negotiation_json(n: &Negotiation) -> Value {
     json!({
         "id": n.id,
@@ -304,7 +316,7 @@ fn negotiation_json(n: &Negotiation) -> Value {
         "title": n.meeting.title,
         "duration_minutes": n.meeting.duration_minutes,
         "state": n.state,
-        "booked": n.booked.map(|s| json!({ "start": s.start().to_string(), "end": s.end().to_string() })),
+        "booked": n.booked.as_ref().map(slot_json),
         "awaiting_approval": n.approval.is_some(),
         "outcome": n.outcome,
         "peers": n.peers,
