@@ -63,7 +63,7 @@ async function until(what, check, timeoutMs = 60_000) {
 
 async function metric(name) {
   // The relay closes idle keep-alive connections; a poll that hits one just tries again.
-  const text = await fetch(metricsUrl).then((res) => res.text(), () => '');
+  const text = await fetch(metricsUrl).then((res) => res.text()).catch(() => '');
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return Number(line?.split(' ')[1] ?? NaN);
 }
