@@ -37,7 +37,7 @@ pub const EXTENSION: &str = "agentnet";
 const HEADER_LEN: usize = 8 + 2 + 8;
 const CHECKSUM_LEN: usize = 32;
 /// The record whose presence makes a store a profile (the vault's wrapped keys).
-const VAULT_KEYS: &str = "vault.keys";
+const VAULT_KEYS: &str = crate::vault::KEYS_ID;
 
 /// Why a profile could not be exported or imported. A failed import writes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -18,7 +18,7 @@ use super::VaultError;
 use crate::store::{Collection, Record};
 
 /// The id of the key record in [`Collection::Profile`].
-pub(super) const KEYS_ID: &str = "vault.keys";
+pub(crate) const KEYS_ID: &str = "vault.keys";
 /// The collection name bound into sealed search keys.
 const SEARCH_KEYS: &str = "vault.search-key";
 const FORMAT: u8 = 1;

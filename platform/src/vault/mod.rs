@@ -23,7 +23,8 @@ use rand_core::UnwrapErr;
 pub use error::VaultError;
 
 use crate::store::{Collection, Store};
-use keyring::{KEYS_ID, Keys};
+pub(crate) use keyring::KEYS_ID;
+use keyring::Keys;
 
 /// Ids in [`Collection::Profile`] that start with this belong to the vault itself.
 pub const RESERVED_PREFIX: &str = "vault.";
