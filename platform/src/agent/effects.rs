@@ -26,9 +26,6 @@ const FETCH_WAIT: Duration = Duration::from_secs(5);
 impl<S: Store + 'static> Agent<S> {
     /// Feeds one input to a negotiation's machine, performs its effects and saves it.
     pub(crate) async fn advance(&self, state: &mut State<S>, n: &mut Negotiation, input: Input) -> Result<(), AgentError> {
-        if matches!(input, Input::Approved { .. } | Input::Declined { .. }) {
-            n.approval = None;
-        }
         let (machine, effects) = n.journal.step(input, &mut || MessageId(random_id()));
         for effect in effects {
             self.perform(state, n, effect).await?;
