@@ -26,9 +26,17 @@ pub fn data_dir() -> PathBuf {
 /// Opens the SQLite file of `profile` in [`data_dir`], creating the folder if needed.
 pub async fn open_store(profile: &Profile) -> Result<DeviceStore, StoreError> {
     let dir = data_dir();
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| StoreError::Backend { backend: "SQLite", message: format!("cannot create {}: {e}", dir.display()) })?;
+    create_private_dir(&dir).map_err(|e| StoreError::Backend { backend: "SQLite", message: format!("cannot create {}: {e}", dir.display()) })?;
     SqliteStore::open(&dir, profile).await
+}
+
+/// Creates `dir` if needed, readable by the owner only (as the CLI keeps its profile):
+/// it holds the sealed profile and its exports.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    Ok(())
 }
 
 /// `AGENTNET_RELAY`, or the relay `./x run` serves on this machine.
@@ -51,7 +59,7 @@ fn is_invite(arg: &str) -> bool {
 pub fn save_profile(bytes: &[u8]) -> Result<Saved, SaveError> {
     let dir = data_dir();
     let failed = |e: std::io::Error| SaveError { reason: format!("{}: {e}", dir.display()) };
-    std::fs::create_dir_all(&dir).map_err(failed)?;
+    create_private_dir(&dir).map_err(failed)?;
     let file_name = export_file_name(|name| dir.join(name).exists());
     std::fs::write(dir.join(&file_name), bytes).map_err(failed)?;
     Ok(Saved { file_name, folder: Some(dir.display().to_string()) })
