@@ -23,11 +23,12 @@ struct Row {
 pub(crate) fn Negotiations() -> Element {
     let rows = use_live(|agent| async move {
         let names = names(&agent.contacts().await?);
+        let all = agent.negotiations().await?;
+        let summaries = agent.summaries(&all).await?;
         let mut rows = Vec::new();
-        for n in agent.negotiations().await? {
-            let who = peers(&n, &names);
-            let summary = agent.summary(&n).await?;
-            let (state, class) = describe(&n, &summary);
+        for (n, summary) in all.iter().zip(&summaries) {
+            let who = peers(n, &names);
+            let (state, class) = describe(n, summary);
             rows.push(Row { id: n.id.clone(), title: n.meeting.title.clone(), who, asked_by_you: n.side == Side::Organiser, state, class });
         }
         Ok(rows)

@@ -1,6 +1,7 @@
 //! The negotiations in flight, under the chat: where each one is, live.
 
 use agentnet_platform::agent::Direction;
+use agentnet_platform::store::Query;
 use dioxus::prelude::*;
 
 use super::negotiation_state::describe;
@@ -16,11 +17,19 @@ pub(crate) fn Progress() -> Element {
     let rows = use_live(|agent| async move {
         let all = agent.negotiations().await?;
         let (running, ended): (Vec<_>, Vec<_>) = all.into_iter().partition(|n| !n.state.is_terminal() && n.booked.is_none());
+        let shown: Vec<_> = running.into_iter().chain(ended.into_iter().take(RECENT)).collect();
+        let summaries = agent.summaries(&shown).await?;
+        // One read of the transcript for every row, newest line first.
+        let entries = agent.entries(Query::all()).await?;
         let mut rows = Vec::new();
-        for n in running.into_iter().chain(ended.into_iter().take(RECENT)) {
-            let summary = agent.summary(&n).await?;
-            let (state, class) = describe(&n, &summary);
-            let last = agent.transcript(&n.id).await?.into_iter().rev().find(|e| e.direction != Direction::Rejected).map(|e| e.sentence).unwrap_or_default();
+        for (n, summary) in shown.iter().zip(&summaries) {
+            let (state, class) = describe(n, summary);
+            let last = entries
+                .iter()
+                .rev()
+                .find(|e| e.negotiation.as_deref() == Some(n.id.as_str()) && e.direction != Direction::Rejected)
+                .map(|e| e.sentence.clone())
+                .unwrap_or_default();
             rows.push((n.id.clone(), n.meeting.title.clone(), state, class, last));
         }
         Ok(rows)
