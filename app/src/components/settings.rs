@@ -2,16 +2,14 @@
 //! focus time), how contacts are answered, the relay, the language model, exporting the
 //! profile and locking.
 
-use agentnet_platform::agent::{DayRange, Policy, Settings as Stored};
+use agentnet_platform::agent::{DayRange, Policy, Settings as Stored, weekday_name};
 use dioxus::prelude::*;
 
 use super::export_profile::ExportProfile;
 use super::focus_blocks::FocusBlocks;
 use super::model_choice::ModelChoice;
 use super::notice::{DoneNote, ErrorNote};
-use crate::session::{use_live, use_session};
-
-pub(super) const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+use crate::session::use_session;
 
 /// "09:30" from minutes after midnight.
 pub(super) fn hhmm(minute: u16) -> String {
@@ -36,7 +34,8 @@ pub(crate) fn Settings() -> Element {
             None => None,
         }
     });
-    let id = use_live(|agent| async move { Ok(agent.agent_id().to_string()) });
+    // The id never changes while unlocked: read, not reloaded on every change.
+    let id = session.agent().map(|agent| agent.agent_id().to_string());
     rsx! {
         h1 { "Settings" }
         p { class: "blurb", "Working hours, focus time, policies, relay and language model." }
@@ -47,7 +46,7 @@ pub(crate) fn Settings() -> Element {
         ExportProfile {}
         section { class: "card stack",
             h2 { "This device" }
-            if let Some(Ok(id)) = id() {
+            if let Some(id) = id {
                 p { "Your agent id: " code { class: "id", "{id}" } }
             }
             p { class: "hint", "Locking forgets the unlocked keys on this device until you type your passphrase again." }
@@ -75,9 +74,13 @@ fn SettingsForm(settings: Stored) -> Element {
     let mut error = use_signal(|| None::<String>);
     let mut done = use_signal(|| None::<String>);
     let old_relay = settings.relay.clone();
+    // The form shows one range for all ticked days; hours set per day (in chat: "8 to 12
+    // on Fridays") are kept unless the owner edits the days or times here.
+    let shown_hours = (days.peek().clone(), first.start, first.end);
 
     let save = move |event: FormEvent| {
         let old_relay = old_relay.clone();
+        let shown_hours = shown_hours.clone();
         async move {
             event.prevent_default();
             done.set(None);
@@ -95,6 +98,7 @@ fn SettingsForm(settings: Stored) -> Element {
                 return;
             };
             let Some(agent) = session.agent() else { return };
+            let hours_edited = (days.read().clone(), from, to) != shown_hours;
             let chosen: Vec<u8> = days.read().iter().enumerate().filter(|(_, on)| **on).map(|(d, _)| d as u8).collect();
             let (name, zone, relay, policy) = (name.read().trim().to_owned(), zone.read().trim().to_owned(), relay.read().trim().to_owned(), policy());
             let focus = focus.read().clone();
@@ -103,7 +107,9 @@ fn SettingsForm(settings: Stored) -> Element {
                     s.name = name;
                     s.zone = zone;
                     s.relay = relay;
-                    s.prefs.working_hours = chosen.iter().map(|&weekday| DayRange { weekday, start: from, end: to }).collect();
+                    if hours_edited {
+                        s.prefs.working_hours = chosen.iter().map(|&weekday| DayRange { weekday, start: from, end: to }).collect();
+                    }
                     s.prefs.buffer_minutes = buffer;
                     s.prefs.focus = focus;
                     s.prefs.default_duration_minutes = duration.clamp(5, 8 * 60);
@@ -131,7 +137,7 @@ fn SettingsForm(settings: Stored) -> Element {
             h2 { "Working hours" }
             fieldset { class: "days",
                 legend { "Days meetings may happen" }
-                for (d, label) in DAYS.iter().enumerate() {
+                for (d, label) in (0..7u8).map(weekday_name).enumerate() {
                     label { class: "inline",
                         input { r#type: "checkbox", class: "day", "data-day": "{label}", checked: days.read()[d],
                             onchange: move |e| days.write()[d] = e.checked() }
