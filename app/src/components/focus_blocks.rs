@@ -1,11 +1,11 @@
 //! Focus time in Settings: weekly blocks kept free of meetings, added and removed here
 //! and saved with the rest of the settings form.
 
-use agentnet_platform::agent::DayRange;
+use agentnet_platform::agent::{DayRange, weekday_name};
 use dioxus::prelude::*;
 
 use super::notice::ErrorNote;
-use super::settings::{DAYS, hhmm, minutes};
+use super::settings::minutes;
 
 /// The blocks in `blocks`, each removable, and a row to add one.
 #[component]
@@ -42,9 +42,9 @@ pub(crate) fn FocusBlocks(blocks: Signal<Vec<DayRange>>) -> Element {
         ul { class: "focus-list",
             for (i, block) in blocks.read().iter().copied().enumerate() {
                 li { key: "{block.weekday}-{block.start}-{block.end}",
-                    span { class: "focus-block", "{DAYS[usize::from(block.weekday % 7)]} {hhmm(block.start)}–{hhmm(block.end)}" }
+                    span { class: "focus-block", "{block.describe()}" }
                     button { r#type: "button", class: "quiet", id: "remove-focus-{i}",
-                        aria_label: "Remove focus time {DAYS[usize::from(block.weekday % 7)]} {hhmm(block.start)} to {hhmm(block.end)}",
+                        aria_label: "Remove focus time {block.describe()}",
                         onclick: move |_| { blocks.write().retain(|b| *b != block); },
                         "Remove"
                     }
@@ -54,7 +54,7 @@ pub(crate) fn FocusBlocks(blocks: Signal<Vec<DayRange>>) -> Element {
         div { class: "row",
             label { "Focus day"
                 select { id: "focus-day", onchange: move |e| day.set(e.value().parse().unwrap_or(0)),
-                    for (d, name) in DAYS.iter().enumerate() {
+                    for (d, name) in (0..7u8).map(weekday_name).enumerate() {
                         option { value: "{d}", selected: usize::from(day()) == d, "{name}" }
                     }
                 }

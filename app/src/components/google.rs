@@ -27,11 +27,6 @@ async fn finish(agent: Rc<AppAgent>, code: String, state: String) -> Result<Stri
     }
 }
 
-/// "Sat 14:02:31" in the owner's zone.
-fn when(at_ms: i64, zone: &jiff::tz::TimeZone) -> String {
-    crate::when::clock(at_ms, zone)
-}
-
 /// The Google Calendar card. `code` and `state` are the redirect's, on the web (empty
 /// otherwise).
 #[component]
@@ -144,7 +139,7 @@ pub(crate) fn GooglePanel(code: String, state: String) -> Element {
                 p { id: "google-connected", "Connected to {status.calendar_label()}." }
                 p { class: "hint", id: "google-last-sync",
                     match status.last_sync_ms {
-                        Some(at) => rsx! { "Last synced {when(at, &zone)}. Your agent syncs every 5 minutes." },
+                        Some(at) => rsx! { "Last synced {crate::when::clock(at, &zone)}. Your agent syncs every 5 minutes." },
                         None => rsx! { "Not synced yet." },
                     }
                 }
