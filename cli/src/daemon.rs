@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use agentnet_platform::agent::{Agent, Direction};
+use agentnet_agent::{Agent, Direction};
 use agentnet_platform::store::{Query, SqliteStore};
 use anyhow::Context;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agentnet_platform::agent::Agent;
+use agentnet_agent::Agent;
 use agentnet_platform::llm::Understand;
 use agentnet_platform::store::SqliteStore;
 use agentnet_platform::transport::ConnectionState;

@@ -1,6 +1,6 @@
 //! Exit codes, for scripts. Also listed in `agentnet --help`.
 
-use agentnet_platform::agent::AgentError;
+use agentnet_agent::AgentError;
 use agentnet_platform::vault::VaultError;
 
 /// It worked.

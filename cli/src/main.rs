@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use agentnet_core::crypto::vault::KdfParams;
-use agentnet_platform::agent::{Agent, NewProfile};
+use agentnet_agent::{Agent, NewProfile};
 use agentnet_platform::llm::Understand;
 use anyhow::Context;
 use clap::{Parser, Subcommand};

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use agentnet_platform::agent::{Agent, AgentError, ContactChange, Direction, Negotiation, Policy};
+use agentnet_agent::{Agent, AgentError, ContactChange, Direction, Negotiation, Policy};
 use agentnet_platform::store::Store;
 use agentnet_core::schedule::Interval;
 use jiff::{SignedDuration, Timestamp};
@@ -96,7 +96,7 @@ pub(crate) async fn handle<S: Store + 'static>(agent: &Agent<S>, request: Reques
 
 async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Result<Reply, AgentError> {
     let zone = agent.settings().await.time_zone();
-    let when = |slot: &Interval| agentnet_platform::agent::when(slot, &zone);
+    let when = |slot: &Interval| agentnet_agent::when(slot, &zone);
     Ok(match request {
         Request::Invite => {
             let invite = agent.invite().await?;
@@ -246,7 +246,7 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
     })
 }
 
-fn apply_prefs(settings: &mut agentnet_platform::agent::Settings, changes: Vec<PrefChange>) -> Result<(), AgentError> {
+fn apply_prefs(settings: &mut agentnet_agent::Settings, changes: Vec<PrefChange>) -> Result<(), AgentError> {
     let invalid = |reason: String| AgentError::InvalidSetting { reason };
     for change in changes {
         match change {
@@ -256,7 +256,7 @@ fn apply_prefs(settings: &mut agentnet_platform::agent::Settings, changes: Vec<P
                 if start >= end || end > 24 * 60 {
                     return Err(invalid("working hours must start before they end".into()));
                 }
-                settings.prefs.working_hours = (0..5).map(|weekday| agentnet_platform::agent::DayRange { weekday, start, end }).collect();
+                settings.prefs.working_hours = (0..5).map(|weekday| agentnet_agent::DayRange { weekday, start, end }).collect();
             }
             PrefChange::Buffer(m) => settings.prefs.buffer_minutes = m,
             PrefChange::Notice(m) => settings.prefs.min_notice_minutes = m,
@@ -323,7 +323,7 @@ fn negotiation_json(n: &Negotiation) -> Value {
     })
 }
 
-fn contact_json<S: Store + 'static>(agent: &Agent<S>, c: &agentnet_platform::agent::Contact) -> Value {
+fn contact_json<S: Store + 'static>(agent: &Agent<S>, c: &agentnet_agent::Contact) -> Value {
     json!({
         "id": c.id,
         "name": c.name,

@@ -1,13 +1,13 @@
-//! agentnet-platform: the adapters that let the pure core run on each target, and
-//! the agent runtime that drives it.
+//! agentnet-platform: the adapters that let the pure core run on each target (the agent
+//! runtime that drives them is `agentnet-agent`).
 //!
 //! Traits live at the top of each module; the implementation is chosen by target
 //! (`wasm_browser` = the browser, otherwise native), never by feature.
 
-pub mod agent;
 pub mod calendar;
 pub mod device;
 pub mod llm;
+pub mod rt;
 pub mod store;
 pub mod transport;
 pub mod vault;

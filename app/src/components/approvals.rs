@@ -1,7 +1,7 @@
 //! The Approvals screen: what the agent wants to accept or propose for the owner.
 
 use agentnet_core::schedule::Interval;
-use agentnet_platform::agent::Side;
+use agentnet_agent::Side;
 use dioxus::prelude::*;
 
 use super::negotiation_state::{names, peers};

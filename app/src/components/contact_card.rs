@@ -1,6 +1,6 @@
 //! One contact: their safety number, name, policy, disclosure budget, and blocking.
 
-use agentnet_platform::agent::{Contact, ContactChange, Policy};
+use agentnet_agent::{Contact, ContactChange, Policy};
 use dioxus::prelude::*;
 
 use super::notice::ErrorNote;

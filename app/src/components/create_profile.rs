@@ -1,6 +1,6 @@
 //! Creating a profile: a name, a passphrase (with its strength), the relay and the zone.
 
-use agentnet_platform::agent::NewProfile;
+use agentnet_agent::NewProfile;
 use agentnet_platform::device;
 use dioxus::prelude::*;
 use zeroize::Zeroizing;

@@ -1,7 +1,7 @@
 //! Focus time in Settings: weekly blocks kept free of meetings, added and removed here
 //! and saved with the rest of the settings form.
 
-use agentnet_platform::agent::{DayRange, weekday_name};
+use agentnet_agent::{DayRange, weekday_name};
 use dioxus::prelude::*;
 
 use super::notice::ErrorNote;

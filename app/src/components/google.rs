@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use agentnet_platform::agent::{AgentError, GoogleClient, GoogleEndpoints, GoogleError, GoogleStatus};
+use agentnet_agent::{AgentError, GoogleClient, GoogleEndpoints, GoogleError, GoogleStatus};
 use agentnet_platform::calendar::google::Secret;
 use agentnet_platform::device::{OAuthRedirect, open_in_browser};
 use dioxus::prelude::*;

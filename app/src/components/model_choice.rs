@@ -2,7 +2,7 @@
 //! endpoint. The key is typed into a password field and stored sealed in the vault; it is
 //! never shown back, only whether one is stored.
 
-use agentnet_platform::agent::LanguageModel;
+use agentnet_agent::LanguageModel;
 use agentnet_platform::llm::ApiKey;
 use dioxus::prelude::*;
 

@@ -1,7 +1,7 @@
 //! One negotiation: its state, what was disclosed, and its transcript as sentences,
 //! with the structured messages on request.
 
-use agentnet_platform::agent::{Direction, Entry, Side};
+use agentnet_agent::{Direction, Entry, Side};
 use dioxus::prelude::*;
 
 use super::negotiation_state::{describe, names, peers};

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use agentnet_core::protocol::TaskState;
-use agentnet_platform::agent::{Contact, Negotiation, Summary, Waiting};
+use agentnet_agent::{Contact, Negotiation, Summary, Waiting};
 
 /// Contact names by id, for showing peers.
 pub(crate) fn names(contacts: &[Contact]) -> HashMap<String, String> {

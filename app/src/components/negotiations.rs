@@ -1,6 +1,6 @@
 //! The Negotiations screen: every exchange between agents and where it stands.
 
-use agentnet_platform::agent::Side;
+use agentnet_agent::Side;
 use dioxus::prelude::*;
 
 use super::negotiation_state::{describe, names, peers};

@@ -1,6 +1,6 @@
 //! The negotiations in flight, under the chat: where each one is, live.
 
-use agentnet_platform::agent::Direction;
+use agentnet_agent::Direction;
 use agentnet_platform::store::Query;
 use dioxus::prelude::*;
 

@@ -2,7 +2,7 @@
 //! focus time), how contacts are answered, the relay, the language model, exporting the
 //! profile and locking.
 
-use agentnet_platform::agent::{DayRange, Policy, Settings as Stored, weekday_name};
+use agentnet_agent::{DayRange, Policy, Settings as Stored, weekday_name};
 use dioxus::prelude::*;
 
 use super::export_profile::ExportProfile;

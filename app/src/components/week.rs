@@ -2,7 +2,7 @@
 //! each with its events placed by time of day.
 
 use agentnet_core::schedule::Interval;
-use agentnet_platform::agent::AgentError;
+use agentnet_agent::AgentError;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};

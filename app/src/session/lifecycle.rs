@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use agentnet_core::crypto::vault::KdfParams;
-use agentnet_platform::agent::{Agent, NewProfile};
+use agentnet_agent::{Agent, NewProfile};
 use agentnet_platform::device::{DeviceStore, open_store};
 use agentnet_platform::llm::Understand;
 use agentnet_platform::store::{Profile, StoreError, backup};

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use agentnet_platform::agent::AgentError;
+use agentnet_agent::AgentError;
 use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 

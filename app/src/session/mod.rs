@@ -9,7 +9,7 @@ mod live;
 
 use std::rc::Rc;
 
-use agentnet_platform::agent::Agent;
+use agentnet_agent::Agent;
 use agentnet_platform::device::DeviceStore;
 use dioxus::core::Task;
 use dioxus::prelude::*;

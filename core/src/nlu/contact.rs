@@ -1,6 +1,14 @@
 //! Who the owner is talking about: names and nicknames matched against the owner's
 //! contact list, and the names that match nobody or more than one person.
 //!
+//! One matcher serves both paths: [`match_contact`] resolves a whole name (the
+//! language-model path checks every name the model returns with it), and `find` looks
+//! for the same names among the words of a command. Both build the same aliases per
+//! contact (full name, first name, last name, nicknames), normalised the same way: the
+//! tokenizer's lower-case words with common Latin diacritics folded away, so "Zoë" is
+//! found as "zoe" and "Jose" finds "José". A name that fits several contacts is never
+//! settled by a guess: the owner is asked.
+//!
 //! Unknown names are only looked for where a person is expected ("with X", "meet X",
 //! "X and Y"): a capitalised word elsewhere is as likely a project or a place.
 
@@ -32,6 +40,87 @@ pub struct Participant {
 impl From<&Contact> for Participant {
     fn from(c: &Contact) -> Self {
         Self { id: c.id.clone(), name: c.name.clone() }
+    }
+}
+
+/// Whom a name refers to among the owner's contacts: the answer of [`match_contact`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameMatch {
+    /// Exactly one contact answers to the name.
+    One(Participant),
+    /// Two or more contacts answer to it, in contact-list order: the owner must choose.
+    Several(Vec<Participant>),
+    /// Nobody in the contact list does.
+    Nobody,
+}
+
+/// Finds the contacts a whole name refers to.
+///
+/// A contact answers to its full name, its first name, its last name and each of its
+/// nicknames. Case, spacing, punctuation and the diacritics of common Latin letters are
+/// ignored ("bob  martin", "Jose" for "José"). Every contact the name fits counts alike:
+/// a name that is one contact's nickname and another's first name is
+/// [`NameMatch::Several`], never a silent pick. The offline interpreter matches the
+/// words of a command against the same aliases; only there must a name that is also an
+/// ordinary word ("Frank", "Will") be capitalised. A name without letters ("007")
+/// matches only a full name or nickname written the same way.
+///
+/// ```
+/// use agentnet_core::nlu::{Contact, NameMatch, match_contact};
+///
+/// let c = |id: &str, name: &str, nicknames: &[&str]| Contact {
+///     id: id.into(),
+///     name: name.into(),
+///     nicknames: nicknames.iter().map(|n| n.to_string()).collect(),
+/// };
+/// let contacts = [
+///     c("bob", "Bob Martin", &["Bobby"]),
+///     c("d1", "Dan Brooks", &[]),
+///     c("d2", "Dan Wu", &[]),
+///     c("zoe", "Zoë Ortiz", &[]),
+/// ];
+/// assert!(matches!(match_contact("bobby", &contacts), NameMatch::One(p) if p.id == "bob"));
+/// assert!(matches!(match_contact("Wu", &contacts), NameMatch::One(p) if p.id == "d2"));
+/// assert!(matches!(match_contact("Zoe", &contacts), NameMatch::One(p) if p.id == "zoe"));
+/// assert!(matches!(match_contact("Dan", &contacts), NameMatch::Several(v) if v.len() == 2));
+/// assert_eq!(match_contact("Alice Smith", &contacts), NameMatch::Nobody);
+/// ```
+pub fn match_contact(name: &str, contacts: &[Contact]) -> NameMatch {
+    let wanted = name_words(name);
+    if wanted.is_empty() {
+        return match_verbatim(name, contacts);
+    }
+    let ids: Vec<usize> = aliases(contacts).into_iter().filter(|a| a.words == wanted).map(|a| a.contact).collect();
+    matched(&ids, contacts)
+}
+
+/// A name without a single word ("007", an emoji) can only be a whole name or nickname
+/// written the same way, case, spacing and accents aside.
+fn match_verbatim(name: &str, contacts: &[Contact]) -> NameMatch {
+    let plain = |s: &str| s.split_whitespace().map(|w| fold(&w.to_lowercase())).collect::<Vec<_>>();
+    let said = plain(name);
+    if said.is_empty() {
+        return NameMatch::Nobody;
+    }
+    let ids: Vec<usize> = contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| plain(&c.name) == said || c.nicknames.iter().any(|n| plain(n) == said))
+        .map(|(k, _)| k)
+        .collect();
+    matched(&ids, contacts)
+}
+
+/// The decision both paths share: which contacts (by index) a name fit.
+fn matched(ids: &[usize], contacts: &[Contact]) -> NameMatch {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut people: Vec<Participant> = ids.iter().filter_map(|&k| contacts.get(k)).map(Participant::from).collect();
+    match people.len() {
+        0 => NameMatch::Nobody,
+        1 => NameMatch::One(people.remove(0)),
+        _ => NameMatch::Several(people),
     }
 }
 
@@ -77,23 +166,37 @@ const NOT_NAMES: &[&str] = &[
     "request", "requests", "proposal", "invitation", "negotiation", "calendar", "schedule", "agenda", "plate",
 ];
 
+/// One name a contact answers to, as normalised words.
 struct Alias {
     words: Vec<String>,
     contact: usize,
     needs_capital: bool,
 }
 
+/// Every name each contact answers to: the full name, the first and last name (as
+/// words, and as the first and last space-separated parts, so "Mary-Jane" is a first
+/// name of "Mary-Jane Watson"), and the nicknames. Grouped by contact, in list order.
 fn aliases(contacts: &[Contact]) -> Vec<Alias> {
     let mut out = Vec::new();
     for (k, c) in contacts.iter().enumerate() {
-        let full: Vec<String> = words_of(&c.name);
+        let full = name_words(&c.name);
         let mut names = vec![full.clone()];
         if full.len() > 1 {
             names.push(vec![full[0].clone()]);
             names.push(vec![full[full.len() - 1].clone()]);
         }
-        names.extend(c.nicknames.iter().map(|n| words_of(n)));
-        for words in names.into_iter().filter(|w| !w.is_empty()) {
+        let parts: Vec<Vec<String>> = c.name.split_whitespace().map(name_words).filter(|w| !w.is_empty()).collect();
+        if let [first, .., last] = parts.as_slice() {
+            names.push(first.clone());
+            names.push(last.clone());
+        }
+        names.extend(c.nicknames.iter().map(|n| name_words(n)));
+        let mut seen: Vec<Vec<String>> = Vec::with_capacity(names.len());
+        for words in names {
+            if words.is_empty() || seen.contains(&words) {
+                continue;
+            }
+            seen.push(words.clone());
             let needs_capital = words.len() == 1 && COMMON_WORDS.contains(&words[0].as_str());
             out.push(Alias { words, contact: k, needs_capital });
         }
@@ -101,27 +204,70 @@ fn aliases(contacts: &[Contact]) -> Vec<Alias> {
     out
 }
 
-fn words_of(name: &str) -> Vec<String> {
-    tokenize(name).into_iter().filter_map(|t| t.word().map(str::to_string)).collect()
+/// The normalised words of a name: the tokenizer's lower-case words, folded.
+fn name_words(name: &str) -> Vec<String> {
+    tokenize(name).iter().filter_map(|t| t.word().map(fold)).collect()
 }
 
-/// The longest alias match at `i`: its length and the contacts it names.
-fn match_at(tokens: &[Token], i: usize, aliases: &[Alias]) -> Option<(usize, Vec<usize>)> {
+/// `word` with the diacritics of common Latin letters taken off ("zoë" -> "zoe",
+/// "straße" -> "strasse"), so a name is found however its accents were typed. Expects
+/// the tokenizer's lower-case words; combining marks left by decomposed text go too.
+fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match unaccented(c) {
+            Some(base) => out.push_str(base),
+            None if ('\u{300}'..='\u{36f}').contains(&c) => {}
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The plain letters for a lower-case Latin letter with a diacritic.
+fn unaccented(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ơ' | 'ǒ' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'þ' => "th",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ư' | 'ǔ' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return None,
+    })
+}
+
+/// The longest alias match at `i`: its length and the contacts it names. `keys` are the
+/// tokens' words normalised like names (folded), one per token.
+fn match_at(tokens: &[Token], keys: &[Option<String>], i: usize, aliases: &[Alias]) -> Option<(usize, Vec<usize>)> {
     let mut best: Option<(usize, Vec<usize>)> = None;
     for a in aliases {
         let n = a.words.len();
-        let Some(slice) = tokens.get(i..i + n) else { continue };
-        let hit = slice.iter().zip(&a.words).all(|(t, w)| t.word() == Some(w.as_str()))
-            && (!a.needs_capital || slice[0].capital);
+        let Some(slice) = keys.get(i..i + n) else { continue };
+        let hit = slice.iter().zip(&a.words).all(|(k, w)| k.as_deref() == Some(w.as_str()))
+            && (!a.needs_capital || tokens[i].capital);
         if !hit {
             continue;
         }
         match &mut best {
-            Some((len, ids)) if *len == n => {
-                if !ids.contains(&a.contact) {
-                    ids.push(a.contact);
-                }
-            }
+            Some((len, ids)) if *len == n => ids.push(a.contact),
             Some((len, _)) if *len > n => {}
             _ => best = Some((n, vec![a.contact])),
         }
@@ -148,6 +294,7 @@ fn name_like(t: &Token) -> bool {
 /// expressions or durations.
 pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec<Mention> {
     let aliases = aliases(contacts);
+    let keys: Vec<Option<String>> = tokens.iter().map(|t| t.word().map(fold)).collect();
     let mut out = Vec::new();
     let mut in_list = false;
     let mut i = 0;
@@ -161,15 +308,13 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
             continue;
         }
         let mut end = i + 1;
-        if let Some((len, ids)) = match_at(tokens, i, &aliases) {
+        if let Some((len, ids)) = match_at(tokens, &keys, i, &aliases) {
             end = i + len;
             let said = raw_span(tokens, i, end);
-            out.push(match ids.as_slice() {
-                [one] => Mention::Known(Participant::from(&contacts[*one])),
-                _ => Mention::Ambiguous {
-                    said,
-                    candidates: ids.iter().map(|k| Participant::from(&contacts[*k])).collect(),
-                },
+            out.push(match matched(&ids, contacts) {
+                NameMatch::One(p) => Mention::Known(p),
+                NameMatch::Several(candidates) => Mention::Ambiguous { said, candidates },
+                NameMatch::Nobody => Mention::Unknown { said },
             });
         } else {
             let word = tokens[i].word().unwrap_or("");
@@ -204,7 +349,7 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
                     while end < tokens.len()
                         && tokens[end].capital
                         && name_like(&tokens[end])
-                        && match_at(tokens, end, &aliases).is_none()
+                        && match_at(tokens, &keys, end, &aliases).is_none()
                     {
                         end += 1;
                     }
@@ -231,18 +376,33 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
 mod tests {
     use super::*;
 
+    fn c(id: &str, name: &str, nick: &[&str]) -> Contact {
+        Contact { id: id.into(), name: name.into(), nicknames: nick.iter().map(|n| n.to_string()).collect() }
+    }
+
     fn contacts() -> Vec<Contact> {
-        let c = |id: &str, name: &str, nick: &[&str]| Contact {
-            id: id.into(),
-            name: name.into(),
-            nicknames: nick.iter().map(|n| n.to_string()).collect(),
-        };
         vec![c("bob", "Bob Martin", &["Bobby"]), c("dan1", "Dan Brooks", &[]), c("dan2", "Dan Wu", &[])]
     }
 
-    fn mentions(text: &str) -> Vec<Mention> {
+    fn mentions_among(text: &str, contacts: &[Contact]) -> Vec<Mention> {
         let t = tokenize(text);
-        find(&t, &vec![false; t.len()], &contacts())
+        find(&t, &vec![false; t.len()], contacts)
+    }
+
+    fn mentions(text: &str) -> Vec<Mention> {
+        mentions_among(text, &contacts())
+    }
+
+    fn one(id: &str, name: &str) -> NameMatch {
+        NameMatch::One(Participant { id: id.into(), name: name.into() })
+    }
+
+    fn ids(m: &NameMatch) -> Vec<&str> {
+        match m {
+            NameMatch::One(p) => vec![p.id.as_str()],
+            NameMatch::Several(ps) => ps.iter().map(|p| p.id.as_str()).collect(),
+            NameMatch::Nobody => vec![],
+        }
     }
 
     #[test]
@@ -263,5 +423,86 @@ mod tests {
     fn an_unknown_name_after_with_is_reported() {
         let m = mentions("coffee with Zed Shaw about the launch");
         assert_eq!(m, vec![Mention::Unknown { said: "Zed Shaw".into() }]);
+    }
+
+    #[test]
+    fn a_whole_name_matches_full_names_nicknames_and_unique_first_or_last_names() {
+        assert_eq!(match_contact("bob  martin", &contacts()), one("bob", "Bob Martin"));
+        assert_eq!(match_contact("Bobby", &contacts()), one("bob", "Bob Martin"));
+        assert_eq!(match_contact("Bob", &contacts()), one("bob", "Bob Martin"));
+        assert_eq!(match_contact("Wu", &contacts()), one("dan2", "Dan Wu"));
+        assert_eq!(match_contact("DAN BROOKS", &contacts()), one("dan1", "Dan Brooks"));
+        assert_eq!(match_contact("Alice Smith", &contacts()), NameMatch::Nobody);
+        assert_eq!(match_contact("  ", &contacts()), NameMatch::Nobody);
+    }
+
+    #[test]
+    fn a_name_without_words_matches_only_as_written() {
+        let bond = [c("jb", "James Bond", &["007"]), c("r2", "R2", &[])];
+        assert_eq!(match_contact("007", &bond), one("jb", "James Bond"));
+        assert_eq!(match_contact("7", &bond), NameMatch::Nobody);
+        assert_eq!(match_contact("r2", &bond), one("r2", "R2"));
+    }
+
+    #[test]
+    fn a_name_several_contacts_answer_to_is_several_in_list_order() {
+        let m = match_contact("dan", &contacts());
+        assert!(matches!(m, NameMatch::Several(_)));
+        assert_eq!(ids(&m), ["dan1", "dan2"]);
+        // A nickname does not outrank another contact's first name: both are asked about.
+        let sams = [c("sam_l", "Sam Lee", &[]), c("sam_o", "Samantha Ortiz", &["Sam"])];
+        assert_eq!(ids(&match_contact("Sam", &sams)), ["sam_l", "sam_o"]);
+        let m = mentions_among("lunch with Sam", &sams);
+        assert!(matches!(&m[0], Mention::Ambiguous { candidates, .. } if candidates.len() == 2));
+    }
+
+    #[test]
+    fn space_separated_parts_of_a_name_are_first_and_last_names() {
+        let mj = [c("mj", "Mary-Jane Watson", &[])];
+        for name in ["Mary-Jane", "mary jane", "Mary", "Watson", "Mary-Jane Watson"] {
+            assert_eq!(match_contact(name, &mj), one("mj", "Mary-Jane Watson"), "{name}");
+        }
+    }
+
+    #[test]
+    fn capitals_matter_only_in_a_command() {
+        let frank = [c("frank", "Frank Li", &[])];
+        assert_eq!(match_contact("frank", &frank), one("frank", "Frank Li"));
+        assert!(matches!(&mentions_among("meet Frank", &frank)[0], Mention::Known(p) if p.id == "frank"));
+        assert!(!mentions_among("meet frank", &frank).iter().any(|m| matches!(m, Mention::Known(_))));
+    }
+
+    #[test]
+    fn fold_takes_common_latin_diacritics_off() {
+        assert_eq!(fold("zoë"), "zoe");
+        assert_eq!(fold("josé"), "jose");
+        assert_eq!(fold("núñez"), "nunez");
+        assert_eq!(fold("łukasz"), "lukasz");
+        assert_eq!(fold("straße"), "strasse");
+        assert_eq!(fold("søren"), "soren");
+        assert_eq!(fold("e\u{301}"), "e");
+        assert_eq!(fold("bob"), "bob");
+        assert_eq!(fold("李"), "李");
+    }
+
+    #[test]
+    fn accents_are_ignored_both_ways() {
+        let people = [c("zoe", "Zoë Ortiz", &[]), c("jose", "José Núñez", &[]), c("rene", "Rene Dubois", &[])];
+        assert_eq!(match_contact("Zoe", &people), one("zoe", "Zoë Ortiz"));
+        assert_eq!(match_contact("jose nunez", &people), one("jose", "José Núñez"));
+        assert_eq!(match_contact("René", &people), one("rene", "Rene Dubois"));
+        let m = mentions_among("lunch with Zoe and Jose Nunez", &people);
+        assert_eq!(m.len(), 2);
+        assert!(matches!(&m[0], Mention::Known(p) if p.id == "zoe"));
+        assert!(matches!(&m[1], Mention::Known(p) if p.id == "jose"));
+        assert!(matches!(&mentions_among("meet René", &people)[0], Mention::Known(p) if p.id == "rene"));
+    }
+
+    #[test]
+    fn names_equal_once_accents_are_gone_stay_ambiguous() {
+        let zoes = [c("z1", "Zoë Ortiz", &[]), c("z2", "Zoe Park", &[])];
+        assert_eq!(ids(&match_contact("Zoë", &zoes)), ["z1", "z2"]);
+        let m = mentions_among("meet Zoe", &zoes);
+        assert!(matches!(&m[0], Mention::Ambiguous { candidates, .. } if candidates.len() == 2));
     }
 }

@@ -54,7 +54,9 @@
 //!   lengths in minutes and never times.
 //! - **People**: names and nicknames are matched against the owner's contacts
 //!   (first name, last name, full name, nickname; names that are ordinary words such
-//!   as "Frank" or "Will" only when capitalised). A name matching nobody or several
+//!   as "Frank" or "Will" only when capitalised; case and the accents of Latin letters
+//!   ignored, so "Zoe" finds "Zoë"); [`match_contact`] applies the same rules to a
+//!   whole name from elsewhere (the language model). A name matching nobody or several
 //!   contacts, a vague reference ("my manager", "him"), a meeting with nobody, or a
 //!   cancel/reschedule that does not say which meeting is answered with
 //!   [`Intent::NeedsClarification`], never with a guess. A schedule without a time is
@@ -74,7 +76,7 @@ mod token;
 use jiff::ZonedDateTime;
 use serde::{Deserialize, Serialize};
 
-pub use contact::{Contact, Participant};
+pub use contact::{Contact, NameMatch, Participant, match_contact};
 pub use intent::{Intent, Issue, Location, Preference};
 pub use time_expr::{Grain, PartOfDay, TimeExpr, Weekday};
 

@@ -65,6 +65,29 @@ impl PartOfDay {
     }
 }
 
+/// The coarse part the scheduler ranks slots by, for a part of day the owner said.
+///
+/// The scheduler knows three parts (morning before 12:00, afternoon 12:00 to 17:00,
+/// evening from 17:00); the finer spoken parts fall into the one containing their hours:
+/// `Lunch` (12-13) is an afternoon and `Night` (21-24) an evening.
+///
+/// ```
+/// use agentnet_core::{nlu, schedule};
+///
+/// assert_eq!(schedule::PartOfDay::from(nlu::PartOfDay::Lunch), schedule::PartOfDay::Afternoon);
+/// assert_eq!(schedule::PartOfDay::from(nlu::PartOfDay::Night), schedule::PartOfDay::Evening);
+/// ```
+impl From<PartOfDay> for crate::schedule::PartOfDay {
+    fn from(part: PartOfDay) -> Self {
+        use crate::schedule::PartOfDay as Coarse;
+        match part {
+            PartOfDay::Morning => Coarse::Morning,
+            PartOfDay::Lunch | PartOfDay::Afternoon => Coarse::Afternoon,
+            PartOfDay::Evening | PartOfDay::Night => Coarse::Evening,
+        }
+    }
+}
+
 /// A day of the week, for recurring preferences ("no meetings on Fridays").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,5 +139,26 @@ impl Weekday {
             _ => return None,
         };
         Some((day, plural))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PartOfDay;
+    use crate::schedule::PartOfDay as Coarse;
+
+    #[test]
+    fn every_spoken_part_lies_inside_the_coarse_part_it_converts_to() {
+        let all = [PartOfDay::Morning, PartOfDay::Lunch, PartOfDay::Afternoon, PartOfDay::Evening, PartOfDay::Night];
+        for part in all {
+            let (start, end) = part.hours();
+            let first = u16::try_from(start).unwrap() * 60;
+            let last = u16::try_from(end).unwrap() * 60 - 1;
+            let coarse = Coarse::from(part);
+            assert_eq!(Coarse::of_minute(first), coarse, "{part:?} starts outside {coarse:?}");
+            assert_eq!(Coarse::of_minute(last), coarse, "{part:?} ends outside {coarse:?}");
+        }
+        assert_eq!(Coarse::from(PartOfDay::Lunch), Coarse::Afternoon);
+        assert_eq!(Coarse::from(PartOfDay::Night), Coarse::Evening);
     }
 }

@@ -20,6 +20,7 @@ mod model;
 mod occurrence;
 pub mod recur;
 mod source;
+mod vault_cache;
 
 pub use cache::{EventCache, MemoryCache};
 pub use error::CalendarError;
@@ -30,3 +31,4 @@ pub use maybe_send::{MaybeSend, MaybeSync};
 pub use model::{CalendarEvent, EventTime, Person, Response, Status, Transparency};
 pub use occurrence::{Occurrence, OccurrenceTime, schedule_events};
 pub use source::{CalendarSource, SyncReport};
+pub use vault_cache::VaultEventCache;

@@ -26,8 +26,8 @@ impl ApiKey {
         Self(key.into())
     }
 
-    /// The key itself, to put in the `Authorization` header.
-    pub(crate) fn expose(&self) -> &str {
+    /// The key itself, to put in the `Authorization` header or seal in the vault.
+    pub fn expose(&self) -> &str {
         &self.0
     }
 }

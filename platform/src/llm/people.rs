@@ -1,7 +1,12 @@
 //! Names from the model, checked against the owner's contacts. The model only ever
 //! sees names, so a name is all it can return; one that matches nobody was invented.
+//!
+//! The matching is core's [`match_contact`], the rules the offline interpreter uses
+//! (full name, nickname, first or last name; case, spacing and accents ignored; a name
+//! several contacts answer to is never settled by a guess). This module only says what
+//! a name matching nobody means on this path.
 
-use agentnet_core::nlu::{Contact, Participant};
+use agentnet_core::nlu::{Contact, NameMatch, Participant, match_contact};
 
 use super::error::LlmError;
 
@@ -14,29 +19,14 @@ pub(crate) enum Named {
     Several(Vec<Participant>),
 }
 
-fn normalise(name: &str) -> String {
-    name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
-}
-
-/// Finds `name` among `contacts`: the full name, then a nickname, then a first or last
-/// name (the offline interpreter accepts these too), case and spacing ignored.
+/// Finds `name` among `contacts`; a name that matches nobody is
+/// [`LlmError::HallucinatedContact`].
 pub(crate) fn find(name: &str, contacts: &[Contact]) -> Result<Named, LlmError> {
-    let wanted = normalise(name);
-    let full = |c: &&Contact| normalise(&c.name) == wanted;
-    let nick = |c: &&Contact| c.nicknames.iter().any(|n| normalise(n) == wanted);
-    let part = |c: &&Contact| {
-        let words: Vec<String> = c.name.split_whitespace().map(str::to_lowercase).collect();
-        words.len() > 1 && (words.first() == Some(&wanted) || words.last() == Some(&wanted))
-    };
-    for rule in [&full as &dyn Fn(&&Contact) -> bool, &nick, &part] {
-        let mut hits: Vec<Participant> = contacts.iter().filter(rule).map(Participant::from).collect();
-        match hits.len() {
-            0 => continue,
-            1 => return Ok(Named::One(hits.remove(0))),
-            _ => return Ok(Named::Several(hits)),
-        }
+    match match_contact(name, contacts) {
+        NameMatch::One(p) => Ok(Named::One(p)),
+        NameMatch::Several(candidates) => Ok(Named::Several(candidates)),
+        NameMatch::Nobody => Err(LlmError::HallucinatedContact { name: name.to_string() }),
     }
-    Err(LlmError::HallucinatedContact { name: name.to_string() })
 }
 
 #[cfg(test)]
@@ -72,5 +62,11 @@ mod tests {
     #[test]
     fn an_invented_name_is_an_error() {
         assert_eq!(find("Alice Smith", &contacts()), Err(LlmError::HallucinatedContact { name: "Alice Smith".into() }));
+    }
+
+    #[test]
+    fn an_accent_the_model_dropped_still_finds_the_contact() {
+        let zoe = [Contact { id: "zoe".into(), name: "Zoë Ortiz".into(), nicknames: vec![] }];
+        assert_eq!(find("Zoe Ortiz", &zoe), Ok(one("zoe", "Zoë Ortiz")));
     }
 }

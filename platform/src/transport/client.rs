@@ -8,7 +8,6 @@ use agentnet_core::identity::Keypair;
 use agentnet_core::wire::{AckStatus, AgentIdBytes, MessageId};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::backoff::{Backoff, BackoffConfig, Jitter, RandomJitter};
 use super::driver::{Command, Driver};
 use super::error::{SendError, StartError};
 use super::inbound::{InboundSink, SeenIds};
@@ -18,6 +17,7 @@ use super::outbox::Outbox;
 use super::outgoing::Outgoing;
 use super::platform::{self, Task};
 use super::state::ConnectionState;
+use crate::rt::backoff::{Backoff, BackoffConfig, Jitter, RandomJitter};
 
 /// How to reach the relay and how to come back after losing it.
 pub struct ClientConfig {

@@ -10,8 +10,8 @@ use agentnet_core::wire::{
     AckStatus, AgentIdBytes, ClientToRelay, ErrorCode, MessageId, RelayToClient, Version, auth_message, close,
 };
 
-use super::backoff::Backoff;
 use super::outgoing::Outgoing;
+use crate::rt::backoff::Backoff;
 
 /// Where the current connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

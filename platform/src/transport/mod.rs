@@ -21,7 +21,6 @@
 //! sink sees each message id once. What the relay stored survives the relay only when its
 //! mailbox does (Redis); an in-memory relay that dies loses its mailbox.
 
-mod backoff;
 mod client;
 mod driver;
 mod error;
@@ -37,7 +36,7 @@ mod state;
 #[cfg_attr(wasm_browser, path = "web.rs")]
 mod platform;
 
-pub use backoff::{Backoff, BackoffConfig, Jitter, RandomJitter, SequenceJitter};
+pub use crate::rt::backoff::{Backoff, BackoffConfig, Jitter, RandomJitter, SequenceJitter};
 pub use client::{ClientConfig, ClientStores, RelayClient};
 pub use error::{SendError, StartError};
 pub use inbound::{InboundSink, MemorySeen, SeenIds, StoreSeen};

@@ -38,7 +38,7 @@ impl Runtime for Tokio {
     }
 
     async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await;
+        crate::rt::sleep(duration).await;
     }
 }
 

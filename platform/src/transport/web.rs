@@ -35,7 +35,7 @@ impl Runtime for Browser {
     }
 
     async fn sleep(&self, duration: Duration) {
-        gloo_timers::future::sleep(duration).await;
+        crate::rt::sleep(duration).await;
     }
 }
 

@@ -18,21 +18,16 @@ mod records;
 mod secrets;
 
 use agentnet_core::crypto::vault::KdfParams;
-use rand_core::UnwrapErr;
 
 pub use error::VaultError;
 
+use crate::rt::rng;
 use crate::store::{Collection, Store};
 pub(crate) use keyring::KEYS_ID;
 use keyring::Keys;
 
 /// Ids in [`Collection::Profile`] that start with this belong to the vault itself.
 pub const RESERVED_PREFIX: &str = "vault.";
-
-/// The operating system's randomness (the browser's `crypto.getRandomValues` on the web).
-fn rng() -> UnwrapErr<getrandom::SysRng> {
-    UnwrapErr(getrandom::SysRng)
-}
 
 /// A store whose records are sealed under the owner's passphrase. Locked or unlocked; while
 /// locked only [`Vault::unlock`] and [`Vault::change_passphrase`] work.

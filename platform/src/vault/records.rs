@@ -2,7 +2,8 @@
 
 use agentnet_core::crypto::vault;
 
-use super::{RESERVED_PREFIX, Vault, VaultError, rng};
+use super::{RESERVED_PREFIX, Vault, VaultError};
+use crate::rt::rng;
 use crate::store::{Collection, Query, Record, Search, Store};
 
 impl<S: Store> Vault<S> {

@@ -4,7 +4,8 @@ use agentnet_core::crypto::vault;
 use agentnet_core::identity::Keypair;
 use zeroize::Zeroizing;
 
-use super::{RESERVED_PREFIX, Vault, VaultError, rng};
+use super::{RESERVED_PREFIX, Vault, VaultError};
+use crate::rt::rng;
 use crate::store::{Collection, Record, Store};
 
 const IDENTITY: &str = "identity";

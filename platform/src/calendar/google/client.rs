@@ -9,9 +9,9 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::api;
-use super::backoff::{RetryPolicy, Sleep};
 use super::convert::{Change, from_google, to_google};
 use super::oauth::{OAuthConfig, Tokens, refresh_tokens};
+use super::retry::{RetryPolicy, Sleep};
 use super::secret::Secret;
 use crate::calendar::cache::EventCache;
 use crate::calendar::error::CalendarError;

@@ -12,23 +12,19 @@
 //! - Sync: `events.list` with `syncToken`, every `nextPageToken` page, the
 //!   `nextSyncToken` kept in the cache; 410 Gone clears the copy and syncs in full.
 //! - 429, 403 `rateLimitExceeded`/`userRateLimitExceeded` and 5xx are retried with bounded,
-//!   jittered exponential backoff ([`RetryPolicy`]) through a [`Sleep`] the caller passes.
+//!   jittered exponential backoff ([`RetryPolicy`]) through a [`Sleep`] the caller passes
+//!   ([`RealSleep`] on every target; tests pass one that records the waits).
 
 mod api;
-mod backoff;
 mod client;
 mod convert;
 #[cfg(not(wasm_browser))]
 mod loopback;
 mod oauth;
+mod retry;
 mod secret;
-#[cfg(not(wasm_browser))]
-mod sleep_native;
-#[cfg(wasm_browser)]
-mod sleep_web;
 
 pub use api::CalendarListEntry;
-pub use backoff::{RetryPolicy, Sleep};
 pub use client::{GOOGLE_API_BASE, GoogleCalendar};
 #[cfg(not(wasm_browser))]
 pub use loopback::LoopbackListener;
@@ -36,8 +32,5 @@ pub use oauth::{
     GOOGLE_AUTH_URL, GOOGLE_SCOPES, GOOGLE_TOKEN_URL, OAuthConfig, Pkce, Tokens, authorization_url, exchange_code, new_state,
     refresh_tokens,
 };
+pub use retry::{RealSleep, RetryPolicy, Sleep};
 pub use secret::Secret;
-#[cfg(not(wasm_browser))]
-pub use sleep_native::TokioSleep;
-#[cfg(wasm_browser)]
-pub use sleep_web::BrowserSleep;

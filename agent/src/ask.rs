@@ -1,0 +1,198 @@
+//! The owner's commands in plain English: understood (offline, or by the configured
+//! language model) into an [`Intent`], then carried out.
+
+use agentnet_core::nlu::{self, Context, Grain, Intent, Issue, TimeExpr};
+use agentnet_core::schedule::{Interval, PartOfDay};
+use agentnet_platform::llm::AnsweredBy;
+use agentnet_platform::rt::now;
+use agentnet_platform::store::Store;
+use jiff::SignedDuration;
+use serde::Serialize;
+
+use crate::clarify::Pending;
+use crate::organise::Request;
+use crate::{Agent, AgentError, Contact, when};
+
+/// What the agent answers its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    /// The answer, in English.
+    pub text: String,
+    /// The negotiation the command started or concerns, if any.
+    pub negotiation: Option<String>,
+    /// The intent's kind (`schedule`, `needs_clarification`, ...).
+    pub intent: &'static str,
+    /// Which interpreter understood the command ("offline" or the model's name).
+    pub understood_by: String,
+    /// The command as carried out: what was typed, or, when it answered the agent's
+    /// question, the earlier command with the answer worked in.
+    pub command: String,
+    /// Whether the answer is a question the owner's next line will answer.
+    pub asks: bool,
+}
+
+/// How far ahead a request without a time looks.
+const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(14 * 24);
+
+impl<S: Store + 'static> Agent<S> {
+    /// Understands and carries out one command. When the agent asked a question last, a
+    /// line that is not a command of its own is read as the answer to it.
+    pub async fn ask(&self, text: &str) -> Result<Answer, AgentError> {
+        let command = match self.records.questions.pending().await? {
+            Some(pending) if !nlu::names_a_request(text) => pending.combine(text),
+            _ => text.trim().to_owned(),
+        };
+        let (answer, issue) = self.carry_out_command(&command).await?;
+        let pending = match &issue {
+            Some(issue) if Pending::worth_keeping(issue) => {
+                Some(Pending { text: command.clone(), question: answer.text.clone(), issue: issue.clone(), asked_ms: now().as_millisecond() })
+            }
+            _ => None,
+        };
+        self.records.questions.set(pending.as_ref()).await?;
+        self.deliver_held().await?;
+        Ok(Answer { asks: pending.is_some(), ..answer })
+    }
+
+    /// Understands and carries out `text`; with the issue if the agent asks a question.
+    async fn carry_out_command(&self, text: &str) -> Result<(Answer, Option<Issue>), AgentError> {
+        let contacts = self.records.contacts.all().await?;
+        let zone = self.records.preferences.get().time_zone();
+        let context = Context {
+            now: now().to_zoned_datetime(zone),
+            contacts: contacts.iter().filter(|c| !c.blocked).map(|c| nlu::Contact { id: c.id.clone(), name: c.name.clone(), nicknames: Vec::new() }).collect(),
+        };
+        // A clone (cheap: the HTTP pool is shared), so a slow model holds no lock.
+        let understand = self.understand.lock().await.clone();
+        let (interpretation, understood_by) = match understand.understand(text, &context).await {
+            Ok(understood) => {
+                let by = match understood.answered_by {
+                    AnsweredBy::LanguageModel { model } => model,
+                    AnsweredBy::Offline { .. } => "offline".to_owned(),
+                };
+                (understood.interpretation, by)
+            }
+            Err(_) => (nlu::interpret(text, &context), "offline".to_owned()),
+        };
+        let intent = interpretation.intent;
+        let kind = intent.kind();
+        let issue = match &intent {
+            Intent::NeedsClarification { issue, .. } => Some(issue.clone()),
+            _ => None,
+        };
+        let (answer, negotiation) = self.carry_out(intent, &contacts).await?;
+        Ok((Answer { text: answer, negotiation, intent: kind, understood_by, command: text.to_owned(), asks: false }, issue))
+    }
+
+    async fn carry_out(&self, intent: Intent, contacts: &[Contact]) -> Result<(String, Option<String>), AgentError> {
+        let pick = |ids: &[nlu::Participant]| -> Vec<Contact> { ids.iter().filter_map(|p| contacts.iter().find(|c| c.id == p.id).cloned()).collect() };
+        let settings = self.records.preferences.get();
+        let zone = settings.time_zone();
+        match intent {
+            Intent::Schedule { participants, duration_minutes, window, part_of_day, title, .. } => {
+                let with = pick(&participants);
+                let minutes = duration_minutes.unwrap_or(settings.prefs.default_duration_minutes);
+                let names = with.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" and ");
+                let request = Request { with, title, minutes, window: search_window(window.as_ref(), minutes), part: part_of_day.map(PartOfDay::from) };
+                let keys = self.keys.lock().await;
+                match self.organise(&keys, request).await? {
+                    None => Ok((format!("You have no free {minutes} minutes in that window; nothing was sent."), None)),
+                    Some((n, outcome)) => {
+                        let offered: Vec<String> = outcome.offered().iter().map(|s| when(s, &zone)).collect();
+                        Ok((format!("Asking {names}'s agent for {minutes} minutes: proposed {}.", offered.join(", ")), Some(n.id)))
+                    }
+                }
+            }
+            Intent::AskAvailability { window, duration_minutes, .. } => {
+                let minutes = duration_minutes.unwrap_or(settings.prefs.default_duration_minutes);
+                let (_, slots) = self.owner_slots(search_window(window.as_ref(), minutes), minutes, None).await?;
+                let mut first: Vec<_> = slots.into_iter().take(5).collect();
+                first.sort();
+                if first.is_empty() {
+                    return Ok(("You have no free time then.".into(), None));
+                }
+                Ok((format!("You are free {}.", first.iter().map(|s| when(s, &zone)).collect::<Vec<_>>().join(", ")), None))
+            }
+            Intent::SetPreference { preference } => {
+                let mut said = String::new();
+                self.update_settings(|settings| {
+                    said = settings.apply(&preference)?;
+                    Ok(())
+                })
+                .await?;
+                Ok((said, None))
+            }
+            Intent::ListUpcoming { window, .. } => {
+                let at = now();
+                let window = window.map_or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok(), |w| expr_interval(&w, 60));
+                let Some(window) = window else { return Ok(("Nothing to list.".into(), None)) };
+                let events = self.events(window).await?;
+                if events.is_empty() {
+                    return Ok(("Nothing is booked then.".into(), None));
+                }
+                let lines: Vec<String> = events.iter().map(|(slot, title)| format!("{title}: {}", when(slot, &zone))).collect();
+                Ok((lines.join("\n"), None))
+            }
+            Intent::Cancel { participants, .. } => {
+                let with = pick(&participants);
+                let target = self.negotiations().await?.into_iter().filter(|n| n.booked.is_some() && with.iter().all(|c| n.peers.contains(&c.id))).max_by_key(|n| n.created_ms);
+                match target {
+                    Some(n) => {
+                        self.cancel(&n.id).await?;
+                        Ok((format!("Cancelling '{}'.", n.meeting.title), Some(n.id)))
+                    }
+                    None => Ok(("No booked meeting with them to cancel.".into(), None)),
+                }
+            }
+            Intent::ExplainNegotiation { participants } => {
+                let with = pick(&participants);
+                let latest = self.negotiations().await?.into_iter().filter(|n| with.iter().all(|c| n.peers.contains(&c.id))).max_by_key(|n| n.created_ms);
+                match latest {
+                    Some(n) => {
+                        let lines = self.records.transcript.of(&n.id).await?;
+                        Ok((lines.iter().map(|e| e.sentence.clone()).collect::<Vec<_>>().join("\n"), Some(n.id)))
+                    }
+                    None => Ok(("There is no negotiation with them yet.".into(), None)),
+                }
+            }
+            Intent::ConnectContact { name } => {
+                let invite = self.invite().await?;
+                Ok((format!("Send {name} this invite link: {}", invite.link()), None))
+            }
+            Intent::Reschedule { .. } => Ok(("Moving a booked meeting isn't supported yet: cancel it and ask for a new time.".into(), None)),
+            Intent::NeedsClarification { question, issue } => {
+                let hint = match issue {
+                    Issue::UnknownContact { .. } => " (connect with them first: create an invite)",
+                    _ => "",
+                };
+                Ok((format!("{question}{hint}"), None))
+            }
+            other => Ok((format!("I understood '{}' but can't act on it yet.", other.kind()), None)),
+        }
+    }
+}
+
+/// The interval a time expression covers: its end if it has one, else its grain (a day,
+/// a week, a month), or a meeting-long interval at an exact time.
+fn expr_interval(expr: &TimeExpr, minutes: u32) -> Option<Interval> {
+    let end = match &expr.end {
+        Some(end) => end.clone(),
+        None => match expr.grain {
+            Grain::Minute => expr.start.checked_add(SignedDuration::from_mins(i64::from(minutes))).ok()?,
+            Grain::Hour => expr.start.checked_add(SignedDuration::from_hours(1).max(SignedDuration::from_mins(i64::from(minutes)))).ok()?,
+            Grain::Day => expr.start.checked_add(jiff::Span::new().days(1)).ok()?,
+            Grain::Week => expr.start.checked_add(jiff::Span::new().weeks(1)).ok()?,
+            Grain::Month => expr.start.checked_add(jiff::Span::new().months(1)).ok()?,
+        },
+    };
+    Interval::new(expr.start.timestamp(), end.timestamp()).ok()
+}
+
+/// Where to look for a meeting: the stated time, or the next two weeks.
+fn search_window(expr: Option<&TimeExpr>, minutes: u32) -> Interval {
+    let at = now();
+    expr.and_then(|e| expr_interval(e, minutes))
+        .and_then(|w| Interval::new(w.start().max(at), w.end()).ok())
+        .or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok())
+        .unwrap_or_else(|| Interval::new(at, at + SignedDuration::from_hours(1)).expect("an hour is not empty"))
+}

@@ -1,0 +1,84 @@
+//! Connecting with people: issuing invites, accepting one, and changing a contact.
+
+use agentnet_core::protocol::{Card, Payload};
+use agentnet_platform::rt::{now, random_id};
+use agentnet_platform::store::Store;
+
+use crate::records::transcript::About;
+use crate::{Agent, AgentError, Contact, Invite, Policy};
+
+/// A change to a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactChange {
+    /// A new name.
+    Rename(String),
+    /// Block or unblock.
+    Block(bool),
+    /// Mark the safety number as compared (or not).
+    Verify(bool),
+    /// How their requests are answered.
+    Policy(Policy),
+    /// How many free slots they may see per negotiation.
+    Budget(u32),
+}
+
+impl<S: Store + 'static> Agent<S> {
+    /// A new one-time invite for someone to connect to this agent. When connected, it
+    /// first makes sure the relay holds our prekeys (the invitee fetches them from there).
+    pub async fn invite(&self) -> Result<Invite, AgentError> {
+        let settings = self.records.preferences.get();
+        if self.client.is_some() {
+            // The relay answers in order, so our own bundle coming back means it is stored.
+            self.fetch_bundle(&settings.name, *self.agent_id.as_bytes()).await?;
+        }
+        let token = random_id();
+        self.records.invites.issue(&token).await?;
+        Ok(Invite { agent_id: self.agent_id, relay: settings.relay, name: settings.name, token })
+    }
+
+    /// Accepts an invite (code or link): fetches the inviter's prekeys from the relay
+    /// (before taking the command lock), checks they are the inviter's, adds the contact
+    /// and sends our card back. `name` overrides the name the invite suggests.
+    pub async fn accept(&self, code: &str, name: Option<&str>) -> Result<Contact, AgentError> {
+        let invite = Invite::parse(code)?;
+        if invite.agent_id == self.agent_id {
+            return Err(AgentError::InvalidInvite { reason: "it is your own invite".into() });
+        }
+        let name = name.map(str::to_owned).unwrap_or_else(|| invite.name.clone());
+        let bundle = self.fetch_bundle(&name, *invite.agent_id.as_bytes()).await?;
+        let keys = self.keys.lock().await;
+        let settings = self.records.preferences.get();
+        let contact = Contact {
+            id: hex::encode(invite.agent_id.as_bytes()),
+            name: if name.trim().is_empty() { "Unnamed".into() } else { name },
+            bundle,
+            policy: settings.default_policy,
+            disclosure_budget: settings.default_budget,
+            verified: false,
+            blocked: false,
+            added_ms: now().as_millisecond(),
+        };
+        let card = Card { name: settings.name.clone(), token: Some(invite.token), bundle: keys.ring.bundle(&keys.identity).to_bytes() };
+        self.send_payload(&keys, &contact, &Payload::Card(card), random_id(), None).await?;
+        self.records.contacts.save(&contact).await?;
+        let line = format!("You accepted {}'s invite; your agent introduced itself.", contact.name);
+        self.records.transcript.note(About::peer(&contact.id), line).await?;
+        Ok(contact)
+    }
+
+    /// Changes a contact; returns it as saved.
+    pub async fn change_contact(&self, query: &str, change: ContactChange) -> Result<Contact, AgentError> {
+        let _keys = self.keys.lock().await;
+        let mut contact = self.records.contacts.find(query).await?;
+        match change {
+            ContactChange::Rename(name) if !name.trim().is_empty() && !name.chars().any(char::is_control) => contact.name = name.trim().into(),
+            ContactChange::Rename(_) => return Err(AgentError::InvalidSetting { reason: "a name must be printable and not empty".into() }),
+            ContactChange::Block(blocked) => contact.blocked = blocked,
+            ContactChange::Verify(verified) => contact.verified = verified,
+            ContactChange::Policy(policy) => contact.policy = policy,
+            ContactChange::Budget(budget) => contact.disclosure_budget = budget.clamp(1, 100),
+        }
+        self.records.contacts.save(&contact).await?;
+        Ok(contact)
+    }
+}

@@ -1,0 +1,105 @@
+//! Starting negotiations: as the organiser from the owner's request, and as a participant
+//! when a contact's proposal arrives. Both sides compute their availability from the
+//! owner's calendar and preferences on this device; only chosen slots ever leave it.
+
+use agentnet_core::protocol::{ContextId, Meeting, Message, TaskId, TaskState};
+use agentnet_core::schedule::negotiation::{Invitee, OrganiserSetup, ParticipantSetup, RetryPolicy};
+use agentnet_core::schedule::{Interval, PartOfDay};
+use agentnet_platform::rt::{now, random_id};
+use agentnet_platform::store::Store;
+use jiff::SignedDuration;
+
+use crate::negotiation::{Input, Journal};
+use crate::{Agent, AgentError, Contact, Keys, Negotiation, Outcome, Side};
+
+/// Slots per proposal and per counter: enough to find a match quickly, few enough to
+/// disclose little.
+pub(crate) const BATCH: usize = 3;
+/// How long a participant waits for the organiser to settle.
+const PATIENCE: SignedDuration = SignedDuration::from_hours(7 * 24);
+/// Wait before resending an unanswered message (doubling up to 8×).
+const FIRST_RETRY: SignedDuration = SignedDuration::from_mins(2);
+
+/// The title sent for a meeting the owner did not name.
+pub(crate) const UNTITLED: &str = "Meeting";
+
+/// What the owner asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    /// The people to meet.
+    pub(crate) with: Vec<Contact>,
+    /// The owner's title, if they gave one.
+    pub(crate) title: Option<String>,
+    /// How long.
+    pub(crate) minutes: u32,
+    /// Where to look.
+    pub(crate) window: Interval,
+    /// Only in this part of the day.
+    pub(crate) part: Option<PartOfDay>,
+}
+
+impl<S: Store + 'static> Agent<S> {
+    /// Starts arranging the meeting the owner asked for; `None` when they have no free
+    /// time for it. Without a title from the owner, the invitees are sent the neutral
+    /// [`UNTITLED`] and each side names the meeting after the other people in it: how the
+    /// owner calls their contacts stays on this device.
+    pub(crate) async fn organise(&self, keys: &Keys, request: Request) -> Result<Option<(Negotiation, Outcome)>, AgentError> {
+        let Request { with, title, minutes, window, part } = request;
+        let (availability, candidates) = self.owner_slots(window, minutes, part).await?;
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let sent = Meeting { title: title.clone().unwrap_or_else(|| UNTITLED.to_owned()), duration_minutes: minutes };
+        let names = with.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" and ");
+        let meeting = Meeting { title: title.unwrap_or_else(|| format!("Meeting with {names}")), duration_minutes: minutes };
+        let setup = OrganiserSetup {
+            task_id: TaskId(random_id()),
+            context_id: ContextId(random_id()),
+            meeting: sent,
+            invitees: with.iter().map(|c| Invitee { peer: c.agent_bytes(), disclosure_budget: c.disclosure_budget }).collect(),
+            batch_size: BATCH,
+            retry: RetryPolicy { first_wait: FIRST_RETRY, max_resends: 8 },
+        };
+        let mut n = Negotiation {
+            id: setup.task_id.to_string(),
+            side: Side::Organiser,
+            peers: with.iter().map(|c| c.id.clone()).collect(),
+            meeting,
+            created_ms: now().as_millisecond(),
+            state: TaskState::Submitted,
+            booked: None,
+            outcome: None,
+            approval: None,
+            timer: None,
+            journal: Journal::organiser(&setup, &availability, candidates),
+        };
+        let outcome = self.advance(keys, &mut n, Input::Start { now: now() }).await?;
+        Ok(Some((n, outcome)))
+    }
+
+    /// A contact proposed a meeting: a participant negotiation answering them within the
+    /// owner's availability around the proposed times.
+    pub(crate) async fn join(&self, organiser: &Contact, message: &Message, meeting: &Meeting, proposed: &[Interval]) -> Result<Negotiation, AgentError> {
+        let at = now();
+        let latest = proposed.iter().map(Interval::end).max().unwrap_or(at);
+        let end = latest.max(at) + SignedDuration::from_hours(14 * 24);
+        let window = Interval::new(at, end).map_err(|_| AgentError::InvalidSetting { reason: "empty window".into() })?;
+        let (availability, candidates) = self.owner_slots(window, meeting.duration_minutes, None).await?;
+        let setup = ParticipantSetup { organiser: organiser.agent_bytes(), contact: organiser.settings(), counter_size: BATCH, patience: PATIENCE };
+        // An untitled meeting is, in this owner's calendar, a meeting with the organiser.
+        let title = if meeting.title == UNTITLED { format!("Meeting with {}", organiser.name) } else { meeting.title.clone() };
+        Ok(Negotiation {
+            id: message.task_id.to_string(),
+            side: Side::Participant,
+            peers: vec![organiser.id.clone()],
+            meeting: Meeting { title, duration_minutes: meeting.duration_minutes },
+            created_ms: at.as_millisecond(),
+            state: TaskState::Submitted,
+            booked: None,
+            outcome: None,
+            approval: None,
+            timer: None,
+            journal: Journal::participant(&setup, &availability, candidates, meeting.duration_minutes),
+        })
+    }
+}

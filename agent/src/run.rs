@@ -1,0 +1,51 @@
+//! Driving the agent: act on what arrives and on the machines' timers, until dropped.
+
+use std::pin::pin;
+use std::time::Duration;
+
+use agentnet_platform::rt::{now, sleep};
+use agentnet_platform::store::Store;
+use futures_util::future::select;
+use jiff::Timestamp;
+
+use crate::negotiation::Input;
+use crate::{Agent, AgentError};
+
+/// The longest the loop sleeps without looking (prekey rotation, clock changes).
+const MAX_IDLE: Duration = Duration::from_secs(60);
+
+impl<S: Store + 'static> Agent<S> {
+    /// Acts on inbound messages and timers forever, and pulls Google Calendar's changes
+    /// every few minutes when it is connected (a failed pull is shown to the owner, never
+    /// fatal). Returns only on a store failure.
+    pub async fn run(&self) -> Result<(), AgentError> {
+        loop {
+            self.process_inbox().await?;
+            self.sync_google_when_due().await;
+            let next = self.tick().await?;
+            let wait = next
+                .map(|due| Duration::try_from(due.duration_since(now())).unwrap_or(Duration::ZERO))
+                .unwrap_or(MAX_IDLE)
+                .min(MAX_IDLE);
+            if wait.is_zero() {
+                continue;
+            }
+            select(pin!(self.inbox.notified()), pin!(sleep(wait))).await;
+        }
+    }
+
+    /// Rotates prekeys when due and feeds due timers; returns when the next one is due.
+    pub async fn tick(&self) -> Result<Option<Timestamp>, AgentError> {
+        let mut keys = self.keys.lock().await;
+        self.rotate_prekeys(&mut keys).await?;
+        let at = now();
+        for mut n in self.records.negotiations.due(at).await? {
+            n.timer = None;
+            // Saving the negotiation re-arms (or drops) its timer in the index.
+            self.advance(&keys, &mut n, Input::Tick { now: at }).await?;
+        }
+        drop(keys);
+        self.deliver_held().await?;
+        Ok(self.records.negotiations.next_due())
+    }
+}
