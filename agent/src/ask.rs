@@ -2,7 +2,7 @@
 //! language model) into an [`Intent`], then carried out.
 
 use agentnet_core::nlu::{self, Context, Grain, Intent, Issue, TimeExpr};
-use agentnet_core::schedule::{Interval, PartOfDay};
+use agentnet_core::schedule::Interval;
 use agentnet_platform::llm::AnsweredBy;
 use agentnet_platform::rt::now;
 use agentnet_platform::store::Store;
@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::clarify::Pending;
 use crate::organise::Request;
-use crate::{Agent, AgentError, Contact, when};
+use crate::slots::{DEFAULT_WINDOW, Within};
+use crate::{Agent, AgentError, Contact, Negotiation, when};
 
 /// What the agent answers its owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,9 +31,6 @@ pub struct Answer {
     /// Whether the answer is a question the owner's next line will answer.
     pub asks: bool,
 }
-
-/// How far ahead a request without a time looks.
-const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(14 * 24);
 
 impl<S: Store + 'static> Agent<S> {
     /// Understands and carries out one command. When the agent asked a question last, a
@@ -89,11 +87,14 @@ impl<S: Store + 'static> Agent<S> {
         let settings = self.records.preferences.get();
         let zone = settings.time_zone();
         match intent {
-            Intent::Schedule { participants, duration_minutes, window, part_of_day, title, .. } => {
+            Intent::Schedule { participants, duration_minutes, window, part_of_day, title, constraints, .. } => {
                 let with = pick(&participants);
                 let minutes = duration_minutes.unwrap_or(settings.prefs.default_duration_minutes);
                 let names = with.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" and ");
-                let request = Request { with, title, minutes, window: search_window(window.as_ref(), minutes), part: part_of_day.map(PartOfDay::from) };
+                let Some(within) = Within::from_words(window.as_ref(), part_of_day, &constraints, minutes, &zone) else {
+                    return Ok(("That leaves no time from now on; nothing was sent.".into(), None));
+                };
+                let request = Request { with, title, minutes, within };
                 let keys = self.keys.lock().await;
                 match self.organise(&keys, request).await? {
                     None => Ok((format!("You have no free {minutes} minutes in that window; nothing was sent."), None)),
@@ -103,9 +104,12 @@ impl<S: Store + 'static> Agent<S> {
                     }
                 }
             }
-            Intent::AskAvailability { window, duration_minutes, .. } => {
+            Intent::AskAvailability { window, duration_minutes, part_of_day, constraints, .. } => {
                 let minutes = duration_minutes.unwrap_or(settings.prefs.default_duration_minutes);
-                let (_, slots) = self.owner_slots(search_window(window.as_ref(), minutes), minutes, None).await?;
+                let Some(within) = Within::from_words(window.as_ref(), part_of_day, &constraints, minutes, &zone) else {
+                    return Ok(("That is in the past.".into(), None));
+                };
+                let (_, slots) = self.owner_slots(&within, minutes).await?;
                 let mut first: Vec<_> = slots.into_iter().take(5).collect();
                 first.sort();
                 if first.is_empty() {
@@ -133,15 +137,28 @@ impl<S: Store + 'static> Agent<S> {
                 let lines: Vec<String> = events.iter().map(|(slot, title)| format!("{title}: {}", when(slot, &zone))).collect();
                 Ok((lines.join("\n"), None))
             }
-            Intent::Cancel { participants, .. } => {
+            Intent::Cancel { participants, when: at, title } => {
                 let with = pick(&participants);
-                let target = self.negotiations().await?.into_iter().filter(|n| n.booked.is_some() && with.iter().all(|c| n.peers.contains(&c.id))).max_by_key(|n| n.created_ms);
-                match target {
-                    Some(n) => {
+                let mut targets: Vec<Negotiation> = self
+                    .negotiations()
+                    .await?
+                    .into_iter()
+                    .filter(|n| !n.is_settled() || n.state == agentnet_core::protocol::TaskState::Completed)
+                    .filter(|n| n.booked.is_some() && with.iter().all(|c| n.peers.contains(&c.id)))
+                    .filter(|n| at.as_ref().is_none_or(|at| n.booked.is_some_and(|slot| meets_at(&slot, at))))
+                    .filter(|n| title.as_ref().is_none_or(|t| n.meeting.title.to_lowercase().contains(&t.to_lowercase())))
+                    .collect();
+                match targets.len() {
+                    0 => Ok(("No booked meeting matches that; nothing was cancelled.".into(), None)),
+                    1 => {
+                        let n = targets.remove(0);
                         self.cancel(&n.id).await?;
                         Ok((format!("Cancelling '{}'.", n.meeting.title), Some(n.id)))
                     }
-                    None => Ok(("No booked meeting with them to cancel.".into(), None)),
+                    _ => {
+                        let which: Vec<String> = targets.iter().map(|n| format!("'{}' {}", n.meeting.title, n.booked.map(|s| when(&s, &zone)).unwrap_or_default())).collect();
+                        Ok((format!("Several booked meetings match: {}. Which one should I cancel?", which.join(", ")), None))
+                    }
                 }
             }
             Intent::ExplainNegotiation { participants } => {
@@ -172,6 +189,15 @@ impl<S: Store + 'static> Agent<S> {
     }
 }
 
+/// Whether a booked `slot` is the meeting `at` names: it starts at an exact time, or
+/// lies in a day, a week, a part of a day.
+fn meets_at(slot: &Interval, at: &TimeExpr) -> bool {
+    match (at.end.is_none(), at.grain) {
+        (true, Grain::Minute | Grain::Hour) => slot.start() == at.start.timestamp(),
+        _ => nlu::covered(at).is_some_and(|span| span.contains_instant(slot.start())),
+    }
+}
+
 /// The interval a time expression covers: its end if it has one, else its grain (a day,
 /// a week, a month), or a meeting-long interval at an exact time.
 fn expr_interval(expr: &TimeExpr, minutes: u32) -> Option<Interval> {
@@ -186,13 +212,4 @@ fn expr_interval(expr: &TimeExpr, minutes: u32) -> Option<Interval> {
         },
     };
     Interval::new(expr.start.timestamp(), end.timestamp()).ok()
-}
-
-/// Where to look for a meeting: the stated time, or the next two weeks.
-fn search_window(expr: Option<&TimeExpr>, minutes: u32) -> Interval {
-    let at = now();
-    expr.and_then(|e| expr_interval(e, minutes))
-        .and_then(|w| Interval::new(w.start().max(at), w.end()).ok())
-        .or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok())
-        .unwrap_or_else(|| Interval::new(at, at + SignedDuration::from_hours(1)).expect("an hour is not empty"))
 }

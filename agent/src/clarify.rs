@@ -23,10 +23,11 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    /// Whether an answer can complete this command: a date that does not exist or a
-    /// command not understood at all leaves nothing to build on.
+    /// Whether an answer can complete this command: a date that does not exist, a
+    /// command not understood at all, words the agent cannot act on or a repeating
+    /// meeting leave nothing to build on (the owner says it again, another way).
     pub(crate) fn worth_keeping(issue: &Issue) -> bool {
-        !matches!(issue, Issue::InvalidDate | Issue::NotUnderstood)
+        !matches!(issue, Issue::InvalidDate | Issue::NotUnderstood | Issue::Unsupported { .. } | Issue::Recurring { .. })
     }
 
     /// The command with `answer` worked in: a name replaces the unclear one, missing

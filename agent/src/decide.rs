@@ -9,6 +9,7 @@ use agentnet_platform::store::Store;
 use crate::negotiation::Input;
 use crate::organise::BATCH;
 use crate::records::transcript::About;
+use crate::slots::Within;
 use crate::{Agent, AgentError, Negotiation, Side, when};
 
 impl<S: Store + 'static> Agent<S> {
@@ -93,7 +94,7 @@ impl<S: Store + 'static> Agent<S> {
         };
         let Ok(window) = Interval::new(first.max(at), last) else { return Ok(Vec::new()) };
         // Free now: the calendar may have filled up since the proposal arrived.
-        let (availability, _) = self.owner_slots(window, n.meeting.duration_minutes, None).await?;
+        let (availability, _) = self.owner_slots(&Within::anywhere(window), n.meeting.duration_minutes).await?;
         let mut out: Vec<Interval> = Vec::new();
         for slot in candidates {
             let taken = approval.slots.contains(slot) || out.iter().any(|chosen| chosen.overlaps(slot));

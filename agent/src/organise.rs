@@ -4,12 +4,13 @@
 
 use agentnet_core::protocol::{ContextId, Meeting, Message, TaskId, TaskState};
 use agentnet_core::schedule::negotiation::{Invitee, OrganiserSetup, ParticipantSetup, RetryPolicy};
-use agentnet_core::schedule::{Interval, PartOfDay};
+use agentnet_core::schedule::{Availability, Interval};
 use agentnet_platform::rt::{now, random_id};
 use agentnet_platform::store::Store;
 use jiff::SignedDuration;
 
 use crate::negotiation::{Input, Journal};
+use crate::slots::Within;
 use crate::{Agent, AgentError, Contact, Keys, Negotiation, Outcome, Side};
 
 /// Slots per proposal and per counter: enough to find a match quickly, few enough to
@@ -32,10 +33,8 @@ pub(crate) struct Request {
     pub(crate) title: Option<String>,
     /// How long.
     pub(crate) minutes: u32,
-    /// Where to look.
-    pub(crate) window: Interval,
-    /// Only in this part of the day.
-    pub(crate) part: Option<PartOfDay>,
+    /// Where the meeting may be.
+    pub(crate) within: Within,
 }
 
 impl<S: Store + 'static> Agent<S> {
@@ -44,11 +43,14 @@ impl<S: Store + 'static> Agent<S> {
     /// [`UNTITLED`] and each side names the meeting after the other people in it: how the
     /// owner calls their contacts stays on this device.
     pub(crate) async fn organise(&self, keys: &Keys, request: Request) -> Result<Option<(Negotiation, Outcome)>, AgentError> {
-        let Request { with, title, minutes, window, part } = request;
-        let (availability, candidates) = self.owner_slots(window, minutes, part).await?;
+        let Request { with, title, minutes, within } = request;
+        let (availability, candidates) = self.owner_slots(&within, minutes).await?;
         if candidates.is_empty() {
             return Ok(None);
         }
+        // The machine checks every counter against this free time, so it holds only what
+        // the owner asked for: a counter outside their words is never booked.
+        let availability = Availability::from_free(availability.free().intersection(&within.allowed), SignedDuration::from_mins(i64::from(minutes)));
         let sent = Meeting { title: title.clone().unwrap_or_else(|| UNTITLED.to_owned()), duration_minutes: minutes };
         let names = with.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" and ");
         let meeting = Meeting { title: title.unwrap_or_else(|| format!("Meeting with {names}")), duration_minutes: minutes };
@@ -84,7 +86,7 @@ impl<S: Store + 'static> Agent<S> {
         let latest = proposed.iter().map(Interval::end).max().unwrap_or(at);
         let end = latest.max(at) + SignedDuration::from_hours(14 * 24);
         let window = Interval::new(at, end).map_err(|_| AgentError::InvalidSetting { reason: "empty window".into() })?;
-        let (availability, candidates) = self.owner_slots(window, meeting.duration_minutes, None).await?;
+        let (availability, candidates) = self.owner_slots(&Within::anywhere(window), meeting.duration_minutes).await?;
         let setup = ParticipantSetup { organiser: organiser.agent_bytes(), contact: organiser.settings(), counter_size: BATCH, patience: PATIENCE };
         // An untitled meeting is, in this owner's calendar, a meeting with the organiser.
         let title = if meeting.title == UNTITLED { format!("Meeting with {}", organiser.name) } else { meeting.title.clone() };

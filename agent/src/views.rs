@@ -8,6 +8,7 @@ use agentnet_platform::rt::now;
 use agentnet_platform::store::{Query, Store};
 
 use crate::advance::event_id;
+use crate::slots::Within;
 use crate::{Agent, AgentError, Contact, Entry, LanguageModel, Negotiation, Settings, Summary};
 
 impl<S: Store + 'static> Agent<S> {
@@ -86,7 +87,7 @@ impl<S: Store + 'static> Agent<S> {
     /// what the owner's preferences and every event in the calendar (a connected Google
     /// Calendar's included, as of its last sync) leave free.
     pub async fn offered_slots(&self, window: Interval, minutes: u32) -> Result<Vec<Interval>, AgentError> {
-        Ok(self.owner_slots(window, minutes, None).await?.1)
+        Ok(self.owner_slots(&Within::anywhere(window), minutes).await?.1)
     }
 
     /// Busy times in `window` with their titles: the calendar's events and booked meetings.

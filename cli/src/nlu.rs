@@ -3,10 +3,16 @@
 //! One text on the command line, or `--jsonl`: one `{"text": ...}` object per line on
 //! stdin, one result object per line on stdout. A bad input line gets an error object
 //! on its own output line, so a batch never stops half-way.
+//!
+//! A line that also carries what was meant (`"expect"`, and a `"category"`, as in the
+//! evaluation cases of `core/tests/data/nlu/`) is scored: its result gets a `"verdict"`
+//! (right, asked or wrong), and after the last line comes one `{"summary": ...}` line with
+//! the right / asked / wrong counts overall and per category.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+use agentnet_core::nlu::eval::{Case, Tally, judge};
 use agentnet_core::nlu::{Contact, Context, TimeExpr, interpret};
 use anyhow::{Context as _, bail};
 use jiff::{Timestamp, ZonedDateTime};
@@ -48,12 +54,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     match (args.jsonl, args.text) {
         (false, Some(text)) => writeln!(out, "{}", result(&text, &ctx))?,
         (true, None) => {
+            let mut tally: Option<Tally> = None;
             for (k, line) in std::io::stdin().lock().lines().enumerate() {
                 let line = line.context("reading stdin")?;
                 if line.trim().is_empty() {
                     continue;
                 }
-                writeln!(out, "{}", batch_line(&line, k + 1, &ctx))?;
+                writeln!(out, "{}", batch_line(&line, k + 1, &ctx, &mut tally))?;
+            }
+            if let Some(tally) = tally {
+                writeln!(out, "{}", json!({ "summary": tally }))?;
             }
         }
         (true, Some(_)) => bail!("give either a text or --jsonl, not both"),
@@ -62,8 +72,25 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn batch_line(line: &str, number: usize, ctx: &Context) -> Value {
+fn batch_line(line: &str, number: usize, ctx: &Context, tally: &mut Option<Tally>) -> Value {
     let parsed: Result<Value, _> = serde_json::from_str(line);
+    if let Ok(value) = &parsed
+        && value.get("expect").is_some()
+    {
+        return match serde_json::from_value::<Case>(value.clone()) {
+            Ok(case) => {
+                let got = interpret(&case.text, ctx);
+                let verdict = judge(&case, &got.intent, &ctx.now);
+                tally.get_or_insert_with(Tally::default).add(&case.category, &verdict);
+                let mut out = result(&case.text, ctx);
+                out["id"] = json!(case.id);
+                out["category"] = json!(case.category);
+                out["verdict"] = json!(verdict);
+                out
+            }
+            Err(e) => json!({ "line": number, "error": format!("a scored line needs id, category, text and expect: {e}") }),
+        };
+    }
     match parsed.as_ref().map(|v| v.get("text").and_then(Value::as_str)) {
         Ok(Some(text)) => result(text, ctx),
         Ok(None) => json!({ "line": number, "error": "expected an object with a string \"text\"" }),

@@ -71,3 +71,35 @@ fn an_unknown_zone_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown time zone"));
 }
+
+#[test]
+fn scored_lines_get_a_verdict_and_a_summary_per_category() {
+    let contacts = contacts_file();
+    let mut child = agentnet()
+        .args(["nlu", "--now", NOW, "--tz", "America/New_York", "--jsonl", "--contacts"])
+        .arg(&contacts)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run agentnet");
+    let cases = [
+        // Right: Bob, 30 minutes, tomorrow afternoon.
+        r#"{"id": "a-1", "category": "window", "text": "30 minutes with bob tomorrow afternoon", "expect": {"kind": "schedule", "participants": ["bob"], "duration_minutes": 30, "windows": [{"start": "2026-03-05", "end": null}], "part": "afternoon"}}"#,
+        // Wrong on purpose: the case expects Friday.
+        r#"{"id": "a-2", "category": "window", "text": "30 minutes with bob tomorrow", "expect": {"kind": "schedule", "participants": ["bob"], "duration_minutes": 30, "windows": [{"start": "2026-03-06", "end": null}]}}"#,
+        // Asked: a name that is nobody.
+        r#"{"id": "c-1", "category": "contact", "text": "lunch with Zed tomorrow", "expect": {"kind": "schedule", "participants": ["bob"], "duration_minutes": null}}"#,
+    ];
+    child.stdin.take().expect("stdin").write_all(cases.join("\n").as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout).expect("utf-8").lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines.len(), 4, "three verdicts and a summary");
+    assert_eq!(lines[0]["verdict"]["verdict"], "right", "{}", lines[0]);
+    assert_eq!(lines[1]["verdict"]["verdict"], "wrong", "{}", lines[1]);
+    assert_eq!(lines[2]["verdict"]["verdict"], "asked", "{}", lines[2]);
+    let summary = &lines[3]["summary"];
+    assert_eq!(summary["overall"], serde_json::json!({"right": 1, "asked": 1, "wrong": 1}));
+    assert_eq!(summary["categories"]["window"], serde_json::json!({"right": 1, "asked": 0, "wrong": 1}));
+    assert_eq!(summary["categories"]["contact"], serde_json::json!({"right": 0, "asked": 1, "wrong": 0}));
+}

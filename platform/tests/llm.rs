@@ -77,6 +77,7 @@ async fn a_good_answer_becomes_the_expected_intent() {
             part_of_day: Some(PartOfDay::Afternoon),
             title: Some("Q3 budget".into()),
             location: Some(Location::Video { provider: Some("Zoom".into()) }),
+            constraints: Default::default(),
         }
     );
     assert_eq!(got.interpretation.time, Some(next_week));
@@ -208,7 +209,7 @@ async fn a_preference_and_a_reschedule_are_read_into_core_types() {
     }))
     .await;
     let got = understand(&server, "move tomorrow's meeting with Bobby to Friday 3pm").await.unwrap();
-    let Intent::Reschedule { participants, from, to, title: None } = got.interpretation.intent else {
+    let Intent::Reschedule { participants, from, to, title: None, .. } = got.interpretation.intent else {
         panic!("expected a reschedule");
     };
     assert_eq!(participants, [bob()]);

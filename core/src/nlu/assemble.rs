@@ -1,15 +1,23 @@
-//! Puts the pieces together: classify, find durations, times and people, then build
-//! the [`Intent`] or the question to ask.
+//! Puts the pieces together. Each reader claims the words it understood — the rules
+//! around the windows, durations, times, people, titles and places — and the intent is
+//! built only if every word that carries meaning was claimed ([`leftover`]); otherwise,
+//! or when a reading would need a guess, the answer is a question that names what is
+//! unclear.
 
 use jiff::ZonedDateTime;
+use jiff::tz::TimeZone;
 
 use super::classify::{self, Kind};
 use super::contact::{self, Mention, Participant};
-use super::intent::{Intent, Issue, Location};
+use super::intent::{Intent, Issue};
+use super::leftover;
+use super::rules::{self, Rules};
 use super::time_expr::{PartOfDay, TimeExpr};
 use super::time_parse::{Options, part_of_day_word};
 use super::time_resolve::{self, Found};
+use super::title;
 use super::token::{Token, quote, tokenize};
+use super::windows::{self, Placement, Unclear};
 use super::{Context, Interpretation, duration, preference};
 
 fn clarify(question: impl Into<String>, issue: Issue) -> Intent {
@@ -22,109 +30,266 @@ pub(super) fn first_time(text: &str, now: &ZonedDateTime) -> Option<TimeExpr> {
     time_resolve::find(&tokens, &skip, Options { to_ranges: true }, now).into_iter().find_map(|f| f.expr)
 }
 
+/// Everything read from a command before the intent is built.
+struct Reading<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    kind: Kind,
+    used: Vec<bool>,
+    rules: Rules,
+    durations: Vec<duration::Found>,
+    times: Vec<Found>,
+    /// "now" in the zone the owner stated times in (their own if none).
+    now: ZonedDateTime,
+}
+
 pub(super) fn interpret(text: &str, ctx: &Context) -> Interpretation {
     let tokens = tokenize(text);
-    let kind = classify::kind(&tokens);
-    let durations = duration::find(&tokens);
-    let mut skip = vec![false; tokens.len()];
+    let mut kind = classify::kind(&tokens);
+    // "Ben next Monday, I prefer evenings" asks for a meeting; a preference names nobody.
+    if kind == Kind::Preference && contact::find(&tokens, &vec![false; tokens.len()], &ctx.contacts).iter().any(|(m, _, _)| matches!(m, Mention::Known(_))) {
+        kind = Kind::Schedule;
+    }
+    let mut used = vec![false; tokens.len()];
+    // Preferences and invitations have readers of their own.
+    let rules = if matches!(kind, Kind::Preference | Kind::Connect) { Rules::default() } else { rules::read(&tokens, &mut used) };
+    let durations: Vec<duration::Found> = duration::find(&tokens).into_iter().filter(|d| !used[d.start..d.end].iter().any(|u| *u)).collect();
     for d in &durations {
-        skip[d.start..d.end].fill(true);
+        used[d.start..d.end].fill(true);
     }
+    let now = rules.zone.and_then(|z| TimeZone::get(z).ok()).map_or_else(|| ctx.now.clone(), |zone| ctx.now.with_time_zone(zone));
     let opts = Options { to_ranges: kind != Kind::Reschedule };
-    let times = time_resolve::find(&tokens, &skip, opts, &ctx.now);
-    for t in &times {
-        skip[t.start..t.end].fill(true);
+    let mut times = time_resolve::find(&tokens, &used, opts, &now);
+    for t in &mut times {
+        used[t.start..t.end].fill(true);
+        week_of(&tokens, &mut used, t);
     }
+    the_one_after(&tokens, &mut used, &mut times);
     let time = times.iter().find_map(|f| f.expr.clone());
-    let intent = build(text, &tokens, &skip, kind, &durations, &times, ctx);
+    let mut reading = Reading { text, tokens, kind, used, rules, durations, times, now };
+    let intent = build(&mut reading, ctx);
     Interpretation { intent, time }
 }
 
-fn build(
-    text: &str,
-    tokens: &[Token],
-    skip: &[bool],
-    kind: Kind,
-    durations: &[duration::Found],
-    times: &[Found],
-    ctx: &Context,
-) -> Intent {
-    if times.iter().any(|f| f.expr.is_none()) {
-        return clarify("That date does not exist. Which day do you mean?", Issue::InvalidDate);
+fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
+    if let Some(bad) = r.times.iter().find(|f| f.expr.is_none()) {
+        let said = quote(r.text, &r.tokens[bad.start..bad.end]);
+        return clarify(format!("There is no {said}. Which day do you mean?"), Issue::InvalidDate);
     }
-    match kind {
+    match r.kind {
         Kind::Preference => {
-            let input = preference::Input { text, tokens, durations, times };
-            return match preference::parse(&input) {
+            let input = preference::Input { text: r.text, tokens: &r.tokens, durations: &r.durations, times: &r.times };
+            let parsed = preference::parse(&input);
+            // Weekday names, parts of the day and zone names are what preferences are
+            // made of; anything else unclaimed is asked about.
+            // Numbers are the preference's own (a cap, minutes), and so is a zone name
+            // written whole ("Europe/Paris", "America/Los_Angeles").
+            let zone_chunks: Vec<(usize, usize)> = {
+                let mut at = 0;
+                r.text.split(char::is_whitespace).filter_map(|chunk| {
+                    let start = r.text[at..].find(chunk).map_or(at, |k| at + k);
+                    at = start + chunk.len();
+                    chunk.contains('/').then_some((start, start + chunk.len()))
+                }).collect()
+            };
+            for (k, t) in r.tokens.iter().enumerate() {
+                let word = t.word().unwrap_or_default();
+                let in_zone = zone_chunks.iter().any(|(a, b)| t.at.0 >= *a && t.at.1 <= *b);
+                if super::Weekday::parse(word).is_some() || part_of_day_word(word.strip_suffix('s').unwrap_or(word)).is_some() || preference::names_a_zone(word) || t.num().is_some() || in_zone {
+                    r.used[k] = true;
+                }
+            }
+            if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, leftover::PREFERENCE_WORDS) {
+                return clarify(format!("I'm not sure what you mean by \"{words}\". Could you say it another way?"), Issue::Unsupported { words });
+            }
+            return match parsed {
                 Some(preference) => Intent::SetPreference { preference },
-                None => clarify(
-                    "Which preference should I change, and to what?",
-                    Issue::UnclearPreference,
-                ),
+                None => clarify("Which preference should I change, and to what?", Issue::UnclearPreference),
             };
         }
         Kind::Connect => {
-            return match connect_name(text, tokens, skip) {
+            return match connect_name(r.text, &r.tokens, &r.used) {
                 Some(name) => Intent::ConnectContact { name },
                 None => clarify("Who should I connect with?", Issue::MissingParticipants),
             };
         }
-        Kind::Unknown => {}
         _ => {}
     }
-    let participants = match people(tokens, skip, ctx) {
+    if let Some(words) = r.rules.unsupported.clone() {
+        return clarify(format!("I can't tell which time \"{words}\" is. Which time zone do you mean?"), Issue::Unsupported { words });
+    }
+    if let Some(words) = r.rules.recurring.clone() {
+        return clarify(
+            format!("Repeating meetings (\"{words}\") aren't supported yet: I can book one meeting. Which day should the first one be?"),
+            Issue::Recurring { words },
+        );
+    }
+    let participants = match people(&r.tokens, &mut r.used, ctx) {
         Ok(p) => p,
         Err(question) => return question,
     };
-    let window = times.first().and_then(|f| f.expr.clone());
-    let duration_minutes = durations.first().map(|d| d.minutes);
-    let meeting_minutes = duration_minutes.or_else(|| times.first().and_then(|f| f.span_minutes));
-    let title = title(text, tokens, skip);
-    match kind {
+    // Only a meeting booked, moved or cancelled has a title and a place; a question
+    // keeps neither, so their words must not be claimed for one.
+    let carries_title = matches!(r.kind, Kind::Schedule | Kind::Reschedule | Kind::Cancel | Kind::Unknown);
+    let named = if carries_title { title::read(r.text, &r.tokens, &mut r.used) } else { title::Named::default() };
+    let location = if carries_title { title::location(r.text, &r.tokens, &mut r.used) } else { None };
+    let part_word = claim_part_words(&r.tokens, &mut r.used);
+    // Asking what happened with a meeting may name its kind ("Zoe's lunch").
+    let also: &[&str] = if r.kind == Kind::Explain { title::KIND_WORDS } else { &[] };
+    if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, also) {
+        return clarify(format!("I'm not sure what you mean by \"{words}\". Could you say it another way?"), Issue::Unsupported { words });
+    }
+    let duration_minutes = r.durations.first().map(|d| d.minutes);
+    let meeting_minutes = duration_minutes.or_else(|| r.times.first().and_then(|f| f.span_minutes));
+    match r.kind {
         Kind::Explain => Intent::ExplainNegotiation { participants },
-        Kind::List => Intent::ListUpcoming { window, participants },
-        Kind::Availability => Intent::AskAvailability { participants, window, duration_minutes },
+        Kind::List => match placement(r, &r.times.iter().collect::<Vec<_>>(), part_word) {
+            Ok(p) => Intent::ListUpcoming { window: p.window, participants },
+            Err(question) => question,
+        },
+        Kind::Availability => match placement(r, &r.times.iter().collect::<Vec<_>>(), part_word) {
+            Ok(p) => Intent::AskAvailability { participants, window: p.window, duration_minutes, part_of_day: p.part, constraints: p.constraints },
+            Err(question) => question,
+        },
         Kind::Cancel => {
-            if participants.is_empty() && window.is_none() && title.is_none() {
+            let when = r.times.first().and_then(|f| f.expr.clone());
+            if participants.is_empty() && when.is_none() && named.title.is_none() {
                 return clarify("Which meeting should I cancel?", Issue::MissingMeeting);
             }
-            Intent::Cancel { participants, when: window, title }
+            Intent::Cancel { participants, when, title: named.title }
         }
         Kind::Reschedule => {
             let is_to = |f: &&Found| {
-                f.start > 0 && tokens[f.start - 1].word().is_some_and(|w| matches!(w, "to" | "until" | "till" | "into"))
+                let mut k = f.start;
+                while k > 0 && matches!(r.tokens[k - 1].word(), Some("the" | "on" | "at" | "in" | "sometime" | "some" | "a")) {
+                    k -= 1;
+                }
+                k > 0 && r.tokens[k - 1].word().is_some_and(|w| matches!(w, "to" | "until" | "till" | "into" | "for"))
             };
-            let to = times.iter().find(is_to).and_then(|f| f.expr.clone());
-            let from = times.iter().find(|f| !is_to(f)).and_then(|f| f.expr.clone());
-            if participants.is_empty() && from.is_none() && title.is_none() {
+            let (to, from): (Vec<&Found>, Vec<&Found>) = r.times.iter().partition(is_to);
+            // "move my 3pm to Friday at 4": everything from the first "to" on is the new time.
+            let first_to = to.first().map(|f| f.start);
+            let (to, from): (Vec<&Found>, Vec<&Found>) = match first_to {
+                Some(at) => r.times.iter().partition(|f| f.start >= at),
+                None => (to, from),
+            };
+            let from = from.first().and_then(|f| f.expr.clone());
+            if participants.is_empty() && from.is_none() && named.title.is_none() {
                 return clarify("Which meeting should I move?", Issue::MissingMeeting);
             }
-            Intent::Reschedule { participants, from, to, title }
+            match placement(r, &to, part_word) {
+                Ok(p) => Intent::Reschedule { participants, from, to: p.window, title: named.title, part_of_day: p.part, constraints: p.constraints },
+                Err(question) => question,
+            }
         }
-        Kind::Schedule | Kind::Unknown if !participants.is_empty() => Intent::Schedule {
-            participants,
-            duration_minutes: meeting_minutes,
-            window,
-            part_of_day: part_of_day(tokens, times),
-            title,
-            location: location(text, tokens, skip),
+        Kind::Schedule | Kind::Unknown if !participants.is_empty() => match placement(r, &r.times.iter().collect::<Vec<_>>(), part_word) {
+            Ok(p) => Intent::Schedule {
+                participants,
+                duration_minutes: meeting_minutes,
+                window: p.window,
+                part_of_day: p.part.or(named.meal_part),
+                title: named.title,
+                location,
+                constraints: p.constraints,
+            },
+            Err(question) => question,
         },
         Kind::Schedule => clarify("Who should the meeting be with?", Issue::MissingParticipants),
         _ => clarify(
-            "Sorry, I did not understand. You can ask me to schedule, move or cancel a meeting, \
-             check availability or change a preference.",
+            "Sorry, I did not understand. You can ask me to schedule, move or cancel a meeting, check availability or change a preference.",
             Issue::NotUnderstood,
         ),
     }
+}
+
+/// Where the meeting may be, or the question to ask about the times.
+// The error is the answer itself (a clarification), returned once per command.
+#[allow(clippy::result_large_err)]
+fn placement(r: &Reading<'_>, times: &[&Found], part_word: Option<PartOfDay>) -> Result<Placement, Intent> {
+    windows::place(&r.tokens, times, &r.rules, &r.now, part_word).map_err(|unclear| match unclear {
+        Unclear::TwoTimes(a, b) => clarify(format!("Did you mean {a} or {b}?"), Issue::Unsupported { words: format!("{a} {b}") }),
+        Unclear::BadDate => clarify("That date does not exist. Which day do you mean?", Issue::InvalidDate),
+    })
+}
+
+/// "tomorrow or the day after", "next week or the week after", "this week or next": a
+/// second window one day or week after the one before it.
+fn the_one_after(tokens: &[Token], used: &mut [bool], times: &mut Vec<Found>) {
+    let w = |k: usize| tokens.get(k).and_then(Token::word).unwrap_or("");
+    let mut k = 0;
+    while k < times.len() {
+        let end = times[k].end;
+        let (step, len) = match (w(end), w(end + 1), w(end + 2), w(end + 3)) {
+            ("or", "the", "day", "after") | ("or", "the", "following", "day") => (jiff::Span::new().days(1), 4),
+            ("or", "the", "week", "after") | ("or", "the", "following", "week") => (jiff::Span::new().weeks(1), 4),
+            ("or", "next", _, _) if times[k].expr.as_ref().is_some_and(|e| e.grain == super::Grain::Week) && !matches!(w(end + 2), "week" | "month") => (jiff::Span::new().weeks(1), 2),
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        let Some(expr) = times[k].expr.clone() else {
+            k += 1;
+            continue;
+        };
+        let shifted = super::TimeExpr {
+            start: expr.start.checked_add(step).unwrap_or(expr.start.clone()),
+            end: expr.end.as_ref().and_then(|e| e.checked_add(step).ok()),
+            grain: expr.grain,
+        };
+        used[end..end + len].fill(true);
+        let next = Found { start: end + 1, end: end + len, expr: Some(shifted), part: times[k].part, span_minutes: None, part_only: false, daily: times[k].daily, dated: true, weekday: false };
+        times.insert(k + 1, next);
+        k += 2;
+    }
+}
+
+/// "the week of the 16th": the Monday-to-Sunday week holding that day. Claims "(the)
+/// week of" in `used` and widens `found`.
+fn week_of(tokens: &[Token], used: &mut [bool], found: &mut Found) {
+    let mut k = found.start;
+    if k > 0 && tokens[k - 1].is("the") {
+        k -= 1;
+    }
+    let (Some(of), Some(week)) = (k.checked_sub(1), k.checked_sub(2)) else { return };
+    if !(tokens[of].is("of") && tokens[week].is("week")) {
+        return;
+    }
+    let Some(expr) = found.expr.as_mut().filter(|e| e.grain == super::Grain::Day && e.end.is_none()) else { return };
+    let back = i64::from(expr.start.weekday().to_monday_zero_offset());
+    let Ok(monday) = expr.start.checked_sub(jiff::Span::new().days(back)) else { return };
+    expr.start = monday;
+    expr.grain = super::Grain::Week;
+    let start = if week > 0 && tokens[week - 1].is("the") { week - 1 } else { week };
+    used[start..found.start].fill(true);
+    found.start = start;
+}
+
+/// A part of the day said on its own ("afternoons", "in the morning") and not already
+/// inside a time expression; its words are claimed.
+fn claim_part_words(tokens: &[Token], used: &mut [bool]) -> Option<PartOfDay> {
+    let mut found = None;
+    for (k, t) in tokens.iter().enumerate() {
+        if used[k] {
+            continue;
+        }
+        let Some(word) = t.word() else { continue };
+        if let Some(part) = part_of_day_word(word).or_else(|| word.strip_suffix('s').and_then(part_of_day_word)) {
+            used[k] = true;
+            found.get_or_insert(part);
+        }
+    }
+    found
 }
 
 /// The resolved people, or the question to ask about the first one that is unclear.
 // The error is the answer itself (a clarification), returned once per command: boxing it
 // would only add an allocation.
 #[allow(clippy::result_large_err)]
-fn people(tokens: &[Token], skip: &[bool], ctx: &Context) -> Result<Vec<Participant>, Intent> {
+fn people(tokens: &[Token], used: &mut [bool], ctx: &Context) -> Result<Vec<Participant>, Intent> {
     let mut out: Vec<Participant> = Vec::new();
-    for m in contact::find(tokens, skip, &ctx.contacts) {
+    for (m, start, end) in contact::find(tokens, used, &ctx.contacts) {
+        used[start..end].fill(true);
         match m {
             Mention::Known(p) => {
                 if !out.iter().any(|q| q.id == p.id) {
@@ -133,100 +298,14 @@ fn people(tokens: &[Token], skip: &[bool], ctx: &Context) -> Result<Vec<Particip
             }
             Mention::Ambiguous { said, candidates } => {
                 let names: Vec<&str> = candidates.iter().map(|c| c.name.as_str()).collect();
-                return Err(clarify(
-                    format!("Which {said} do you mean: {}?", names.join(" or ")),
-                    Issue::AmbiguousContact { name: said, candidates },
-                ));
+                return Err(clarify(format!("Which {said} do you mean: {}?", names.join(" or ")), Issue::AmbiguousContact { name: said, candidates }));
             }
             Mention::Unknown { said } => {
-                return Err(clarify(
-                    format!("I don't know who \"{said}\" is. Which of your contacts do you mean?"),
-                    Issue::UnknownContact { name: said },
-                ));
+                return Err(clarify(format!("I don't know who \"{said}\" is. Which of your contacts do you mean?"), Issue::UnknownContact { name: said }));
             }
         }
     }
     Ok(out)
-}
-
-fn part_of_day(tokens: &[Token], times: &[Found]) -> Option<PartOfDay> {
-    times.iter().find_map(|f| f.part).or_else(|| {
-        tokens.iter().filter_map(Token::word).find_map(|w| w.strip_suffix('s').and_then(part_of_day_word))
-    })
-}
-
-const KINDS: &[(&str, &str)] = &[
-    ("lunch", "Lunch"),
-    ("coffee", "Coffee"),
-    ("dinner", "Dinner"),
-    ("breakfast", "Breakfast"),
-    ("drinks", "Drinks"),
-    ("oneonone", "1:1"),
-    ("standup", "Standup"),
-    ("sync", "Sync"),
-    ("interview", "Interview"),
-    ("demo", "Demo"),
-    ("review", "Review"),
-    ("retro", "Retro"),
-];
-
-const TITLE_END: &[&str] = &["with", "on", "at", "via", "over", "for", "and", "please", "tomorrow", "today", "next"];
-
-/// "about the Q3 budget" gives "the Q3 budget"; otherwise the kind of meeting.
-fn title(text: &str, tokens: &[Token], skip: &[bool]) -> Option<String> {
-    let words: Vec<&str> = tokens.iter().map(|t| t.word().unwrap_or("")).collect();
-    if let Some(k) = words.iter().position(|w| matches!(*w, "about" | "regarding" | "re" | "discuss")) {
-        let start = k + 1;
-        let mut end = start;
-        while end < tokens.len()
-            && !skip[end]
-            && !TITLE_END.contains(&words[end])
-            && !tokens[end].is_punct(',')
-            && !tokens[end].is_punct('.')
-            && !tokens[end].is_punct('?')
-        {
-            end += 1;
-        }
-        if end > start {
-            return Some(quote(text, &tokens[start..end]).to_string());
-        }
-    }
-    words.iter().find_map(|w| KINDS.iter().find(|(k, _)| k == w).map(|(_, t)| (*t).to_string()))
-}
-
-fn location(text: &str, tokens: &[Token], skip: &[bool]) -> Option<Location> {
-    let words: Vec<&str> = tokens.iter().map(|t| t.word().unwrap_or("")).collect();
-    let has = |w: &str| words.contains(&w);
-    for (word, provider) in [("zoom", "Zoom"), ("teams", "Teams"), ("facetime", "FaceTime"), ("hangouts", "Google Meet")] {
-        if has(word) {
-            return Some(Location::Video { provider: Some(provider.into()) });
-        }
-    }
-    if words.windows(2).any(|w| w == ["google", "meet"]) {
-        return Some(Location::Video { provider: Some("Google Meet".into()) });
-    }
-    if ["video", "videocall", "virtual", "virtually", "online", "remote", "remotely"].iter().any(|w| has(w)) {
-        return Some(Location::Video { provider: None });
-    }
-    if has("phone") {
-        return Some(Location::Phone);
-    }
-    // "at Blue Bottle": capitalised words after "at" that are not a time.
-    let place = words.iter().enumerate().find_map(|(k, w)| {
-        if *w != "at" || skip.get(k + 1).copied().unwrap_or(true) {
-            return None;
-        }
-        let start = k + 1 + usize::from(words.get(k + 1) == Some(&"the"));
-        let mut end = start;
-        while end < tokens.len() && !skip[end] && (tokens[end].capital || words[end] == "office") {
-            end += 1;
-        }
-        (end > start).then(|| quote(text, &tokens[start..end]).to_string())
-    });
-    if place.is_some() || words.windows(2).any(|w| w == ["in", "person"]) {
-        return Some(Location::InPerson { place });
-    }
-    None
 }
 
 /// The name of the person to connect with: the words after "with", "add", "to",
@@ -241,14 +320,8 @@ fn connect_name(text: &str, tokens: &[Token], skip: &[bool]) -> Option<String> {
         }
         s
     };
-    let triggers: Vec<usize> = (0..tokens.len())
-        .filter(|&k| matches!(words[k], "with" | "add" | "invite" | "to" | "from" | "send"))
-        .collect();
-    let k = triggers
-        .iter()
-        .copied()
-        .find(|&k| tokens.get(name_start(k)).is_some_and(|t| t.capital))
-        .or_else(|| triggers.first().copied())?;
+    let triggers: Vec<usize> = (0..tokens.len()).filter(|&k| matches!(words[k], "with" | "add" | "invite" | "to" | "from" | "send")).collect();
+    let k = triggers.iter().copied().find(|&k| tokens.get(name_start(k)).is_some_and(|t| t.capital)).or_else(|| triggers.first().copied())?;
     let stop = ["as", "to", "on", "from", "please", "and", "a", "an", "the", "my", "contact", "contacts", "invite", "agent", "link"];
     let start = name_start(k);
     let mut end = start;

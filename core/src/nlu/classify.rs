@@ -69,7 +69,25 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
     if is_preference(&w) {
         return Kind::Preference;
     }
-    if w.any(&["cancel", "scrap", "nix", "delete", "cancelled", "canceled"])
+    // "when will I see Oliver again", "when am I meeting Alice", "any meetings with Mei
+    // this week?", "what's scheduled for today": questions about the calendar.
+    let asks_free = w.any(&["free", "available", "availability", "open", "openings", "busy"]);
+    if !asks_free && w.seq(&["when", "will", "i"]) || !asks_free && w.seq(&["when", "am", "i"]) || w.seq(&["when", "do", "i"]) || w.seq(&["when", "is", "my"])
+        || w.seq(&["when", "is", "the"]) || w.seq(&["when", "are", "we"]) || w.seq(&["when", "was"])
+        || (w.0.first().is_some_and(|f| matches!(*f, "any" | "anything")) && !books && !w.any(&["free", "available", "open", "openings", "time"]))
+        || w.seq(&["what", "is", "scheduled"]) || w.seq(&["what", "is", "booked"]) || w.seq(&["what", "is", "planned"])
+        || w.seq(&["what", "scheduled"]) || w.seq(&["what", "booked"]) || w.seq(&["what", "planned"])
+        || w.0.first() == Some(&"what") && w.0.get(1) == Some(&"on")
+        || w.seq(&["coming", "up"]) && !books
+        || w.has("how") && w.any(&["schedule", "calendar", "day", "week", "agenda"]) && w.any(&["look", "looking", "looks"])
+        || w.seq(&["who", "am", "i"]) || w.seq(&["who", "do", "i"])
+        || w.seq(&["do", "i", "have", "anything"]) || w.seq(&["is", "there", "anything"])
+    {
+        return Kind::List;
+    }
+    if w.any(&["cancel", "scrap", "nix", "delete", "cancelled", "canceled", "unbook", "unschedule"])
+        || w.has("take") && w.has("off") && !w.has("offsite") && w.any(&["calendar", "schedule", "agenda", "diary", "it", "the", "my"])
+        || w.seq(&["get", "rid"])
         || w.seq(&["call", "off"])
         || w.near(&["remove", "drop", "kill", "clear"], &["meeting", "call", "lunch", "coffee", "sync", "standup", "my", "the"])
             && !w.has("buffer")
@@ -115,11 +133,33 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
 }
 
 fn is_preference(w: &Words<'_>) -> bool {
+    let first = w.0.first().copied().unwrap_or_default();
     w.seq(&["working", "hours"])
+        || w.seq(&["my", "hours"])
+        || w.near(&["i"], &["work"]) && !w.any(&["with", "meet", "meeting"])
+        || w.seq(&["take", "lunch"]) || w.seq(&["eat", "lunch"]) || w.seq(&["have", "lunch"]) && w.has("i")
+        || w.any(&["notice"])
+        || w.seq(&["earliest", "meeting"]) || w.seq(&["latest", "meeting"])
+        || first == "hours"
+        || w.seq(&["hours", "are"])
+        || w.seq(&["work", "day"])
+        || w.seq(&["workday"])
+        || w.near(&["take", "eat", "have"], &["lunch"]) && w.0.first().is_some_and(|f| matches!(*f, "i" | "my" | "lunch"))
+        || w.seq(&["stop", "booking"])
+        || w.seq(&["stop", "scheduling"])
+        || w.near(&["dont", "not"], &["mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "weekends"])
+        || w.seq(&["i", "am", "off"])
+        || first == "earliest" || first == "latest"
+        || w.seq(&["back", "to", "back"])
+        || w.any(&["gap", "gaps"]) && w.any(&["meetings", "calls"])
         || w.seq(&["work", "hours"])
         || w.seq(&["office", "hours"])
         || w.seq(&["i", "work"])
         || w.seq(&["my", "day", "starts"])
+        || w.seq(&["my", "day", "ends"])
+        || w.seq(&["day", "ends"])
+        || w.seq(&["start", "work"])
+        || w.seq(&["finish", "work"])
         || w.any(&["buffer", "buffers", "focus", "notice", "prefer", "preference", "timezone", "default", "never", "protect"])
         || w.seq(&["deep", "work"])
         || w.seq(&["time", "zone"])

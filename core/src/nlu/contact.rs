@@ -132,6 +132,51 @@ pub(crate) enum Mention {
     Unknown { said: String },
 }
 
+/// The contacts one of whose one-word names `word` misses by a small typo: one edit
+/// (an insertion, a deletion, a substitution or two letters swapped) for names of four
+/// letters or more, two for names of eight or more. `None` when it is close to nobody.
+fn near_miss(word: &str, aliases: &[Alias], contacts: &[Contact]) -> Option<NameMatch> {
+    let word = fold(word);
+    if word.chars().count() < 4 {
+        return None;
+    }
+    let ids: Vec<usize> = aliases
+        .iter()
+        .filter(|a| a.words.len() == 1)
+        .filter(|a| {
+            let name = &a.words[0];
+            let len = name.chars().count();
+            let allowed = if len >= 8 { 2 } else if len >= 4 { 1 } else { 0 };
+            allowed > 0 && edits(&word, name) <= allowed
+        })
+        .map(|a| a.contact)
+        .collect();
+    (!ids.is_empty()).then(|| matched(&ids, contacts))
+}
+
+/// The optimal string alignment distance: insertions, deletions, substitutions and
+/// swaps of two neighbouring letters.
+pub(crate) fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// Names that are also ordinary words: they only count when capitalised.
 const COMMON_WORDS: &[&str] = &[
     "will", "may", "mark", "bill", "sue", "pat", "rob", "grace", "joy", "art", "june", "april", "hope", "frank",
@@ -164,6 +209,8 @@ const NOT_NAMES: &[&str] = &[
     "nothing", "anything", "something", "available", "busy", "slot", "slots", "meetings", "calls", "block",
     "focus", "work", "prep", "review", "link", "invite", "person", "office", "remote", "online", "off",
     "request", "requests", "proposal", "invitation", "negotiation", "calendar", "schedule", "agenda", "plate",
+    "any", "either", "both", "neither", "whichever", "whoever", "day", "days", "anyday", "weekday", "weekdays",
+    "slot", "once", "twice", "again", "only", "but", "except", "week", "titled", "called", "named",
 ];
 
 /// One name a contact answers to, as normalised words.
@@ -212,7 +259,7 @@ fn name_words(name: &str) -> Vec<String> {
 /// `word` with the diacritics of common Latin letters taken off ("zoë" -> "zoe",
 /// "straße" -> "strasse"), so a name is found however its accents were typed. Expects
 /// the tokenizer's lower-case words; combining marks left by decomposed text go too.
-fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         match unaccented(c) {
@@ -257,12 +304,19 @@ fn unaccented(c: char) -> Option<&'static str> {
 /// The longest alias match at `i`: its length and the contacts it names. `keys` are the
 /// tokens' words normalised like names (folded), one per token.
 fn match_at(tokens: &[Token], keys: &[Option<String>], i: usize, aliases: &[Alias]) -> Option<(usize, Vec<usize>)> {
+    // A name that is also a word ("frank", "grace") counts lower-case where only a person
+    // can stand: first in the command, or after "with", "and", "meet".
+    let person_place = i == 0
+        || tokens[i - 1].is_punct(',')
+        || tokens[i - 1].is_punct('&')
+        || tokens[i - 1].is_punct(':')
+        || tokens[i - 1].word().is_some_and(|w| matches!(w, "with" | "and" | "meet" | "see" | "invite" | "ping" | "call" | "book" | "schedule" | "reschedule" | "plus" | "w"));
     let mut best: Option<(usize, Vec<usize>)> = None;
     for a in aliases {
         let n = a.words.len();
         let Some(slice) = keys.get(i..i + n) else { continue };
         let hit = slice.iter().zip(&a.words).all(|(k, w)| k.as_deref() == Some(w.as_str()))
-            && (!a.needs_capital || tokens[i].capital);
+            && (!a.needs_capital || tokens[i].capital || person_place);
         if !hit {
             continue;
         }
@@ -292,7 +346,7 @@ fn name_like(t: &Token) -> bool {
 
 /// Every mention of a person, in text order. `skip` marks tokens that belong to time
 /// expressions or durations.
-pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec<Mention> {
+pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec<(Mention, usize, usize)> {
     let aliases = aliases(contacts);
     let keys: Vec<Option<String>> = tokens.iter().map(|t| t.word().map(fold)).collect();
     let mut out = Vec::new();
@@ -311,11 +365,19 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
         if let Some((len, ids)) = match_at(tokens, &keys, i, &aliases) {
             end = i + len;
             let said = raw_span(tokens, i, end);
-            out.push(match matched(&ids, contacts) {
+            let mention = match matched(&ids, contacts) {
                 NameMatch::One(p) => Mention::Known(p),
                 NameMatch::Several(candidates) => Mention::Ambiguous { said, candidates },
                 NameMatch::Nobody => Mention::Unknown { said },
-            });
+            };
+            // "Ben O.": an initial after a name belongs to it.
+            if matches!(mention, Mention::Known(_)) && tokens.get(end).is_some_and(|t| t.capital && t.raw.chars().count() == 1) {
+                end += 1;
+                if tokens.get(end).is_some_and(|t| t.is_punct('.')) {
+                    end += 1;
+                }
+            }
+            out.push((mention, i, end));
         } else {
             let word = tokens[i].word().unwrap_or("");
             if TRIGGERS.contains(&word) {
@@ -329,6 +391,10 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
             }
             if SELF.contains(&word) {
                 // The owner: nothing to resolve, the list goes on.
+            } else if matches!(word, "my" | "the" | "our" | "his" | "her" | "their") && match_at(tokens, &keys, i + 1, &aliases).is_some() {
+                // "the Carol meeting": the article is not part of the name.
+                i += 1;
+                continue;
             } else if matches!(word, "my" | "the" | "our" | "his" | "her" | "their") {
                 let mut k = i + 1;
                 while k < tokens.len() && k < i + 4 && name_like(&tokens[k]) && !joins(k) {
@@ -340,9 +406,9 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
                     continue;
                 }
                 end = k;
-                out.push(Mention::Unknown { said: raw_span(tokens, i, end) });
+                out.push((Mention::Unknown { said: raw_span(tokens, i, end) }, i, end));
             } else if VAGUE.contains(&word) {
-                out.push(Mention::Unknown { said: tokens[i].raw.clone() });
+                out.push((Mention::Unknown { said: tokens[i].raw.clone() }, i, end));
             } else if name_like(&tokens[i]) {
                 // "Zed Shaw": capitalised words run together as one name.
                 if tokens[i].capital {
@@ -354,7 +420,13 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
                         end += 1;
                     }
                 }
-                out.push(Mention::Unknown { said: raw_span(tokens, i, end) });
+                let said = raw_span(tokens, i, end);
+                let mention = match (end == i + 1).then(|| near_miss(word, &aliases, contacts)).flatten() {
+                    Some(NameMatch::One(p)) => Mention::Known(p),
+                    Some(NameMatch::Several(candidates)) => Mention::Ambiguous { said, candidates },
+                    _ => Mention::Unknown { said },
+                };
+                out.push((mention, i, end));
             } else {
                 in_list = false;
                 i += 1;
@@ -386,7 +458,7 @@ mod tests {
 
     fn mentions_among(text: &str, contacts: &[Contact]) -> Vec<Mention> {
         let t = tokenize(text);
-        find(&t, &vec![false; t.len()], contacts)
+        find(&t, &vec![false; t.len()], contacts).into_iter().map(|(m, _, _)| m).collect()
     }
 
     fn mentions(text: &str) -> Vec<Mention> {
@@ -465,11 +537,24 @@ mod tests {
     }
 
     #[test]
-    fn capitals_matter_only_in_a_command() {
+    fn a_name_that_is_a_word_counts_lower_case_only_where_a_person_stands() {
         let frank = [c("frank", "Frank Li", &[])];
         assert_eq!(match_contact("frank", &frank), one("frank", "Frank Li"));
         assert!(matches!(&mentions_among("meet Frank", &frank)[0], Mention::Known(p) if p.id == "frank"));
-        assert!(!mentions_among("meet frank", &frank).iter().any(|m| matches!(m, Mention::Known(_))));
+        assert!(matches!(&mentions_among("lunch with frank", &frank)[0], Mention::Known(p) if p.id == "frank"));
+        assert!(matches!(&mentions_among("frank tomorrow at 3", &frank)[0], Mention::Known(p) if p.id == "frank"));
+        assert!(!mentions_among("to be frank it is late", &frank).iter().any(|m| matches!(m, Mention::Known(_))));
+    }
+
+    #[test]
+    fn a_small_typo_finds_the_one_contact_it_is_close_to() {
+        let people = [c("grace", "Grace Hopper", &[]), c("priya", "Priya Patel", &[]), c("dan_b", "Dan Brooks", &[]), c("dan_w", "Dan Wu", &[])];
+        assert!(matches!(&mentions_among("meeting with Grcae next week", &people)[0], Mention::Known(p) if p.id == "grace"));
+        assert!(matches!(&mentions_among("lunch with pryia", &people)[0], Mention::Known(p) if p.id == "priya"));
+        // Too short to correct, and never a guess between two.
+        assert!(matches!(&mentions_among("lunch with dam", &people)[0], Mention::Unknown { .. }));
+        assert_eq!(edits("grcae", "grace"), 1);
+        assert_eq!(edits("priya", "pryia"), 1);
     }
 
     #[test]

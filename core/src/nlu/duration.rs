@@ -23,6 +23,7 @@ fn unit_minutes(word: &str) -> Option<u32> {
         "minutes" => Some(1),
         "hours" => Some(60),
         "day" | "days" => Some(24 * 60),
+        "week" | "weeks" => Some(7 * 24 * 60),
         _ => None,
     }
 }
@@ -44,7 +45,7 @@ pub(crate) fn find(tokens: &[Token]) -> Vec<Found> {
 }
 
 fn at(t: &[Token], i: usize) -> Option<Found> {
-    if i > 0 && matches!(w(t, i - 1), "in" | "within") {
+    if i > 0 && matches!(w(t, i - 1), "in" | "within" | "next" | "coming" | "following" | "past" | "last" | "the" | "every" | "each" | "other") {
         return None;
     }
     let hyphen = |k: usize| usize::from(t.get(k).is_some_and(|x| x.is_punct('-')));
@@ -58,7 +59,35 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
     if let Some(end) = half {
         return finish(t, i, end, 30);
     }
+    // "a quarter of an hour", "quarter hour", "three quarters of an hour".
+    let quarters = match (w(t, i), t.get(i).and_then(Token::num)) {
+        ("a" | "one", _) if w(t, i + 1) == "quarter" => Some((15, i + 2)),
+        ("quarter", _) => Some((15, i + 1)),
+        (_, Some(3)) if matches!(w(t, i + 1), "quarters" | "quarter") => Some((45, i + 2)),
+        _ => None,
+    };
+    if let Some((minutes, mut end)) = quarters {
+        if w(t, end) == "of" {
+            end += 1;
+        }
+        if matches!(w(t, end), "an" | "a") {
+            end += 1;
+        }
+        if w(t, end) == "hours" {
+            return finish(t, i, end + 1, minutes);
+        }
+    }
+    // "quick 15", "a quick 30": minutes, when nothing else is said of the number.
+    if w(t, i) == "quick"
+        && let Some(n) = t.get(i + 1).and_then(Token::num).filter(|n| matches!(n, 5 | 10 | 15 | 20 | 25 | 30 | 45 | 60))
+        && !matches!(w(t, i + 2), "minutes" | "hours" | "am" | "pm")
+        && !t.get(i + 2).is_some_and(|x| x.is_punct(':'))
+    {
+        return finish(t, i, i + 2, n);
+    }
     let (count, frac, unit_at) = match t.get(i).map(|x| &x.tok) {
+        // "a full hour", "a solid hour".
+        Some(Tok::Word(word)) if (word == "a" || word == "an") && matches!(w(t, i + 1), "full" | "whole" | "solid" | "good") => (1, 0.0, i + 2),
         Some(Tok::Word(word)) if word == "a" || word == "an" => (1, 0.0, i + 1),
         Some(Tok::Num { value, .. }) => {
             if t.get(i + 1).is_some_and(|x| x.is_punct('.'))
@@ -121,6 +150,10 @@ mod tests {
         assert_eq!(minutes("1.5 hours"), [90]);
         assert_eq!(minutes("1h30"), [90]);
         assert_eq!(minutes("two hours"), [120]);
+        assert_eq!(minutes("a quarter of an hour"), [15]);
+        assert_eq!(minutes("three quarters of an hour"), [45]);
+        assert_eq!(minutes("quick 15 w/ Oliver"), [15]);
+        assert_eq!(minutes("a full hour"), [60]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use jiff::civil::Time;
 use serde::{Deserialize, Serialize};
 
 use super::contact::Participant;
+use super::constraints::Constraints;
 use super::time_expr::{PartOfDay, TimeExpr, Weekday};
 
 /// One understood command.
@@ -25,12 +26,16 @@ pub enum Intent {
         duration_minutes: Option<u32>,
         /// When to look, when stated; otherwise the soonest time that suits everyone.
         window: Option<TimeExpr>,
-        /// A part of the day to prefer ("afternoons").
+        /// The part of the day the meeting must be in, when stated ("in the morning",
+        /// "afternoons"); a preference only is [`Constraints::prefer_part`].
         part_of_day: Option<PartOfDay>,
         /// What the meeting is about or what kind it is ("Coffee", "Q3 budget").
         title: Option<String>,
         /// Where, when stated.
         location: Option<Location>,
+        /// Everything else said about when: alternatives, bounds, exclusions, a zone.
+        #[serde(default)]
+        constraints: Constraints,
     },
     /// Move an existing meeting.
     Reschedule {
@@ -42,6 +47,12 @@ pub enum Intent {
         to: Option<TimeExpr>,
         /// The meeting's title or kind, when stated.
         title: Option<String>,
+        /// The part of the day the new time must be in, when stated.
+        #[serde(default)]
+        part_of_day: Option<PartOfDay>,
+        /// Everything else said about the new time.
+        #[serde(default)]
+        constraints: Constraints,
     },
     /// Cancel an existing meeting.
     Cancel {
@@ -60,6 +71,12 @@ pub enum Intent {
         window: Option<TimeExpr>,
         /// The length of the free time wanted, when stated.
         duration_minutes: Option<u32>,
+        /// The part of the day asked about, when stated.
+        #[serde(default)]
+        part_of_day: Option<PartOfDay>,
+        /// Everything else said about when.
+        #[serde(default)]
+        constraints: Constraints,
     },
     /// Change one of the owner's scheduling preferences.
     SetPreference {
@@ -251,4 +268,15 @@ pub enum Issue {
     UnclearPreference,
     /// The command was not understood at all.
     NotUnderstood,
+    /// Words that change what is asked and that the agent cannot act on ("unless it
+    /// rains"): it asks rather than drop them.
+    Unsupported {
+        /// The words, as written.
+        words: String,
+    },
+    /// A recurring meeting ("every Tuesday"): not supported yet, so not booked once.
+    Recurring {
+        /// The words that make it recurring, as written.
+        words: String,
+    },
 }

@@ -64,19 +64,26 @@
 
 mod assemble;
 mod classify;
+mod constraints;
 mod contact;
 mod duration;
+pub mod eval;
 mod intent;
+mod leftover;
 mod preference;
+mod rules;
 mod time_expr;
 mod time_parse;
 mod time_resolve;
+mod title;
 mod token;
+mod windows;
 
 use jiff::ZonedDateTime;
 use serde::{Deserialize, Serialize};
 
 pub use contact::{Contact, NameMatch, Participant, match_contact};
+pub use constraints::{Constraints, allowed, covered};
 pub use intent::{Intent, Issue, Location, Preference};
 pub use time_expr::{Grain, PartOfDay, TimeExpr, Weekday};
 

@@ -42,13 +42,25 @@ const ZONES: &[(&str, &str)] = &[
     ("india", "Asia/Kolkata"),
 ];
 
+/// Whether `word` names a zone ("london", "pacific").
+pub(crate) fn names_a_zone(word: &str) -> bool {
+    ZONES.iter().any(|(k, _)| *k == word)
+}
+
 fn clock(z: &jiff::ZonedDateTime) -> Time {
     z.time()
 }
 
 /// Parses the preference, or `None` when it cannot be read without guessing.
 pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
-    let words: Vec<&str> = input.tokens.iter().filter_map(Token::word).collect();
+    // "mon-thu" reads as "monday to thursday".
+    let t = input.tokens;
+    let day_at = |k: usize| t.get(k).and_then(Token::word).is_some_and(|w| Weekday::parse(w).is_some());
+    let words: Vec<&str> = t
+        .iter()
+        .enumerate()
+        .filter_map(|(k, token)| if token.is_punct('-') && k > 0 && day_at(k - 1) && day_at(k + 1) { Some("to") } else { token.word() })
+        .collect();
     let has = |w: &str| words.contains(&w);
     let seq = |s: &[&str]| words.windows(s.len()).any(|win| win == s);
     let minutes = input.durations.first().map(|d| d.minutes);
@@ -59,7 +71,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
     if has("timezone") || seq(&["time", "zone"]) {
         return zone(input.text, &words).map(|zone| Preference::TimeZone { zone });
     }
-    if has("buffer") || has("buffers") || seq(&["between", "meetings"]) {
+    if has("buffer") || has("buffers") || has("gap") || has("gaps") || seq(&["between", "meetings"]) || seq(&["back", "to", "back"]) {
         return minutes.map(|minutes| Preference::Buffer { minutes });
     }
     if has("notice") {
@@ -72,7 +84,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
         let count = input.tokens.iter().find_map(Token::num)?;
         return Some(Preference::MaxMeetingsPerDay { count });
     }
-    if seq(&["lunch", "break"]) || (has("lunch") && has("keep")) {
+    if seq(&["lunch", "break"]) || (has("lunch") && (has("keep") || has("take") || has("eat") || has("have"))) {
         let (start, end) = match range {
             Some(r) => (clock(&r.start), clock(r.end.as_ref()?)),
             None => (Time::constant(12, 0, 0, 0), Time::constant(13, 0, 0, 0)),
@@ -87,7 +99,17 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
             end: range.and_then(|r| r.end.as_ref().map(clock)),
         });
     }
-    if seq(&["working", "hours"]) || seq(&["work", "hours"]) || seq(&["office", "hours"]) || has("work") || seq(&["day", "starts"]) {
+    let ends = has("ends") || has("finish") || has("finishes") || has("stop") && has("work");
+    let starts = has("starts") || has("start") || has("begin") || has("begins");
+    if (ends || starts) && !seq(&["working", "hours"]) && range.is_none() {
+        let time = input.times.iter().find_map(|f| f.expr.as_ref())?;
+        return Some(if ends { Preference::NoMeetingsAfter { time: clock(&time.start) } } else { Preference::NoMeetingsBefore { time: clock(&time.start) } });
+    }
+    if has("earliest") || has("latest") {
+        let time = input.times.iter().find_map(|f| f.expr.as_ref())?;
+        return Some(if has("earliest") { Preference::NoMeetingsBefore { time: clock(&time.start) } } else { Preference::NoMeetingsAfter { time: clock(&time.start) } });
+    }
+    if seq(&["working", "hours"]) || seq(&["work", "hours"]) || seq(&["office", "hours"]) || has("work") || has("hours") || has("workday") || seq(&["day", "starts"]) {
         let (start, end) = match range {
             Some(r) => (clock(&r.start), clock(r.end.as_ref()?)),
             None => {

@@ -66,6 +66,8 @@ pub(crate) enum MonthRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DateSpec {
     DayOffset(i32),
+    /// "in the next few days", "over the next two weeks": today and the days after.
+    NextDays(i32),
     MonthOffset(i32),
     Weekday(Weekday, Rel),
     MonthDay { month: i8, day: i8, year: Option<i16> },
@@ -159,7 +161,8 @@ fn piece(start: usize, end: usize) -> Piece {
 }
 
 fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
-    offset_at(c, i)
+    next_days_at(c, i)
+        .or_else(|| offset_at(c, i))
         .or_else(|| relative_word_at(c, i))
         .or_else(|| modified_at(c, i))
         .or_else(|| boundary_at(c, i))
@@ -167,6 +170,43 @@ fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
         .or_else(|| calendar_date_at(c, i))
         .or_else(|| part_of_day_at(c, i))
         .or_else(|| time_at(c, i, opts))
+}
+
+/// "in the next few days", "within the next two weeks", "over the coming days", "the
+/// next 3 days": today and the days after ("few" is three days after today).
+fn next_days_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
+    let mut j = i;
+    if matches!(c.w(j), "in" | "within" | "over" | "during" | "for") {
+        j += 1;
+    }
+    if c.w(j) == "the" {
+        j += 1;
+    }
+    if !matches!(c.w(j), "next" | "coming" | "following") {
+        return None;
+    }
+    j += 1;
+    let count = match (c.w(j), c.num(j)) {
+        ("few" | "several", _) => {
+            j += 1;
+            None
+        }
+        (_, Some(n)) if n <= 60 => {
+            j += 1;
+            Some(n as i32)
+        }
+        _ => None,
+    };
+    let days = match (c.w(j), count) {
+        ("days", None) => 4,
+        ("days" | "day", Some(n)) => n + 1,
+        ("weeks", None) => 21,
+        ("weeks" | "week", Some(n)) => 7 * n,
+        _ => return None,
+    };
+    let mut p = piece(i, j + 1);
+    p.date = Some(DateSpec::NextDays(days));
+    Some(p)
 }
 
 /// "in 20 minutes", "in two weeks", "3 days from now", "in half an hour".
@@ -268,7 +308,7 @@ fn noon() -> Clock {
 /// How many weeks or months away "this", "next", "last" point.
 fn relative_offset(word: &str) -> Option<i32> {
     match word {
-        "this" | "current" | "coming" => Some(0),
+        "this" | "current" | "coming" | "my" => Some(0),
         "next" | "following" => Some(1),
         "last" | "previous" | "past" => Some(-1),
         _ => None,
@@ -486,7 +526,10 @@ fn calendar_date_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
         }
         let spelled = c.t.get(k).is_some_and(|t| !t.raw.starts_with(|ch: char| ch.is_ascii_digit()));
         let next_is_word = c.t.get(k + 1).is_some_and(|t| matches!(t.tok, Tok::Word(_)))
-            && !matches!(c.w(k + 1), "at" | "from" | "for" | "in" | "or" | "and" | "with" | "please" | "to");
+            && !matches!(
+                c.w(k + 1),
+                "at" | "from" | "for" | "in" | "or" | "and" | "with" | "please" | "to" | "after" | "before" | "by" | "until" | "till" | "between" | "around" | "sometime" | "anytime" | "any" | "morning" | "afternoon" | "evening" | "night" | "lunch" | "through" | "thru" | "not" | "but" | "except" | "if" | "would" | "is" | "works" | "next" | "this"
+            );
         if ordinal && (the == 1 || !spelled) && !next_is_word {
             p.end = k + 1;
             p.date = Some(DateSpec::DayOfMonth(day));

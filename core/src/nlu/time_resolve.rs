@@ -26,6 +26,16 @@ pub(crate) struct Found {
     pub(crate) part: Option<PartOfDay>,
     /// The length of a clock range that is the meeting itself ("from 2 to 4pm").
     pub(crate) span_minutes: Option<u32>,
+    /// Only a part of the day was said ("in the morning"), no date and no clock: a rule
+    /// for every day rather than a window today.
+    pub(crate) part_only: bool,
+    /// A time of day said next to a span of days ("next week between 8 and 10am"):
+    /// minutes from midnight of its start and end, for every day of the span.
+    pub(crate) daily: Option<(i32, Option<i32>)>,
+    /// A date was said (not only a time of day).
+    pub(crate) dated: bool,
+    /// The date was a weekday ("Thursday", "next Tuesday").
+    pub(crate) weekday: bool,
 }
 
 const CONNECTORS: &[&str] =
@@ -91,7 +101,9 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], opts: Options, now: &ZonedDa
                 let end = e.end.as_ref()?;
                 u32::try_from(e.start.duration_until(end).as_mins()).ok()
             });
-            Found { start: g.start, end: g.end, expr, part: g.part, span_minutes }
+            let part_only = g.date.is_none() && g.time.is_none() && g.offset.is_none() && g.part.is_some();
+            let weekday = matches!(g.date, Some(DateSpec::Weekday(..)));
+            Found { start: g.start, end: g.end, expr, part: g.part, span_minutes, part_only, daily: daily(&g), dated: g.date.is_some() || g.offset.is_some(), weekday }
         })
         .collect()
 }
@@ -117,6 +129,7 @@ fn monday(d: Date) -> Option<Date> {
 fn resolve_date(spec: DateSpec, today: Date) -> Option<DateRes> {
     Some(match spec {
         DateSpec::DayOffset(n) => day(add_days(today, i64::from(n))?),
+        DateSpec::NextDays(n) => DateRes { start: today, end: Some(add_days(today, i64::from(n))?), grain: Grain::Day },
         DateSpec::MonthOffset(n) => day(today.checked_add(i64::from(n).months()).ok()?),
         DateSpec::Weekday(wd, rel) => {
             let wd = jiff::civil::Weekday::from(wd);
@@ -183,11 +196,33 @@ fn resolve_date(spec: DateSpec, today: Date) -> Option<DateRes> {
     })
 }
 
+/// The time of day of a group whose date is a span of days (a week, a month, a range),
+/// which a single window cannot hold.
+fn daily(g: &Group) -> Option<(i32, Option<i32>)> {
+    let spans_days = match g.date? {
+        DateSpec::Week(_, Part::Whole | Part::Early | Part::Late | Part::Weekend) | DateSpec::Month(_, Part::Whole | Part::Early | Part::Late) => true,
+        DateSpec::NextDays(_) => true,
+        _ => false,
+    };
+    if !spans_days {
+        return None;
+    }
+    match (g.time?, g.part) {
+        (TimeSpec::Clock(c), part) => Some((minutes(c, part), None)),
+        (TimeSpec::Range(a, b), part) => {
+            let (s, e) = range_minutes(a, b, part);
+            Some((s, Some(e)))
+        }
+        _ => None,
+    }
+}
+
 /// The hour on a 24-hour clock, inferring am/pm where it was not written: a part of
 /// day decides if there is one, otherwise business hours (1-7 are afternoon).
 fn hour24(c: Clock, part: Option<PartOfDay>) -> i32 {
     let h = i32::from(c.hour);
-    if c.twenty_four {
+    // "07:00 PM": a written am/pm wins over the zero that looks like a 24-hour clock.
+    if c.twenty_four && c.meridiem.is_none() {
         return h % 24;
     }
     match c.meridiem {

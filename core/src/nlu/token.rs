@@ -133,6 +133,8 @@ fn split(text: &str) -> Vec<Token> {
             let raw = raw.trim_end_matches("'s").trim_end_matches("’s").to_string();
             out.push(Token { tok: Tok::Word(word), raw, capital, at: (byte(start), byte(i)) });
         } else {
+            // En and em dashes read as hyphens ("10am–6pm").
+            let c = if matches!(c, '–' | '—' | '‒') { '-' } else { c };
             out.push(Token { tok: Tok::Punct(c), raw: c.to_string(), capital: false, at: (byte(i), byte(i + 1)) });
             i += 1;
         }

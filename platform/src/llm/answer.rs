@@ -80,17 +80,24 @@ fn build(
             part_of_day: f.opt_enum("part_of_day")?,
             title,
             location: location(f)?,
+            constraints: Default::default(),
         },
         "reschedule" if participants.is_empty() && when.is_none() && title.is_none() => {
             clarify("Which meeting should I move?", Issue::MissingMeeting)
         }
-        "reschedule" => Intent::Reschedule { participants, from: when, to, title },
+        "reschedule" => Intent::Reschedule { participants, from: when, to, title, part_of_day: None, constraints: Default::default() },
         "cancel" if participants.is_empty() && when.is_none() && title.is_none() => {
             clarify("Which meeting should I cancel?", Issue::MissingMeeting)
         }
         "cancel" => Intent::Cancel { participants, when, title },
         "ask_availability" => {
-            Intent::AskAvailability { participants, window: when, duration_minutes: f.opt_u32("duration_minutes")? }
+            Intent::AskAvailability {
+                participants,
+                window: when,
+                duration_minutes: f.opt_u32("duration_minutes")?,
+                part_of_day: None,
+                constraints: Default::default(),
+            }
         }
         "list_upcoming" => Intent::ListUpcoming { window: when, participants },
         _ => Intent::ExplainNegotiation { participants },

@@ -1,0 +1,114 @@
+//! The interpreter's promise: every word that carries meaning is accounted for, or the
+//! agent asks. After every reader claimed its words (times, durations, people, rules,
+//! titles, places), what is left must be a word that carries no meaning of its own for
+//! a request (articles, politeness, the verbs of asking to meet); anything else is
+//! quoted back in a question, never dropped.
+
+use super::token::{Tok, Token, quote};
+
+/// Words that may stay unclaimed: they shape the sentence, not the request.
+const CARRY_NO_MEANING: &[&str] = &[
+    // Articles, pronouns, prepositions, conjunctions.
+    "a", "an", "the", "to", "for", "with", "and", "or", "on", "at", "in", "of", "from", "into", "onto", "about", "as",
+    "by", "via", "over", "up", "out", "off", "it", "its", "that", "this", "these", "those", "there", "here", "then", "so",
+    "me", "my", "mine", "myself", "i", "we", "us", "our", "ours", "you", "your", "yours", "he", "she", "they", "them",
+    "his", "her", "their", "one", "ones", "both", "all", "any", "some", "something", "anything", "thing", "things",
+    "if", "when", "what", "which", "who", "where", "how", "whether", "than", "too", "also", "just", "only", "even",
+    "still", "again", "already", "now", "right", "either", "else", "other", "another", "same", "few", "couple",
+    // Politeness and chatter.
+    "please", "thanks", "thank", "hey", "hi", "hello", "yo", "ok", "okay", "sure", "cool", "great", "awesome", "kindly",
+    "pretty", "really", "quite", "very", "maybe", "perhaps", "possibly", "probably", "ideally", "hopefully", "actually",
+    "basically", "asap", "soon", "quick", "quickly", "short", "brief", "little", "bit", "small", "new", "good", "nice",
+    "get", "got", "gotta", "wanna", "gonna", "let", "lets", "need", "needs", "want", "wants", "would", "could", "can",
+    "will", "should", "shall", "might", "must", "may", "like", "love", "able", "possible", "work", "works", "working",
+    "try", "trying", "see", "saw", "look", "looking", "help", "do", "does", "did", "done", "doing", "have", "has", "had",
+    "having", "be", "is", "am", "are", "was", "were", "been", "being", "go", "going", "goes", "come", "coming", "make",
+    "making", "keep", "put", "take", "taking", "give", "know", "think", "guess", "mind", "wondering", "wonder", "time",
+    "times", "day", "days", "slot", "slots", "spot", "window", "gap", "block", "chunk", "sometime", "anytime",
+    "whenever", "please", "around", "ish", "approximately", "roughly", "about", "say",
+    // Asking for, moving and dropping meetings.
+    "schedule", "scheduled", "scheduling", "book", "booked", "booking", "arrange", "organise", "organize", "plan",
+    "find", "grab", "pencil", "set", "setup", "hold", "reserve", "add", "create", "fit", "squeeze", "throw", "line",
+    "meet", "meeting", "meetings", "call", "calls", "chat", "talk", "speak", "catch", "hop", "jump", "connect",
+    "invite", "invitation", "session", "appointment", "sync", "reschedule", "move", "moved", "push", "pushed", "shift",
+    "bump", "postpone", "delay", "bring", "forward", "back", "earlier", "later", "change", "instead", "rather",
+    "cancel", "cancelled", "canceled", "delete", "remove", "drop", "scrap", "nix", "kill", "clear", "calendar",
+    "agenda", "diary", "schedule", "free", "available", "availability", "busy", "open", "openings", "booked",
+    "show", "list", "tell", "check", "upcoming", "next", "coming", "week", "weeks", "month", "months", "happening",
+    "planned", "lined", "everything", "anybody", "someone", "together", "each", "both", "person", "people", "minutes",
+    "hours", "long", "length", "duration", "lasting", "last", "run", "running", "start", "starting", "end", "ending",
+    "finish", "between", "during", "within", "throughout", "sometime", "option", "options", "works", "suit", "suits",
+    "convenient", "fine", "ok", "alright", "matter", "matters", "doesnt", "dont", "whatever", "wrap", "wrapped",
+    "finished", "over", "ended", "somewhere", "sooner", "better", "best", "preferably", "prefer", "preference",
+    "needed", "required", "minimum", "maximum", "max", "min", "total", "full", "whole", "entire", "earliest", "latest",
+    "soonest", "first", "available", "slot", "sesh", "hangout", "hang", "grab", "touch", "base", "chance", "fine",
+    "quickie", "real", "proper", "formal", "informal", "casual", "im", "ill", "id", "ive", "youre", "were", "theyre",
+    "lemme", "gimme", "cheers", "ta", "thx", "ty", "plz", "pls", "u", "ur", "r", "w", "btw", "fyi", "aka", "but",
+    "only", "though", "however", "although", "yet", "why", "fail", "failed", "happened", "happen", "pending", "couldnt",
+    "cant", "cannot", "wont", "didnt", "isnt", "arent", "wasnt", "went", "status", "whichever", "easier", "easiest",
+    "taken", "works", "suits", "flexible", "flex", "either", "any", "anyday", "titled", "called", "named", "onward",
+    "onwards", "on", "somethin", "stuff", "thing", "tight", "mine", "ours", "theirs", "across", "along", "via", "per",
+    "we're", "us", "yourself", "please", "ty", "sorted", "arranged", "locked", "lock", "confirm", "confirmed",
+    "rid", "how", "many", "much", "events", "event", "left", "plate", "remaining", "rest", "explain", "transcript",
+    "decline", "declined", "pick", "picked", "chose", "choose", "chosen", "reasoning", "negotiation", "negotiations",
+    "thatd", "itd", "wed", "youd", "id", "great", "before", "after", "until", "till", "til", "since", "onward",
+    "too", "look", "looks", "happening", "happy", "glad", "lean", "leaning", "towards", "toward", "ends", "coming", "scheduled", "booked", "planned", "request", "requests", "plans", "meetups",
+];
+
+/// Words a preference sentence is made of, on top of [`CARRY_NO_MEANING`].
+pub(crate) const PREFERENCE_WORDS: &[&str] = &[
+    "hours", "hour", "working", "workday", "workdays", "weekday", "weekdays", "weekend", "weekends", "notice", "advance",
+    "buffer", "buffers", "gap", "gaps", "break", "breaks", "breather", "lunch", "focus", "deep", "protect", "protected",
+    "default", "defaults", "usually", "normally", "typically", "always", "never", "no", "not", "nothing", "more", "most",
+    "least", "limit", "cap", "max", "maximum", "per", "daily", "starts", "ends", "begins", "office", "available", "off",
+    "stop", "only", "earliest", "latest", "late", "early", "zone", "timezone", "based", "live", "am", "back", "to", "eat",
+    "take", "calls", "meetings", "things", "anything", "new", "me", "block", "blocks", "reserve", "keep", "leave",
+    "between", "after", "before", "on", "during", "mine", "each", "every", "a", "day", "days", "week", "my", "set", "change",
+    "prefer", "like", "want", "rule", "rules", "schedule", "book", "booking", "dont", "do", "dont", "is", "are",
+];
+
+/// `word` read as the no-meaning word it misses by one typo (six letters or more), so
+/// "somethign" is "something"; a typo is not a reason to ask.
+fn typo_of_filler(word: &str) -> bool {
+    word.chars().count() >= 6 && CARRY_NO_MEANING.iter().any(|f| f.chars().count() >= 6 && super::contact::edits(word, f) <= 1)
+}
+
+/// The words left unclaimed that carry meaning (not in [`CARRY_NO_MEANING`] nor in
+/// `also`), quoted as written (one phrase per run), or `None` when every word is
+/// accounted for.
+pub(crate) fn unaccounted_beside(text: &str, tokens: &[Token], used: &[bool], also: &[&str]) -> Option<String> {
+    let meaningful = |k: usize| {
+        !used[k]
+            && match &tokens[k].tok {
+                Tok::Word(w) => !CARRY_NO_MEANING.contains(&w.as_str()) && !also.contains(&w.as_str()) && !typo_of_filler(w),
+                Tok::Num { .. } | Tok::Ord(_) => true,
+                Tok::Punct(_) => false,
+            }
+    };
+    let mut phrases: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if !meaningful(k) {
+            k += 1;
+            continue;
+        }
+        // A phrase is the whole run of unclaimed words around it, up to a claimed word
+        // or punctuation, ending at its last meaningful word: "when she's back from
+        // leave", "unless it's raining".
+        let mut start = k;
+        while start > 0 && !used[start - 1] && !matches!(tokens[start - 1].tok, Tok::Punct(_)) {
+            start -= 1;
+        }
+        let mut last = k;
+        let mut j = k + 1;
+        while j < tokens.len() && !used[j] && !matches!(tokens[j].tok, Tok::Punct(_)) {
+            if meaningful(j) {
+                last = j;
+            }
+            j += 1;
+        }
+        phrases.push(quote(text, &tokens[start..=last]).to_string());
+        k = j;
+    }
+    (!phrases.is_empty()).then(|| phrases.join("\" and \""))
+}
