@@ -5,6 +5,13 @@
 
 mod sim;
 
+/// The least share (%) of 3-10-party runs with a common slot that must book it
+/// (measured: 41 of 52, 78.85 %).
+const N_PARTY_FLOOR: f64 = 78.0;
+/// The least share (%) of lossy-network runs with a common slot that must book it
+/// (measured: 95.42 % of 1,135).
+const LOSSY_FLOOR: f64 = 95.0;
+
 fn runs() -> u64 {
     std::env::var("AGENTNET_SIM_RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(10_000)
 }
@@ -50,7 +57,8 @@ fn negotiations_book_safely_and_find_common_slots() {
             }
         }
     }
-    let pct = |a: u64, b: u64| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    // An empty sample proves nothing: it is reported as such and fails the test.
+    let pct = |a: u64, b: u64| if b == 0 { f64::NAN } else { 100.0 * a as f64 / b as f64 };
     println!("runs: {runs}, property violations: {}", failures.len());
     println!("two parties, clean network, common slot exists: {two_clean_exists}; found within 3 round trips: {:.2}%", pct(two_clean_found_3rt, two_clean_exists));
     println!("3-10 parties, clean network, common slot exists: {n_exists}; found: {:.2}%", pct(n_found, n_exists));
@@ -59,5 +67,10 @@ fn negotiations_book_safely_and_find_common_slots() {
     println!("booked although the oracle saw no common slot: {booked_without_common}");
     assert!(failures.is_empty(), "{} runs broke a property, first ones:\n{}", failures.len(), failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
     assert_eq!(booked_without_common, 0, "a booking the oracle says was impossible");
+    assert!(two_clean_exists > 0 && n_exists > 0 && lossy_exists > 0, "every kind of run had a common slot at least once");
     assert!(pct(two_clean_found_3rt, two_clean_exists) >= 95.0, "two-party success within 3 round trips below 95%");
+    // Held at the rates measured on 2026-12-02 (10,000 runs), so a regression fails; the
+    // issue's bars (99 % two-party, 97 % for 3-10 parties) are not reached yet.
+    assert!(pct(n_found, n_exists) >= N_PARTY_FLOOR, "3-10-party success {:.2}% below {N_PARTY_FLOOR}%", pct(n_found, n_exists));
+    assert!(pct(lossy_found, lossy_exists) >= LOSSY_FLOOR, "lossy-network success {:.2}% below {LOSSY_FLOOR}%", pct(lossy_found, lossy_exists));
 }
