@@ -143,6 +143,7 @@ fn is_preference(w: &Words<'_>) -> bool {
         || first == "hours"
         || w.seq(&["hours", "are"])
         || w.seq(&["work", "day"])
+        || w.seq(&["working", "day"])
         || w.seq(&["workday"])
         || w.near(&["take", "eat", "have"], &["lunch"]) && w.0.first().is_some_and(|f| matches!(*f, "i" | "my" | "lunch"))
         || w.seq(&["stop", "booking"])

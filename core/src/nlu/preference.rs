@@ -71,7 +71,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
     if has("timezone") || seq(&["time", "zone"]) {
         return zone(input.text, &words).map(|zone| Preference::TimeZone { zone });
     }
-    if has("buffer") || has("buffers") || has("gap") || has("gaps") || seq(&["between", "meetings"]) || seq(&["back", "to", "back"]) {
+    if has("buffer") || has("buffers") || has("gap") || has("gaps") || has("between") && (has("meetings") || has("calls")) || seq(&["back", "to", "back"]) {
         return minutes.map(|minutes| Preference::Buffer { minutes });
     }
     if has("notice") {
@@ -109,7 +109,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
         let time = input.times.iter().find_map(|f| f.expr.as_ref())?;
         return Some(if has("earliest") { Preference::NoMeetingsBefore { time: clock(&time.start) } } else { Preference::NoMeetingsAfter { time: clock(&time.start) } });
     }
-    if seq(&["working", "hours"]) || seq(&["work", "hours"]) || seq(&["office", "hours"]) || has("work") || has("hours") || has("workday") || seq(&["day", "starts"]) {
+    if seq(&["working", "hours"]) || seq(&["work", "hours"]) || seq(&["office", "hours"]) || has("work") || has("working") || has("hours") || has("workday") || seq(&["day", "starts"]) {
         let (start, end) = match range {
             Some(r) => (clock(&r.start), clock(r.end.as_ref()?)),
             None => {

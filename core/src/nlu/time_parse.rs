@@ -353,7 +353,7 @@ fn modified_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
             return None;
         }
         let rel = match rel_word.as_str() {
-            "this" | "coming" | "current" => Rel::This,
+            "this" | "coming" | "current" | "my" => Rel::This,
             "last" | "previous" | "past" => Rel::Last,
             _ => Rel::InWeek(1),
         };
