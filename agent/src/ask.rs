@@ -6,12 +6,11 @@ use agentnet_core::schedule::Interval;
 use agentnet_platform::llm::AnsweredBy;
 use agentnet_platform::rt::now;
 use agentnet_platform::store::Store;
-use jiff::SignedDuration;
 use serde::Serialize;
 
 use crate::clarify::Pending;
 use crate::organise::Request;
-use crate::slots::{DEFAULT_WINDOW, Within};
+use crate::slots::{DEFAULT_WINDOW, Within, meeting_long};
 use crate::{Agent, AgentError, Contact, Negotiation, when};
 
 /// What the agent answers its owner.
@@ -128,7 +127,7 @@ impl<S: Store + 'static> Agent<S> {
             }
             Intent::ListUpcoming { window, .. } => {
                 let at = now();
-                let window = window.map_or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok(), |w| expr_interval(&w, 60));
+                let window = window.map_or_else(|| Interval::new(at, at + DEFAULT_WINDOW).ok(), |w| nlu::covered(&meeting_long(&w, 60)));
                 let Some(window) = window else { return Ok(("Nothing to list.".into(), None)) };
                 let events = self.events(window).await?;
                 if events.is_empty() {
@@ -196,20 +195,4 @@ fn meets_at(slot: &Interval, at: &TimeExpr) -> bool {
         (true, Grain::Minute | Grain::Hour) => slot.start() == at.start.timestamp(),
         _ => nlu::covered(at).is_some_and(|span| span.contains_instant(slot.start())),
     }
-}
-
-/// The interval a time expression covers: its end if it has one, else its grain (a day,
-/// a week, a month), or a meeting-long interval at an exact time.
-fn expr_interval(expr: &TimeExpr, minutes: u32) -> Option<Interval> {
-    let end = match &expr.end {
-        Some(end) => end.clone(),
-        None => match expr.grain {
-            Grain::Minute => expr.start.checked_add(SignedDuration::from_mins(i64::from(minutes))).ok()?,
-            Grain::Hour => expr.start.checked_add(SignedDuration::from_hours(1).max(SignedDuration::from_mins(i64::from(minutes)))).ok()?,
-            Grain::Day => expr.start.checked_add(jiff::Span::new().days(1)).ok()?,
-            Grain::Week => expr.start.checked_add(jiff::Span::new().weeks(1)).ok()?,
-            Grain::Month => expr.start.checked_add(jiff::Span::new().months(1)).ok()?,
-        },
-    };
-    Interval::new(expr.start.timestamp(), end.timestamp()).ok()
 }

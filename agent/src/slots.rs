@@ -55,7 +55,7 @@ impl Within {
 
 /// An exact time ("at 3") as the room a meeting starting then needs: the meeting's
 /// length from a minute-exact time, at least the hour from an hour-exact one.
-fn meeting_long(expr: &TimeExpr, minutes: u32) -> TimeExpr {
+pub(crate) fn meeting_long(expr: &TimeExpr, minutes: u32) -> TimeExpr {
     let length = SignedDuration::from_mins(i64::from(minutes));
     let room = match (expr.end.is_none(), expr.grain) {
         (true, Grain::Minute) => length,

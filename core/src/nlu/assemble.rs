@@ -135,7 +135,7 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
     let location = if carries_title { title::location(r.text, &r.tokens, &mut r.used) } else { None };
     let part_word = claim_part_words(&r.tokens, &mut r.used);
     // Asking what happened with a meeting may name its kind ("Zoe's lunch").
-    let also: &[&str] = if r.kind == Kind::Explain { title::KIND_WORDS } else { &[] };
+    let also: &[&str] = if r.kind == Kind::Explain { title::KIND_NOUNS } else { &[] };
     if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, also) {
         return clarify(format!("I'm not sure what you mean by \"{words}\". Could you say it another way?"), Issue::Unsupported { words });
     }

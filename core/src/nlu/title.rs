@@ -8,7 +8,7 @@ use super::time_expr::PartOfDay;
 use super::token::{Token, quote};
 
 /// Nouns that name a kind of meeting: a run of words ending in one is a title.
-const KIND_NOUNS: &[&str] = &[
+pub(crate) const KIND_NOUNS: &[&str] = &[
     "sync", "review", "planning", "meeting", "call", "standup", "interview", "demo", "retro", "retrospective", "kickoff",
     "workshop", "session", "checkin", "catchup", "brainstorm", "huddle", "presentation", "offsite", "onboarding",
     "walkthrough", "debrief", "briefing", "training", "pitch", "update", "chat", "discussion", "meetup", "lunch", "dinner",
@@ -17,9 +17,6 @@ const KIND_NOUNS: &[&str] = &[
     "readout", "committee", "dive", "deepdive", "lunchtime", "intro", "introduction", "sesh", "hangout", "1on1",
     "planning", "standup", "overview", "roadmap", "council", "forum", "panel", "lesson", "class", "tutorial",
 ];
-
-/// The words that name a kind of meeting, meals included.
-pub(crate) const KIND_WORDS: &[&str] = KIND_NOUNS;
 
 /// Kinds too plain to be a title on their own: "a call with Bob" has none.
 const PLAIN_KINDS: &[&str] = &["meeting", "call", "chat", "session", "talk", "conversation", "appointment", "check", "sesh", "hangout", "catchup"];
