@@ -201,7 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             return Ok(exit::OK);
         }
         Command::Nlu(args) => {
-            nlu::run(args)?;
+            nlu::run(args).await?;
             return Ok(exit::OK);
         }
         Command::Init { name, zone, relay } => return init(&dir, name, zone, relay, cli.json).await,

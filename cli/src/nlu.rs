@@ -8,12 +8,18 @@
 //! evaluation cases of `core/tests/data/nlu/`) is scored: its result gets a `"verdict"`
 //! (right, asked or wrong), and after the last line comes one `{"summary": ...}` line with
 //! the right / asked / wrong counts overall and per category.
+//!
+//! `--model` asks the language model configured by `OPENAI_BASE_URL`, `OPENAI_MODEL`
+//! and `OPENAI_API_KEY` instead, with no offline fallback, so its answers are scored by
+//! the same harness. An answer the client refuses (a contact that does not exist, a
+//! time that does not resolve) books nothing: it is scored as asked, with the reason.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use agentnet_core::nlu::eval::{Case, Tally, judge};
-use agentnet_core::nlu::{Contact, Context, TimeExpr, interpret};
+use agentnet_core::nlu::eval::{Case, Tally, Verdict, judge};
+use agentnet_core::nlu::{Contact, Context, Interpretation, TimeExpr, interpret};
+use agentnet_platform::llm::{LlmClient, LlmConfig, LlmError};
 use anyhow::{Context as _, bail};
 use jiff::{Timestamp, ZonedDateTime};
 use serde_json::{Value, json};
@@ -33,12 +39,31 @@ pub(crate) struct Args {
     /// The owner's contacts: a JSON array of `{"id", "name", "nicknames"}`.
     #[arg(long)]
     contacts: Option<PathBuf>,
+    /// Ask the language model of `OPENAI_BASE_URL` / `OPENAI_MODEL` / `OPENAI_API_KEY`
+    /// instead of the offline interpreter.
+    #[arg(long)]
+    model: bool,
     /// The command to interpret (without `--jsonl`).
     text: Option<String>,
 }
 
+/// Who interprets: the offline interpreter or the configured language model.
+enum Reader {
+    Offline,
+    Model(LlmClient),
+}
+
+impl Reader {
+    async fn read(&self, text: &str, ctx: &Context) -> Result<Interpretation, LlmError> {
+        match self {
+            Self::Offline => Ok(interpret(text, ctx)),
+            Self::Model(client) => client.interpret(text, ctx).await,
+        }
+    }
+}
+
 /// Runs the command.
-pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let zone = jiff::tz::db().get(&args.tz).with_context(|| format!("unknown time zone {:?}", args.tz))?;
     let now: Timestamp = args.now.parse().with_context(|| format!("--now {:?} is not RFC 3339", args.now))?;
     let contacts: Vec<Contact> = match &args.contacts {
@@ -48,11 +73,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
+    let reader = if args.model {
+        let config = LlmConfig::from_env()?.context("--model needs OPENAI_BASE_URL or OPENAI_API_KEY set")?;
+        Reader::Model(LlmClient::new(config)?)
+    } else {
+        Reader::Offline
+    };
     let ctx = Context { now: now.to_zoned_datetime(zone), contacts };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match (args.jsonl, args.text) {
-        (false, Some(text)) => writeln!(out, "{}", result(&text, &ctx))?,
+        (false, Some(text)) => writeln!(out, "{}", result(&text, reader.read(&text, &ctx).await))?,
         (true, None) => {
             let mut tally: Option<Tally> = None;
             for (k, line) in std::io::stdin().lock().lines().enumerate() {
@@ -60,7 +91,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                writeln!(out, "{}", batch_line(&line, k + 1, &ctx, &mut tally))?;
+                writeln!(out, "{}", batch_line(&line, k + 1, &ctx, &reader, &mut tally).await)?;
             }
             if let Some(tally) = tally {
                 writeln!(out, "{}", json!({ "summary": tally }))?;
@@ -72,17 +103,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn batch_line(line: &str, number: usize, ctx: &Context, tally: &mut Option<Tally>) -> Value {
+async fn batch_line(line: &str, number: usize, ctx: &Context, reader: &Reader, tally: &mut Option<Tally>) -> Value {
     let parsed: Result<Value, _> = serde_json::from_str(line);
     if let Ok(value) = &parsed
         && value.get("expect").is_some()
     {
         return match serde_json::from_value::<Case>(value.clone()) {
             Ok(case) => {
-                let got = interpret(&case.text, ctx);
-                let verdict = judge(&case, &got.intent, &ctx.now);
+                let got = reader.read(&case.text, ctx).await;
+                let verdict = match &got {
+                    Ok(got) => judge(&case, &got.intent, &ctx.now),
+                    Err(e) => Verdict::Asked(format!("the answer was refused: {e}")),
+                };
                 tally.get_or_insert_with(Tally::default).add(&case.category, &verdict);
-                let mut out = result(&case.text, ctx);
+                let mut out = result(&case.text, got);
                 out["id"] = json!(case.id);
                 out["category"] = json!(case.category);
                 out["verdict"] = json!(verdict);
@@ -92,15 +126,17 @@ fn batch_line(line: &str, number: usize, ctx: &Context, tally: &mut Option<Tally
         };
     }
     match parsed.as_ref().map(|v| v.get("text").and_then(Value::as_str)) {
-        Ok(Some(text)) => result(text, ctx),
+        Ok(Some(text)) => result(text, reader.read(text, ctx).await),
         Ok(None) => json!({ "line": number, "error": "expected an object with a string \"text\"" }),
         Err(e) => json!({ "line": number, "error": format!("invalid JSON: {e}") }),
     }
 }
 
-fn result(text: &str, ctx: &Context) -> Value {
-    let got = interpret(text, ctx);
-    json!({ "text": text, "intent": got.intent, "time": got.time.as_ref().map(time) })
+fn result(text: &str, got: Result<Interpretation, LlmError>) -> Value {
+    match got {
+        Ok(got) => json!({ "text": text, "intent": got.intent, "time": got.time.as_ref().map(time) }),
+        Err(e) => json!({ "text": text, "error": e.to_string() }),
+    }
 }
 
 fn rfc3339(z: &ZonedDateTime) -> String {

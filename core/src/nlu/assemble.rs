@@ -27,7 +27,7 @@ fn clarify(question: impl Into<String>, issue: Issue) -> Intent {
 pub(super) fn first_time(text: &str, now: &ZonedDateTime) -> Option<TimeExpr> {
     let tokens = tokenize(text);
     let skip = vec![false; tokens.len()];
-    time_resolve::find(&tokens, &skip, Options { to_ranges: true }, now).into_iter().find_map(|f| f.expr)
+    time_resolve::find(&tokens, &skip, &skip, Options { to_ranges: true }, now).into_iter().find_map(|f| f.expr)
 }
 
 /// Everything read from a command before the intent is built.
@@ -52,16 +52,26 @@ pub(super) fn interpret(text: &str, ctx: &Context) -> Interpretation {
     }
     let mut used = vec![false; tokens.len()];
     // Preferences and invitations have readers of their own.
-    let rules = if matches!(kind, Kind::Preference | Kind::Connect) { Rules::default() } else { rules::read(&tokens, &mut used) };
+    let rules = if matches!(kind, Kind::Preference | Kind::Connect) { Rules::default() } else {
+        rules::read(&tokens, &mut used, matches!(kind, Kind::Reschedule | Kind::Cancel | Kind::List | Kind::Explain))
+    };
     let durations: Vec<duration::Found> = duration::find(&tokens).into_iter().filter(|d| !used[d.start..d.end].iter().any(|u| *u)).collect();
     for d in &durations {
         used[d.start..d.end].fill(true);
     }
     let now = rules.zone.and_then(|z| TimeZone::get(z).ok()).map_or_else(|| ctx.now.clone(), |zone| ctx.now.with_time_zone(zone));
     let opts = Options { to_ranges: kind != Kind::Reschedule };
-    let mut times = time_resolve::find(&tokens, &used, opts, &now);
+    // A name between two halves of one time joins them: "my 3pm with Mei tomorrow".
+    let names = name_spans(&tokens, &used, ctx);
+    let mut joins = vec![false; tokens.len()];
+    for &(start, end) in &names {
+        joins[start..end].fill(true);
+    }
+    let mut times = time_resolve::find(&tokens, &used, &joins, opts, &now);
     for t in &mut times {
-        used[t.start..t.end].fill(true);
+        for k in t.start..t.end {
+            used[k] |= !names.iter().any(|&(a, b)| (a..b).contains(&k));
+        }
         week_of(&tokens, &mut used, t);
     }
     the_one_after(&tokens, &mut used, &mut times);
@@ -92,6 +102,14 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
                     chunk.contains('/').then_some((start, start + chunk.len()))
                 }).collect()
             };
+            // "unless I say otherwise" keeps the default a default.
+            for k in 0..r.tokens.len() {
+                for phrase in [&["unless", "i", "say", "otherwise"][..], &["unless", "i", "tell", "you", "otherwise"], &["unless", "i", "ask", "otherwise"]] {
+                    if phrase.iter().enumerate().all(|(n, p)| r.tokens.get(k + n).and_then(Token::word) == Some(*p)) {
+                        r.used[k..k + phrase.len()].fill(true);
+                    }
+                }
+            }
             for (k, t) in r.tokens.iter().enumerate() {
                 let word = t.word().unwrap_or_default();
                 let in_zone = zone_chunks.iter().any(|(a, b)| t.at.0 >= *a && t.at.1 <= *b);
@@ -134,8 +152,11 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
     let named = if carries_title { title::read(r.text, &r.tokens, &mut r.used) } else { title::Named::default() };
     let location = if carries_title { title::location(r.text, &r.tokens, &mut r.used) } else { None };
     let part_word = claim_part_words(&r.tokens, &mut r.used);
+    claim_phrases(r.kind, &r.tokens, &mut r.used);
     // Asking what happened with a meeting may name its kind ("Zoe's lunch").
-    let also: &[&str] = if r.kind == Kind::Explain { title::KIND_NOUNS } else { &[] };
+    // It may also say how it went ("fall through", "go wrong").
+    let explained: Vec<&str> = title::KIND_NOUNS.iter().copied().chain(["fall", "fell", "through", "wrong", "sideways", "south", "never", "got", "went", "idea"]).collect();
+    let also: &[&str] = if r.kind == Kind::Explain { &explained } else { &[] };
     if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, also) {
         return clarify(format!("I'm not sure what you mean by \"{words}\". Could you say it another way?"), Issue::Unsupported { words });
     }
@@ -171,6 +192,9 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
             let first_to = to.first().map(|f| f.start);
             let (to, from): (Vec<&Found>, Vec<&Found>) = match first_to {
                 Some(at) => r.times.iter().partition(|f| f.start >= at),
+                // "can't make Thursday, can we do Friday at 11 instead": said with
+                // "instead", the later time is the new one.
+                None if from.len() > 1 && r.tokens.iter().any(|t| t.is("instead")) => (from[1..].to_vec(), from[..1].to_vec()),
                 None => (to, from),
             };
             let from = from.first().and_then(|f| f.expr.clone());
@@ -265,6 +289,23 @@ fn week_of(tokens: &[Token], used: &mut [bool], found: &mut Found) {
     found.start = start;
 }
 
+/// Phrases that only say what kind of request it is: "am I free or not", "it's not
+/// happening anymore".
+fn claim_phrases(kind: Kind, tokens: &[Token], used: &mut [bool]) {
+    let phrases: &[&[&str]] = match kind {
+        Kind::Availability | Kind::List => &[&["or", "not"]],
+        Kind::Cancel => &[&["not", "happening"], &["no", "longer", "happening"], &["no", "longer", "needed"], &["isnt", "happening"], &["something", "came", "up"]],
+        _ => &[],
+    };
+    for k in 0..tokens.len() {
+        for phrase in phrases {
+            if phrase.iter().enumerate().all(|(n, p)| tokens.get(k + n).and_then(Token::word) == Some(*p) && !used[k + n]) {
+                used[k..k + phrase.len()].fill(true);
+            }
+        }
+    }
+}
+
 /// A part of the day said on its own ("afternoons", "in the morning") and not already
 /// inside a time expression; its words are claimed.
 fn claim_part_words(tokens: &[Token], used: &mut [bool]) -> Option<PartOfDay> {
@@ -280,6 +321,18 @@ fn claim_part_words(tokens: &[Token], used: &mut [bool]) -> Option<PartOfDay> {
         }
     }
     found
+}
+
+/// The words naming people, with the "with" or "and" before them.
+fn name_spans(tokens: &[Token], used: &[bool], ctx: &Context) -> Vec<(usize, usize)> {
+    contact::find(tokens, used, &ctx.contacts)
+        .into_iter()
+        .filter(|(m, _, _)| matches!(m, Mention::Known(_)))
+        .map(|(_, start, end)| {
+            let joined = start > 0 && tokens[start - 1].word().is_some_and(|w| matches!(w, "with" | "and" | "w"));
+            (start - usize::from(joined), end)
+        })
+        .collect()
 }
 
 /// The resolved people, or the question to ask about the first one that is unclear.
@@ -320,10 +373,16 @@ fn connect_name(text: &str, tokens: &[Token], skip: &[bool]) -> Option<String> {
         }
         s
     };
-    let triggers: Vec<usize> = (0..tokens.len()).filter(|&k| matches!(words[k], "with" | "add" | "invite" | "to" | "from" | "send")).collect();
-    let k = triggers.iter().copied().find(|&k| tokens.get(name_start(k)).is_some_and(|t| t.capital)).or_else(|| triggers.first().copied())?;
+    let triggers: Vec<usize> = (0..tokens.len()).filter(|&k| matches!(words[k], "with" | "add" | "save" | "connect" | "invite" | "to" | "from" | "send")).collect();
+    // In a sentence written with capitals, the name is the capitalised run after the
+    // trigger: "add my new colleague Hannah Schmidt" adds Hannah Schmidt.
+    let capital_within = |k: usize| {
+        let start = name_start(k);
+        (start..tokens.len().min(start + 4)).take_while(|&s| tokens[s].word().is_some()).find(|&s| tokens[s].capital)
+    };
+    let k = triggers.iter().copied().find(|&k| capital_within(k).is_some()).or_else(|| triggers.first().copied())?;
     let stop = ["as", "to", "on", "from", "please", "and", "a", "an", "the", "my", "contact", "contacts", "invite", "agent", "link"];
-    let start = name_start(k);
+    let start = capital_within(k).unwrap_or_else(|| name_start(k));
     let mut end = start;
     while end < tokens.len() && !skip[end] && tokens[end].word().is_some() && !stop.contains(&words[end]) {
         end += 1;

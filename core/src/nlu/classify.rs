@@ -46,6 +46,11 @@ const MEETING_WORDS: &[&str] =
     &["meeting", "call", "lunch", "coffee", "dinner", "breakfast", "drinks", "sync", "chat", "oneonone", "time"];
 
 /// Classifies a tokenized command.
+/// Whether the command ends with a question mark.
+fn ends_in_question(tokens: &[Token]) -> bool {
+    tokens.last().is_some_and(|t| t.is_punct('?'))
+}
+
 pub(crate) fn kind(tokens: &[Token]) -> Kind {
     let w = Words(tokens.iter().filter_map(Token::word).collect());
     let books = (w.any(BOOK) && !w.seq(&["find", "out"])) || w.seq(&["set", "up"]);
@@ -53,6 +58,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.seq(&["what", "happened"])
         || w.seq(&["how", "did"]) && w.any(&["negotiation", "negotiate", "go", "end"])
         || w.seq(&["how", "come"])
+        || w.seq(&["what", "went", "wrong"])
+        || w.has("never") && w.near(&["got"], &["scheduled", "booked", "set", "arranged"])
     {
         return Kind::Explain;
     }
@@ -74,7 +81,7 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
     let asks_free = w.any(&["free", "available", "availability", "open", "openings", "busy"]);
     if !asks_free && w.seq(&["when", "will", "i"]) || !asks_free && w.seq(&["when", "am", "i"]) || w.seq(&["when", "do", "i"]) || w.seq(&["when", "is", "my"])
         || w.seq(&["when", "is", "the"]) || w.seq(&["when", "are", "we"]) || w.seq(&["when", "was"])
-        || (w.0.first().is_some_and(|f| matches!(*f, "any" | "anything")) && !books && !w.any(&["free", "available", "open", "openings", "time"]))
+        || (w.0.first().is_some_and(|f| matches!(*f, "any" | "anything")) && !books && !w.any(&["free", "available", "open", "openings", "time", "works", "work", "gaps", "gap"]))
         || w.seq(&["what", "is", "scheduled"]) || w.seq(&["what", "is", "booked"]) || w.seq(&["what", "is", "planned"])
         || w.seq(&["what", "scheduled"]) || w.seq(&["what", "booked"]) || w.seq(&["what", "planned"])
         || w.0.first() == Some(&"what") && w.0.get(1) == Some(&"on")
@@ -82,6 +89,9 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.has("how") && w.any(&["schedule", "calendar", "day", "week", "agenda"]) && w.any(&["look", "looking", "looks"])
         || w.seq(&["who", "am", "i"]) || w.seq(&["who", "do", "i"])
         || w.seq(&["do", "i", "have", "anything"]) || w.seq(&["is", "there", "anything"])
+        || w.seq(&["how", "busy"])
+        || ends_in_question(tokens) && w.0.first().is_some_and(|f| *f == "i") && w.near(&["have"], &["meetings", "meeting", "calls", "anything"])
+        || w.0.first() == Some(&"what") && w.near(&["on"], &["calendar", "schedule", "agenda", "diary", "plate"]) && w.has("my")
     {
         return Kind::List;
     }
@@ -89,20 +99,26 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.has("take") && w.has("off") && !w.has("offsite") && w.any(&["calendar", "schedule", "agenda", "diary", "it", "the", "my"])
         || w.seq(&["get", "rid"])
         || w.seq(&["call", "off"])
-        || w.near(&["remove", "drop", "kill", "clear"], &["meeting", "call", "lunch", "coffee", "sync", "standup", "my", "the"])
+        || w.near(&["remove", "drop", "kill", "clear"], &["meeting", "call", "lunch", "coffee", "sync", "standup", "my", "the", "it"])
             && !w.has("buffer")
         || w.near(&["cant", "cannot", "cant"], &["make"])
     {
+        // "I can't make Thursday, can we do Friday instead?": a move.
+        if w.has("instead") && !w.any(&["cancel", "delete", "remove"]) {
+            return Kind::Reschedule;
+        }
         return Kind::Cancel;
     }
-    if w.any(&["reschedule", "move", "postpone", "rebook", "rearrange", "delay", "shift", "bump", "moved"])
+    if w.any(&["reschedule", "move", "postpone", "rebook", "rearrange", "delay", "shift", "bump", "moved", "slide", "shove"])
         || w.near(&["push", "pull", "bring"], &["back", "forward", "to", "my", "the", "it", "meeting", "out", "by"])
         || w.near(&["change"], &["time", "day", "date"])
     {
         return Kind::Reschedule;
     }
     let free_words = w.any(&["free", "available", "availability", "busy", "open", "openings", "gaps", "gap", "booked"]);
-    if (free_words && !books)
+    // "is my afternoon clear?", "is Friday clear".
+    let clear = w.has("clear") && (w.0.first() == Some(&"is") || w.seq(&["is", "my"]));
+    if (free_words && !books) || clear
         || w.seq(&["when", "can"])
         || w.near(&["have"], &["time"]) && w.any(&["do", "any"]) && !books
     {
@@ -156,6 +172,7 @@ fn is_preference(w: &Words<'_>) -> bool {
         || w.seq(&["work", "hours"])
         || w.seq(&["office", "hours"])
         || w.seq(&["i", "work"])
+        || w.seq(&["i", "start"]) && w.any(&["finish", "end", "stop"])
         || w.seq(&["my", "day", "starts"])
         || w.seq(&["my", "day", "ends"])
         || w.seq(&["day", "ends"])
@@ -174,4 +191,9 @@ fn is_preference(w: &Words<'_>) -> bool {
         || w.near(&["keep"], &["free", "clear", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "mornings", "afternoons", "lunch"])
         || w.near(&["block", "reserve"], &["mornings", "afternoons", "evenings", "every"])
         || w.seq(&["between", "meetings"])
+        || w.near(&["between"], &["meetings", "calls"]) && w.any(&["leave", "keep", "always", "buffer", "cushion", "padding"])
+        || w.near(&["not", "dont"], &["want"]) && w.any(&["meetings", "calls"])
+        || w.any(&["cushion", "padding"])
+        || w.near(&["pacific", "eastern", "central", "mountain"], &["time"]) && w.any(&["i", "my"]) && !w.any(&["with", "meet", "meeting", "call"])
+        || w.has("lunch") && w.any(&["is", "from"]) && w.0.first() == Some(&"lunch")
 }

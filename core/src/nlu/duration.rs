@@ -85,6 +85,18 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
     {
         return finish(t, i, i + 2, n);
     }
+    // "hour with Bob Friday", "book hour w/ Ben": one hour, the article dropped.
+    if w(t, i) == "hours" && t[i].raw.eq_ignore_ascii_case("hour") && (i == 0 || matches!(w(t, i - 1), "book" | "need" | "find" | "schedule" | "grab" | "want" | "get" | "up" | "block" | "do")) {
+        return finish(t, i, i + 1, 60);
+    }
+    // "45 with Carol", "can you do 30 w/ Ben": minutes, a length said of a meeting with
+    // someone (never a clock time: "at 10 with Bob" is one, and 10-12 are left alone).
+    if let Some(n) = t.get(i).and_then(Token::num).filter(|n| matches!(n, 15 | 20 | 25 | 30 | 40 | 45 | 50 | 60 | 75 | 90 | 120))
+        && matches!(w(t, i + 1), "with" | "w")
+        && !(i > 0 && (matches!(w(t, i - 1), "at" | "around" | "by" | "from" | "before" | "after" | "until" | "till" | "about") || t[i - 1].is_punct(':')))
+    {
+        return finish(t, i, i + 1, n);
+    }
     let (count, frac, unit_at) = match t.get(i).map(|x| &x.tok) {
         // "a full hour", "a solid hour".
         Some(Tok::Word(word)) if (word == "a" || word == "an") && matches!(w(t, i + 1), "full" | "whole" | "solid" | "good") => (1, 0.0, i + 2),
@@ -154,6 +166,9 @@ mod tests {
         assert_eq!(minutes("three quarters of an hour"), [45]);
         assert_eq!(minutes("quick 15 w/ Oliver"), [15]);
         assert_eq!(minutes("a full hour"), [60]);
+        assert_eq!(minutes("hour with bob friday afternoon"), [60]);
+        assert_eq!(minutes("can u do 45 with carol"), [45]);
+        assert!(minutes("at 30 with bob").is_empty());
     }
 
     #[test]

@@ -53,18 +53,22 @@ const CARRY_NO_MEANING: &[&str] = &[
     "decline", "declined", "pick", "picked", "chose", "choose", "chosen", "reasoning", "negotiation", "negotiations",
     "thatd", "itd", "wed", "youd", "before", "after", "until", "till", "til", "since",
     "looks", "happy", "glad", "lean", "leaning", "towards", "toward", "ends", "request", "requests", "plans", "meetups",
+    "point", "plenty", "enough", "anywhere", "doable", "feasible", "appointment", "gaps", "idea", "otherwise", "failing",
+    "alternatively", "came", "anymore", "rush", "hurry", "slide", "shove", "steer", "dear", "assistant", "grateful", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
 ];
+
+/// Words that open a condition: what follows them, to the end of the clause, is quoted
+/// whole ("unless the investors call"), never only the conjunction.
+const CONDITIONS: &[&str] = &["unless", "provided", "providing", "assuming", "depending", "once", "whenever"];
 
 /// Words a preference sentence is made of, on top of [`CARRY_NO_MEANING`].
 pub(crate) const PREFERENCE_WORDS: &[&str] = &[
-    "hours", "hour", "working", "workday", "workdays", "weekday", "weekdays", "weekend", "weekends", "notice", "advance",
-    "buffer", "buffers", "gap", "gaps", "break", "breaks", "breather", "lunch", "focus", "deep", "protect", "protected",
-    "default", "defaults", "usually", "normally", "typically", "always", "never", "no", "not", "nothing", "more", "most",
-    "least", "limit", "cap", "max", "maximum", "per", "daily", "starts", "ends", "begins", "office", "available", "off",
-    "stop", "only", "earliest", "latest", "late", "early", "zone", "timezone", "based", "live", "am", "back", "to", "eat",
-    "take", "calls", "meetings", "things", "anything", "new", "me", "block", "blocks", "reserve", "keep", "leave",
-    "between", "after", "before", "on", "during", "mine", "each", "every", "a", "day", "days", "week", "my", "set", "change",
-    "prefer", "like", "want", "rule", "rules", "schedule", "book", "booking", "dont", "do", "is", "are",
+    "hour", "workday", "workdays", "weekday", "weekdays", "weekend", "weekends", "notice", "advance", "buffer",
+    "buffers", "break", "breaks", "breather", "lunch", "focus", "deep", "protect", "protected", "default", "defaults",
+    "usually", "normally", "typically", "always", "never", "no", "not", "nothing", "more", "most", "least", "limit",
+    "cap", "daily", "starts", "begins", "office", "stop", "late", "early", "zone", "timezone", "based", "live", "eat",
+    "blocks", "leave", "every", "thru", "through", "ever", "single", "relocated", "update", "admin", "heads",
+    "cushion", "padding", "breathing", "room", "pacific", "eastern", "central", "mountain", "rule", "rules",
 ];
 
 /// `word` read as the no-meaning word it misses by one typo (six letters or more), so
@@ -101,8 +105,9 @@ pub(crate) fn unaccounted_beside(text: &str, tokens: &[Token], used: &[bool], al
         }
         let mut last = k;
         let mut j = k + 1;
-        while j < tokens.len() && !used[j] && !matches!(tokens[j].tok, Tok::Punct(_)) {
-            if meaningful(j) {
+        let condition = matches!(&tokens[k].tok, Tok::Word(w) if CONDITIONS.contains(&w.as_str()));
+        while j < tokens.len() && (!used[j] || condition) && !matches!(tokens[j].tok, Tok::Punct(_)) {
+            if meaningful(j) || condition {
                 last = j;
             }
             j += 1;

@@ -68,10 +68,12 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
     let range = input.times.iter().filter_map(|f| f.expr.as_ref()).find(|e| e.end.is_some());
     let part = part_of_day(&words);
 
-    if has("timezone") || seq(&["time", "zone"]) {
+    // "I'm on Pacific time these days".
+    let zone_time = words.windows(2).any(|pair| names_a_zone(pair[0]) && pair[1] == "time");
+    if has("timezone") || seq(&["time", "zone"]) || zone_time {
         return zone(input.text, &words).map(|zone| Preference::TimeZone { zone });
     }
-    if has("buffer") || has("buffers") || has("gap") || has("gaps") || has("between") && (has("meetings") || has("calls")) || seq(&["back", "to", "back"]) {
+    if has("buffer") || has("buffers") || has("gap") || has("gaps") || has("cushion") || has("padding") || has("between") && (has("meetings") || has("calls")) || seq(&["back", "to", "back"]) {
         return minutes.map(|minutes| Preference::Buffer { minutes });
     }
     if has("notice") {
@@ -84,7 +86,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
         let count = input.tokens.iter().find_map(Token::num)?;
         return Some(Preference::MaxMeetingsPerDay { count });
     }
-    if seq(&["lunch", "break"]) || (has("lunch") && (has("keep") || has("take") || has("eat") || has("have"))) {
+    if seq(&["lunch", "break"]) || (has("lunch") && (has("keep") || has("take") || has("eat") || has("have") || range.is_some())) {
         let (start, end) = match range {
             Some(r) => (clock(&r.start), clock(r.end.as_ref()?)),
             None => (Time::constant(12, 0, 0, 0), Time::constant(13, 0, 0, 0)),
@@ -101,6 +103,11 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
     }
     let ends = has("ends") || has("finish") || has("finishes") || has("stop") && has("work");
     let starts = has("starts") || has("start") || has("begin") || has("begins");
+    // "I start at 8am and finish at 4pm": both ends of the working day.
+    let points: Vec<Time> = input.times.iter().filter_map(|f| f.expr.as_ref()).map(|e| clock(&e.start)).collect();
+    if ends && starts && range.is_none() && points.len() == 2 {
+        return Some(Preference::WorkingHours { start: points[0], end: points[1], weekdays });
+    }
     if (ends || starts) && !seq(&["working", "hours"]) && range.is_none() {
         let time = input.times.iter().find_map(|f| f.expr.as_ref())?;
         return Some(if ends { Preference::NoMeetingsAfter { time: clock(&time.start) } } else { Preference::NoMeetingsBefore { time: clock(&time.start) } });

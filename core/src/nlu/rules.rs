@@ -192,6 +192,9 @@ const NEGATIONS: &[&[&str]] = &[
     &["cannot", "do"],
     &["anything", "but"],
     &["any", "day", "but"],
+    &["away", "from"],
+    &["out", "of"],
+    &["clear", "of"],
     &["anytime", "but"],
 ];
 
@@ -253,9 +256,12 @@ fn seq(tokens: &[Token], i: usize, words: &[&str]) -> bool {
 }
 
 /// Reads the rules and claims their tokens in `used`.
-pub(crate) fn read(tokens: &[Token], used: &mut [bool]) -> Rules {
+///
+/// `existing`: the command is about a meeting already booked, so "the quarterly review"
+/// is its name; asking for a new one, "a quarterly review" may be a series, and is asked.
+pub(crate) fn read(tokens: &[Token], used: &mut [bool], existing: bool) -> Rules {
     let mut rules = Rules::default();
-    recurrence(tokens, used, &mut rules);
+    recurrence(tokens, used, &mut rules, existing);
     zone(tokens, used, &mut rules);
     preference(tokens, used, &mut rules);
     // "any weekday next week": Monday to Friday.
@@ -269,6 +275,7 @@ pub(crate) fn read(tokens: &[Token], used: &mut [bool]) -> Rules {
             used[i] = true;
         }
     }
+    fallbacks(tokens, used);
     let but_negates = tokens.iter().any(|t| matches!(t.word(), Some("any" | "anytime" | "anything" | "except")));
     let mut i = 0;
     while i < tokens.len() {
@@ -288,9 +295,52 @@ pub(crate) fn read(tokens: &[Token], used: &mut [bool]) -> Rules {
     rules
 }
 
+/// "or if that does not suit her", "if nothing's open", "failing that": the words that
+/// make the next time a fallback, claimed (the windows read the "or" itself).
+fn fallbacks(tokens: &[Token], used: &mut [bool]) {
+    for i in 0..tokens.len() {
+        // "no rush", "no hurry": not a negation of anything.
+        if w(tokens, i) == "no" && matches!(w(tokens, i + 1), "rush" | "hurry" | "pressure") {
+            used[i..i + 2].fill(true);
+        }
+        if w(tokens, i) != "if" {
+            continue;
+        }
+        let mut j = i + 1;
+        let subject = matches!(w(tokens, j), "that" | "it" | "this" | "those" | "nothing" | "neither");
+        if !subject {
+            continue;
+        }
+        let nothing = matches!(w(tokens, j), "nothing" | "neither");
+        j += 1;
+        let negated = match (w(tokens, j), w(tokens, j + 1)) {
+            ("does" | "do" | "is" | "can" | "will", "not") => 2,
+            ("doesnt" | "dont" | "isnt" | "cant" | "wont", _) => 1,
+            _ => 0,
+        };
+        if negated == 0 && !nothing {
+            continue;
+        }
+        j += negated;
+        if nothing && matches!(w(tokens, j), "is" | "s") {
+            j += 1;
+        }
+        if !matches!(w(tokens, j), "suit" | "suits" | "work" | "works" | "fit" | "fits" | "available" | "possible" | "open" | "free" | "happen") {
+            continue;
+        }
+        j += 1;
+        if matches!(w(tokens, j), "her" | "him" | "them" | "you" | "me" | "us" | "out") {
+            j += 1;
+        }
+        if (i..j).all(|k| !used[k]) {
+            used[i..j].fill(true);
+        }
+    }
+}
+
 /// "every Tuesday", "weekly", "each morning", "every other Friday", "daily standup";
 /// "not a recurring thing" and "one-off" are the opposite and are claimed too.
-fn recurrence(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
+fn recurrence(tokens: &[Token], used: &mut [bool], rules: &mut Rules, existing: bool) {
     for i in 0..tokens.len() {
         let word = w(tokens, i);
         let negated = i > 0 && matches!(w(tokens, i - 1), "not" | "non" | "never") || i > 1 && w(tokens, i - 1) == "a" && w(tokens, i - 2) == "not";
@@ -316,10 +366,10 @@ fn recurrence(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
             "weekly" | "daily" | "biweekly" | "fortnightly" | "monthly" | "quarterly" | "recurring" | "recurrent" | "repeating" | "standing" | "regular" | "nightly"
                 if !negated =>
             {
-                // "quarterly planning" names a meeting and "the daily report" a document:
-                // neither repeats the meeting asked for.
+                // "the daily report" names a document, and "move the quarterly planning"
+                // a meeting booked: neither repeats the meeting asked for.
                 let names_a_document = matches!(w(tokens, i + 1), "report" | "reports" | "results" | "summary" | "digest" | "newsletter" | "numbers" | "email" | "metrics" | "budget");
-                if names_a_document || word == "quarterly" && matches!(w(tokens, i + 1), "planning" | "review" | "business" | "offsite") {
+                if names_a_document || existing && word == "quarterly" && matches!(w(tokens, i + 1), "planning" | "review" | "business" | "offsite") {
                     continue;
                 }
                 // "bi-weekly".
@@ -447,6 +497,13 @@ const SOFT_AFTER: &[&[&str]] = &[
     &["thatd", "be", "great"],
     &["that", "would", "be", "great"],
     &["would", "be", "good"],
+    &["would", "be", "nicer"],
+    &["if", "we", "can", "swing", "it"],
+    &["if", "you", "can", "swing", "it"],
+    &["would", "be", "better"],
+    &["would", "be", "preferable"],
+    &["are", "nicer"],
+    &["is", "nicer"],
     &["would", "suit", "me", "best"],
     &["suits", "me", "best"],
 ];
@@ -462,7 +519,7 @@ fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
         let trailing_soft = SOFT_AFTER.iter().any(|words| seq(tokens, i + 1, words));
         if let Some(k) = lead {
             let between_ok = (k + 1..i).all(|m| {
-                used[m] || matches!(w(tokens, m), "in" | "the" | "a" | "an" | "on" | "during" | "some" | "do" | "it" | "have" | "meet" | "go" | "for" | "with" | "them" | "him" | "her" | "be" | "to" | "if" | "its" | "is" | "make" | "would" | "like" | "we" | "can" | "could" | "i" | "keep" | "towards" | "toward")
+                used[m] || tokens[m].is_punct(',') || matches!(w(tokens, m), "still" | "please" | "in" | "the" | "a" | "an" | "on" | "during" | "some" | "do" | "it" | "have" | "meet" | "go" | "for" | "with" | "them" | "him" | "her" | "be" | "to" | "if" | "its" | "is" | "make" | "would" | "like" | "we" | "can" | "could" | "i" | "keep" | "towards" | "toward")
             });
             if between_ok {
                 rules.prefer_part = Some(part);
@@ -475,7 +532,30 @@ fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
             used[i + 1..(i + 1 + n).min(tokens.len())].fill(true);
         }
     }
+    // "ideally in the morning, but it's not essential": the hedge says it is soft.
+    if rules.prefer_part.is_some() {
+        for i in 0..tokens.len() {
+            if let Some(hedge) = HEDGES.iter().find(|words| seq(tokens, i, words)) {
+                used[i..i + hedge.len()].fill(true);
+            }
+        }
+    }
 }
+
+/// What says a wish is not a rule, next to a soft preference.
+const HEDGES: &[&[&str]] = &[
+    &["not", "essential"],
+    &["not", "a", "must"],
+    &["not", "required"],
+    &["not", "critical"],
+    &["not", "crucial"],
+    &["not", "a", "dealbreaker"],
+    &["not", "a", "deal", "breaker"],
+    &["no", "big", "deal"],
+    &["not", "a", "big", "deal"],
+    &["not", "important"],
+    &["not", "necessary"],
+];
 
 /// "late afternoon" (15:00-17:00), "early morning" (08:00-10:00), "late morning",
 /// "early afternoon", "early evening", "late evening": a part of the day cut to its first
@@ -604,10 +684,7 @@ fn negation_scope(tokens: &[Token], used: &mut [bool], i: usize, mut j: usize, r
 /// for me", "Tuesday's a no-go"); returns where reading goes on.
 fn ruled_out(tokens: &[Token], used: &mut [bool], i: usize, rules: &mut Rules) -> Option<usize> {
     let word = w(tokens, i);
-    let part = part_word(word);
-    let day = Weekday::parse(word).map(|(d, _)| d);
-    let weekend = matches!(word, "weekend" | "weekends");
-    if part.is_none() && day.is_none() && !weekend {
+    if part_word(word).is_none() && Weekday::parse(word).is_none() && !matches!(word, "weekend" | "weekends") {
         return None;
     }
     let after = RULED_OUT_AFTER.iter().find(|words| seq(tokens, i + 1, words))?;
@@ -616,19 +693,43 @@ fn ruled_out(tokens: &[Token], used: &mut [bool], i: usize, rules: &mut Rules) -
     if seq(tokens, end, &["for", "me"]) {
         end += 2;
     }
-    if let Some(part) = part
+    exclude(rules, word);
+    used[i..end].fill(true);
+    // "mornings are out, and so is Wednesday", "... and Fridays too": one more.
+    let mut j = end + usize::from(tokens.get(end).is_some_and(|t| t.is_punct(',')));
+    if w(tokens, j) == "and" {
+        j += 1;
+    }
+    let more = if w(tokens, j) == "so" && matches!(w(tokens, j + 1), "is" | "are") {
+        Some((j + 2, j + 3))
+    } else if matches!(w(tokens, j + 1), "too") || seq(tokens, j + 1, &["as", "well"]) {
+        Some((j, j + 1 + usize::from(w(tokens, j + 1) == "as") + 1))
+    } else {
+        None
+    };
+    if let Some((at, stop)) = more
+        && (part_word(w(tokens, at)).is_some() || Weekday::parse(w(tokens, at)).is_some() || matches!(w(tokens, at), "weekend" | "weekends"))
+    {
+        exclude(rules, w(tokens, at));
+        used[end..stop].fill(true);
+        return Some(stop);
+    }
+    Some(end)
+}
+
+/// Rules out the part of day, weekday or weekend `word` names.
+fn exclude(rules: &mut Rules, word: &str) {
+    if let Some(part) = part_word(word)
         && !rules.exclude_parts.contains(&part)
     {
         rules.exclude_parts.push(part);
     }
-    let days: Vec<Weekday> = if weekend { vec![Weekday::Saturday, Weekday::Sunday] } else { day.into_iter().collect() };
+    let days: Vec<Weekday> = if matches!(word, "weekend" | "weekends") { vec![Weekday::Saturday, Weekday::Sunday] } else { Weekday::parse(word).map(|(d, _)| d).into_iter().collect() };
     for day in days {
         if !rules.exclude_weekdays.contains(&day) {
             rules.exclude_weekdays.push(day);
         }
     }
-    used[i..end].fill(true);
-    Some(end)
 }
 
 /// A bound at `i` ("before 11am", "by 4", "until 5", "no later than 3", "after 3", "by

@@ -413,8 +413,19 @@ fn weekday_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
     // "Monday to Friday" names recurring days (a preference), not a date.
     // When rescheduling, "from Monday to Wednesday" is a from and a to.
     let day_range = opts.to_ranges && (matches!(c.w(i + 1), "to" | "through" | "thru") || c.punct(i + 1, '-'));
-    if plural || (day_range && Weekday::parse(c.w(i + 2)).is_some()) {
+    if plural {
         return None;
+    }
+    if day_range && Weekday::parse(c.w(i + 2)).is_some() {
+        // "Monday to Wednesday next week": days of one week, named after the last.
+        let week = match (c.w(i + 3), c.w(i + 4)) {
+            ("next", "week") => Rel::InWeek(1),
+            ("this", "week") => Rel::InWeek(0),
+            _ => return None,
+        };
+        let mut p = piece(i, i + 1);
+        p.date = Some(DateSpec::Weekday(day, week));
+        return Some(p);
     }
     let mut p = piece(i, i + 1);
     let mut j = i + 1;
@@ -529,6 +540,8 @@ fn calendar_date_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
             && !matches!(
                 c.w(k + 1),
                 "at" | "from" | "for" | "in" | "or" | "and" | "with" | "please" | "to" | "after" | "before" | "by" | "until" | "till" | "between" | "around" | "sometime" | "anytime" | "any" | "morning" | "afternoon" | "evening" | "night" | "lunch" | "through" | "thru" | "not" | "but" | "except" | "if" | "would" | "is" | "works" | "next" | "this"
+                    // "the 12th or the 13th both work", "the 3rd could work too".
+                    | "both" | "either" | "work" | "are" | "could" | "should" | "might" | "will" | "suits" | "suit" | "too" | "also" | "instead" | "then" | "maybe" | "perhaps" | "all" | "onwards" | "onward" | "on"
             );
         if ordinal && (the == 1 || !spelled) && !next_is_word {
             p.end = k + 1;
@@ -573,7 +586,8 @@ pub(crate) fn part_of_day_word(word: &str) -> Option<PartOfDay> {
         "morning" => PartOfDay::Morning,
         "afternoon" => PartOfDay::Afternoon,
         "evening" => PartOfDay::Evening,
-        "night" => PartOfDay::Night,
+        // "Friday night", like "tonight", is that evening.
+        "night" => PartOfDay::Evening,
         _ => return None,
     })
 }
@@ -583,6 +597,11 @@ fn part_of_day_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
     let part = part_of_day_word(c.w(i))?;
     let mut p = piece(i, i + 1);
     p.part = Some(part);
+    // "is my afternoon clear": today's, as "this afternoon".
+    if i > 0 && c.w(i - 1) == "my" {
+        p.start = i - 1;
+        p.date = Some(DateSpec::DayOffset(0));
+    }
     Some(p)
 }
 

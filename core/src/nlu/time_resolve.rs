@@ -72,15 +72,21 @@ impl Group {
 }
 
 /// Finds and resolves every time expression, in text order.
-pub(crate) fn find(tokens: &[Token], skip: &[bool], opts: Options, now: &ZonedDateTime) -> Vec<Found> {
+///
+/// `joins` marks words that may stand between the halves of one time when both are
+/// clear on their own: the names in "my 3pm with Mei tomorrow" (but "1:1 with Oliver on
+/// Tuesday" stays a title and a day).
+pub(crate) fn find(tokens: &[Token], skip: &[bool], joins: &[bool], opts: Options, now: &ZonedDateTime) -> Vec<Found> {
     let mut groups: Vec<Group> = Vec::new();
     for p in time_parse::pieces(tokens, skip, opts) {
+        let clear = |g: &Group| g.meaningful() && (p.date.is_some() || matches!(p.time, Some(TimeSpec::Clock(c)) if c.strong));
         if let Some(g) = groups.last_mut()
             && g.takes(&p)
             && (g.end..p.start).all(|k| {
                 skip.get(k).copied().unwrap_or(false)
                     || tokens[k].is_punct(',')
                     || tokens[k].word().is_some_and(|w| CONNECTORS.contains(&w))
+                    || joins.get(k).copied().unwrap_or(false) && clear(g)
             })
         {
             g.end = p.end;

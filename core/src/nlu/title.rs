@@ -15,7 +15,7 @@ pub(crate) const KIND_NOUNS: &[&str] = &[
     "breakfast", "coffee", "drinks", "brunch", "oneonone", "prep", "jam", "postmortem", "handoff", "handover", "screen",
     "sprint", "party", "appointment", "consultation", "conversation", "talk", "check", "negotiation", "rehearsal",
     "readout", "committee", "dive", "deepdive", "lunchtime", "intro", "introduction", "sesh", "hangout", "1on1",
-    "planning", "standup", "overview", "roadmap", "council", "forum", "panel", "lesson", "class", "tutorial",
+    "planning", "standup", "overview", "roadmap", "council", "forum", "panel", "lesson", "class", "tutorial", "crit",
 ];
 
 /// Kinds too plain to be a title on their own: "a call with Bob" has none.
@@ -135,13 +135,21 @@ pub(crate) fn read(text: &str, tokens: &[Token], used: &mut [bool]) -> Named {
             let word_before = start > 0 && !used[start - 1] && tokens[start - 1].word().is_some_and(|word| !NOT_TITLE.contains(&word));
             // "all-hands prep": a hyphen inside a title keeps it whole.
             let hyphen_before = start > 1 && tokens[start - 1].is_punct('-') && !used[start - 2] && tokens[start - 2].word().is_some_and(|word| !NOT_TITLE.contains(&word));
+            // "Q2 planning", "H1 review", "FY27 budget review".
+            let code_before = start > 1 && !used[start - 1] && tokens[start - 1].num().is_some() && matches!(w(tokens, start - 2), "q" | "h" | "fy") && tokens[start - 2].at.1 == tokens[start - 1].at.0;
             if word_before {
                 start -= 1;
-            } else if hyphen_before {
+            } else if hyphen_before || code_before {
                 start -= 2;
             } else {
                 break;
             }
+        }
+        // "coffee after my yoga class": the class is something the owner does, not the
+        // meeting; it is left for the question.
+        let possessive = start > 0 && matches!(w(tokens, start - 1), "my" | "her" | "his" | "their" | "our" | "your");
+        if possessive && start > 1 && matches!(w(tokens, start - 2), "after" | "before" | "until" | "till" | "once" | "when" | "following") {
+            continue;
         }
 
         // "check in", "catch up" written apart; "sprint planning", "demo rehearsal": the
@@ -152,6 +160,13 @@ pub(crate) fn read(text: &str, tokens: &[Token], used: &mut [bool]) -> Named {
         }
         if matches!(noun, "check") && w(tokens, end + 1) == "in" {
             stop += 1;
+        }
+        // "the kickoff for Project Atlas": a capitalised name after "for" is the title's.
+        if w(tokens, stop) == "for" && (stop + 1..tokens.len()).take_while(|&k| !used[k] && tokens[k].capital && tokens[k].word().is_some()).count() > 0 {
+            stop += 1;
+            while stop < tokens.len() && !used[stop] && tokens[stop].capital && tokens[stop].word().is_some() {
+                stop += 1;
+            }
         }
         // "lunch meeting": the meal is the title.
         if stop == end + 2 && w(tokens, end + 1) == "meeting" && let Some((_, title, part)) = MEALS.iter().find(|(m, _, _)| *m == noun) {

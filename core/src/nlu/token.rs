@@ -156,6 +156,9 @@ fn merge_meridiem(tokens: Vec<Token>) -> Vec<Token> {
             let at = (t.at.0, tokens[i + n - 1].at.1);
             out.push(Token { tok: Tok::Word(word.into()), raw: word.into(), capital: false, at });
             i += n;
+        } else if matches!(t.word(), Some("mr" | "ms" | "mrs" | "dr" | "mx")) && t.capital && tokens.get(i + 1 + usize::from(next_is(1, '.'))).is_some_and(|n| n.capital) {
+            // "Ms. Hopper", "Dr Patel": the title is not part of the name.
+            i += 1 + usize::from(next_is(1, '.'));
         } else if t.is("w") && next_is(1, '/') {
             let at = (t.at.0, tokens[i + 1].at.1);
             out.push(Token { tok: Tok::Word("with".into()), raw: "w/".into(), capital: false, at });
@@ -194,7 +197,7 @@ fn normalise_word(token: Token) -> Vec<Token> {
         "shedule" | "schedual" | "scedule" | "schedul" | "shcedule" => &["schedule"],
         "resched" | "reschedual" | "reshedule" => &["reschedule"],
         "cancle" | "cancell" => &["cancel"],
-        "aftrnoon" | "afternon" | "arvo" => &["afternoon"],
+        "aftrnoon" | "afternon" => &["afternoon"],
         "mornin" | "morn" => &["morning"],
         "evenin" | "evng" => &["evening"],
         "midday" => &["noon"],
@@ -208,12 +211,32 @@ fn normalise_word(token: Token) -> Vec<Token> {
         "oclock" => &["oclock"],
         "setup" => &["set", "up"],
         "catchup" => &["catch", "up"],
-        _ => return vec![token],
+        "appt" | "appts" => &["appointment"],
+        "aft" | "arvo" => &["afternoon"],
+        "poss" => &["possible"],
+        _ => match typo_of(word) {
+            Some(known) => std::slice::from_ref(known),
+            None => return vec![token],
+        },
     };
     replacement
         .iter()
         .map(|w| Token { tok: Tok::Word((*w).to_string()), raw: token.raw.clone(), capital: token.capital, at: token.at })
         .collect()
+}
+
+/// Long words a request turns on, which no other English word is one slip away from.
+const TYPO_TARGETS: &[&str] = &["reschedule", "schedule", "tomorrow", "wednesday", "thursday", "saturday", "afternoon", "appointment"];
+
+/// The word of [`TYPO_TARGETS`] that `word` misses by one slip (a letter wrong, missing,
+/// extra or two swapped): "rescheduel" is "reschedule". Endings ("schedules",
+/// "scheduled", "cancels") are the word itself, not a typo.
+fn typo_of(word: &str) -> Option<&'static &'static str> {
+    if word.len() < 6 || TYPO_TARGETS.contains(&word) {
+        return None;
+    }
+    let inflected = |t: &str| ["s", "d", "ed", "r", "er", "ing", "led", "ling", "ed"].iter().any(|e| word == format!("{t}{e}") || word == format!("{}{e}", t.trim_end_matches('e')));
+    TYPO_TARGETS.iter().find(|t| !inflected(t) && super::contact::edits(word, t) == 1)
 }
 
 fn unit_value(word: &str) -> Option<u32> {

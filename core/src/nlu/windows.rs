@@ -45,8 +45,10 @@ fn joined_as_alternatives(tokens: &[Token], from: usize, to: usize) -> bool {
     let small = |t: &Token| {
         matches!(
             t.word(),
-            Some("either" | "maybe" | "perhaps" | "else" | "if" | "not" | "that" | "then" | "failing" | "sometime" | "some" | "time" | "any" | "anytime" | "on" | "the" | "in" | "at" | "during" | "possibly")
-        ) || t.is_punct('-')
+            Some("either" | "maybe" | "perhaps" | "else" | "if" | "not" | "that" | "then" | "failing" | "sometime" | "some" | "time" | "any" | "anytime" | "on" | "the" | "in" | "at" | "during" | "possibly"
+                // "or if that does not suit her", "If nothing's open, ...".
+                | "it" | "this" | "does" | "doesnt" | "do" | "dont" | "is" | "isnt" | "suit" | "suits" | "work" | "works" | "her" | "him" | "them" | "you" | "nothing" | "s" | "open" | "free" | "available")
+        ) || t.is_punct('-') || t.is_punct('.')
     };
     between.iter().any(joiner) && between.iter().all(|t| joiner(t) || small(t))
 }
@@ -83,13 +85,24 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
             neighbour.is_none_or(|(a, b)| !or_between(a, b))
         })
         .and_then(|k| times[k].expr.as_ref())
-        .and_then(covered);
+        .and_then(covered)
+        // "Thursday or Friday next week": a weekday said with its week lends the week.
+        .or_else(|| {
+            let last = times.last().filter(|f| f.weekday && tokens[f.start..f.end].iter().any(|t| t.is("week")))?;
+            let day = last.expr.as_ref()?.start.clone();
+            let monday = day.checked_sub(jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset()))).ok()?;
+            let next_monday = monday.checked_add(jiff::Span::new().days(7)).ok()?;
+            Interval::new(monday.timestamp(), next_monday.timestamp()).ok()
+        });
     let date_of_last = times.iter().rev().find(|f| f.dated).and_then(|f| f.expr.as_ref()).map(|e| e.start.date());
     let adjusted: Vec<Option<TimeExpr>> = times
         .iter()
         .map(|f| {
             let mut expr = f.expr.clone()?;
+            // "this Thursday or Friday next week" keeps the Thursday it named.
+            let own_week = tokens[f.start..f.end].iter().any(|t| matches!(t.word(), Some("this" | "next" | "last" | "coming")));
             if f.weekday
+                && !own_week
                 && let Some(week) = week
                 && !week.contains_instant(expr.start.timestamp())
             {
@@ -149,6 +162,24 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
         }
         windows.push(expr);
         parts.push(found.part);
+    }
+    // "3/16 or 3/18, both at 4pm": the time of day said last goes for every day.
+    // Only when the owner says so ("both", "each", "either"): "Monday or Tuesday at 3"
+    // could also mean any time Monday, and is read as written.
+    let for_each = times.len() > 1 && tokens[times[0].end..times[times.len() - 1].end].iter().any(|t| matches!(t.word(), Some("both" | "each" | "either")));
+    if for_each
+        && let Some((last, days)) = windows.split_last_mut()
+        && !days.is_empty()
+        && matches!(last.grain, Grain::Hour | Grain::Minute)
+        && days.iter().all(|d| d.grain == Grain::Day && d.end.is_none())
+    {
+        let clock = last.clone();
+        for day in days.iter_mut() {
+            let shift = jiff::Span::new().days(i64::from((day.start.date() - clock.start.date()).get_days()));
+            let start = clock.start.checked_add(shift).map_err(|_| Unclear::BadDate)?;
+            let end = match &clock.end { Some(end) => Some(end.checked_add(shift).map_err(|_| Unclear::BadDate)?), None => None };
+            *day = TimeExpr { start, end, grain: clock.grain };
+        }
     }
     // "Monday, Tuesday or Thursday afternoon": the part said last goes for every day.
     let last_part = parts.last().copied().flatten();
@@ -244,5 +275,5 @@ pub(crate) fn resolve_span(tokens: &[Token], span: (usize, usize), now: &ZonedDa
 fn resolve_found(tokens: &[Token], (start, end): (usize, usize), now: &ZonedDateTime) -> Option<Found> {
     let mut mask = vec![true; tokens.len()];
     mask[start..end].fill(false);
-    time_resolve::find(tokens, &mask, Options { to_ranges: true }, now).into_iter().next()
+    time_resolve::find(tokens, &mask, &mask, Options { to_ranges: true }, now).into_iter().next()
 }

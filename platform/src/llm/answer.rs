@@ -6,7 +6,7 @@
 //! [`Intent::NeedsClarification`] the offline interpreter would give, because those
 //! are questions for the owner and not faults of the model.
 
-use agentnet_core::nlu::{Context, Intent, Interpretation, Issue, Location, Participant, TimeExpr};
+use agentnet_core::nlu::{Constraints, Context, Intent, Interpretation, Issue, Location, Participant, TimeExpr};
 use serde_json::Value;
 
 use super::error::LlmError;
@@ -24,13 +24,20 @@ pub(crate) fn interpret(answer: &str, ctx: &Context) -> Result<Interpretation, L
         return Err(LlmError::UnknownValue { field: "kind".into(), value: kind.to_string() });
     }
     let f = Fields::new(&value, kind, "", "answer")?;
-    let time = |field: &str| f.opt_str(field)?.map(|t| when::resolve(field, t, &ctx.now)).transpose();
+    // Times stated in another zone ("8:00 PST") are read in that zone.
+    let zone = f.opt_text("zone")?;
+    let now = match &zone {
+        Some(name) => ctx.now.with_time_zone(jiff::tz::TimeZone::get(name).map_err(|_| LlmError::UnknownValue { field: "zone".into(), value: name.clone() })?),
+        None => ctx.now.clone(),
+    };
+    let time = |field: &str| f.opt_str(field)?.map(|t| when::resolve(field, t, &now)).transpose();
     // Only the kinds that have a time read one: junk in an unused field does no harm.
     let has_time = matches!(kind, "schedule" | "reschedule" | "cancel" | "ask_availability" | "list_upcoming");
     let when = if has_time { time("when")? } else { None };
     let to = if kind == "reschedule" { time("to")? } else { None };
     let first_time = when.clone().or_else(|| to.clone());
-    let intent = build(&f, kind, when, to, ctx)?;
+    let constraints = if matches!(kind, "schedule" | "reschedule" | "ask_availability") { constraints(&f, zone, &now)? } else { Constraints::default() };
+    let intent = build(&f, kind, when, to, constraints, ctx)?;
     Ok(Interpretation { intent, time: first_time })
 }
 
@@ -48,11 +55,31 @@ fn clarify(question: impl Into<String>, issue: Issue) -> Intent {
     Intent::NeedsClarification { question: question.into(), issue }
 }
 
+/// The rules on the time: the same [`Constraints`] the offline interpreter reads.
+fn constraints(f: &Fields<'_>, zone: Option<String>, now: &jiff::ZonedDateTime) -> Result<Constraints, LlmError> {
+    let clock = |field: &str| -> Result<Option<jiff::civil::Time>, LlmError> {
+        f.opt_text(field)?
+            .map(|t| t.parse::<jiff::civil::Time>().map_err(|_| LlmError::UnknownValue { field: field.to_string(), value: t.clone() }))
+            .transpose()
+    };
+    let alternatives = f.strings("alternatives", false)?.into_iter().map(|t| when::resolve("alternatives", t, now)).collect::<Result<_, _>>()?;
+    Ok(Constraints {
+        alternatives,
+        prefer_part: f.opt_enum("prefer_part_of_day")?,
+        exclude_parts: f.strings("exclude_parts_of_day", false)?.into_iter().map(|p| f.parse_enum("exclude_parts_of_day", p)).collect::<Result<_, _>>()?,
+        exclude_weekdays: f.strings("exclude_weekdays", false)?.into_iter().map(|d| f.parse_enum("exclude_weekdays", d)).collect::<Result<_, _>>()?,
+        earliest: clock("earliest")?,
+        latest: clock("latest")?,
+        zone,
+    })
+}
+
 fn build(
     f: &Fields<'_>,
     kind: &str,
     when: Option<TimeExpr>,
     to: Option<TimeExpr>,
+    constraints: Constraints,
     ctx: &Context,
 ) -> Result<Intent, LlmError> {
     match kind {
@@ -80,12 +107,12 @@ fn build(
             part_of_day: f.opt_enum("part_of_day")?,
             title,
             location: location(f)?,
-            constraints: Default::default(),
+            constraints,
         },
         "reschedule" if participants.is_empty() && when.is_none() && title.is_none() => {
             clarify("Which meeting should I move?", Issue::MissingMeeting)
         }
-        "reschedule" => Intent::Reschedule { participants, from: when, to, title, part_of_day: None, constraints: Default::default() },
+        "reschedule" => Intent::Reschedule { participants, from: when, to, title, part_of_day: f.opt_enum("part_of_day")?, constraints },
         "cancel" if participants.is_empty() && when.is_none() && title.is_none() => {
             clarify("Which meeting should I cancel?", Issue::MissingMeeting)
         }
@@ -95,8 +122,8 @@ fn build(
                 participants,
                 window: when,
                 duration_minutes: f.opt_u32("duration_minutes")?,
-                part_of_day: None,
-                constraints: Default::default(),
+                part_of_day: f.opt_enum("part_of_day")?,
+                constraints,
             }
         }
         "list_upcoming" => Intent::ListUpcoming { window: when, participants },
@@ -157,6 +184,8 @@ fn clarification(f: &Fields<'_>, ctx: &Context) -> Result<Intent, LlmError> {
         "invalid_date" => Issue::InvalidDate,
         "unclear_preference" => Issue::UnclearPreference,
         "not_understood" => Issue::NotUnderstood,
+        "unsupported" => Issue::Unsupported { words: name()? },
+        "recurring" => Issue::Recurring { words: name()? },
         other => return Err(LlmError::UnknownValue { field: "issue".into(), value: other.to_string() }),
     };
     Ok(clarify(question, issue))

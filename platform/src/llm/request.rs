@@ -32,6 +32,16 @@ ambiguous_contact, issue_name the name used and participants the matching contac
 \"next Tuesday afternoon\", \"3-4pm tomorrow\", \"in two weeks\"). Do not compute \
 dates. Use an ISO 8601 date (2026-03-10) or date-time (2026-03-10T15:00) only when the \
 command itself gives an exact date.
+- Rules on the time go in their own fields: alternatives (\"Tuesday or Wednesday\"), \
+part_of_day when the part is required, prefer_part_of_day when it is only a wish \
+(\"preferably\", \"ideally\", \"if possible\"), exclude_parts_of_day and exclude_weekdays \
+(\"not mornings\", \"no Fridays\"), earliest and latest (\"after 3\", \"by 11\"), zone (\"8:00 \
+PST\": America/Los_Angeles; the times stay as written).
+- A repeating meeting (\"every Tuesday\", \"weekly\") is not supported: answer \
+needs_clarification with issue recurring and issue_name the words that make it repeat. \
+Any other word or condition that changes the request and that these fields cannot hold \
+(\"unless it rains\", \"after the plumber leaves\"): needs_clarification with issue \
+unsupported and issue_name those words. Never drop words that carry meaning.
 - Fields that the command does not state are null; participants is [] when nobody is \
 named.";
 

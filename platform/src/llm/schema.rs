@@ -48,6 +48,8 @@ pub(crate) const ISSUES: &[&str] = &[
     "invalid_date",
     "unclear_preference",
     "not_understood",
+    "unsupported",
+    "recurring",
 ];
 
 const PARTS_OF_DAY: &[&str] = &["morning", "lunch", "afternoon", "evening", "night"];
@@ -97,14 +99,25 @@ pub fn response_format() -> Value {
         "duration_minutes": nullable("integer", "Meeting length in minutes, when stated."),
         "when": nullable("string", time),
         "to": nullable("string", "For reschedule: where to move the meeting. Same format as `when`."),
-        "part_of_day": nullable_enum(PARTS_OF_DAY, "A part of the day to prefer (\"afternoons\")."),
+        "alternatives": {
+            "type": "array",
+            "items": { "type": "string" },
+            "description": "Other times that would do as well as `when` (\"Tuesday or Wednesday\": when Tuesday, alternatives [Wednesday]). Same format as `when`; [] when none."
+        },
+        "part_of_day": nullable_enum(PARTS_OF_DAY, "A part of the day the meeting must be in (\"in the afternoon\", \"afternoons\")."),
+        "prefer_part_of_day": nullable_enum(PARTS_OF_DAY, "A part of the day the owner only wishes for (\"preferably mornings\", \"ideally in the afternoon\")."),
+        "exclude_parts_of_day": { "type": "array", "items": { "type": "string", "enum": PARTS_OF_DAY }, "description": "Parts of the day ruled out (\"not mornings\"); [] when none." },
+        "exclude_weekdays": { "type": "array", "items": { "type": "string", "enum": WEEKDAYS }, "description": "Weekdays ruled out (\"no Fridays\", \"except Tuesday\"); [] when none." },
+        "earliest": nullable("string", "No start before this time of day (\"after 3\", \"not before 10\"): 24-hour HH:MM, or null."),
+        "latest": nullable("string", "Done by this time of day (\"by 11\", \"before noon\"): 24-hour HH:MM, or null."),
+        "zone": nullable("string", "The time zone the owner stated the times in (\"3pm London time\": Europe/London), an IANA name; null when not stated."),
         "title": nullable("string", "What the meeting is about or its kind (\"Coffee\")."),
         "location": { "anyOf": [location, { "type": "null" }] },
         "preference": { "anyOf": [preference, { "type": "null" }] },
         "name": nullable("string", "For connect_contact: the name of the person to connect with."),
         "question": nullable("string", "For needs_clarification: the question to ask the owner."),
         "issue": nullable_enum(ISSUES, "For needs_clarification: what is unclear."),
-        "issue_name": nullable("string", "For unknown_contact / ambiguous_contact: the name as written."),
+        "issue_name": nullable("string", "For unknown_contact / ambiguous_contact: the name as written; for unsupported / recurring: the words not understood or that make it repeat."),
     }));
     json!({
         "type": "json_schema",
