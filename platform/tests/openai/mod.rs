@@ -27,6 +27,9 @@ pub enum Reply {
     Http(StatusCode, String),
     /// Accept the request and never answer.
     Hang,
+    /// A model that answers each command (the user message) with the content this
+    /// function gives, in a 200 completion.
+    PerCommand(Arc<dyn Fn(&str) -> String + Send + Sync>),
 }
 
 /// One request as the server saw it.
@@ -79,11 +82,13 @@ impl FakeServer {
 
 pub async fn completions(State(script): State<Script>, headers: HeaderMap, body: String) -> Response {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let body = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    let body: Value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    let command = body["messages"].as_array().and_then(|m| m.iter().rev().find(|m| m["role"] == "user")).and_then(|m| m["content"].as_str()).unwrap_or_default().to_string();
     script.seen.lock().unwrap().push(Seen { authorization, body });
     match script.reply {
         Reply::Http(status, body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Reply::Hang => std::future::pending().await,
+        Reply::PerCommand(answer) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], completion(&answer(&command))).into_response(),
     }
 }
 
