@@ -103,6 +103,8 @@ test('Alice asks for a meeting, Bob approves, both calendars show it', async () 
   await alice.locator('#command').press('Enter');
   const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" });
   await answer.waitFor({ timeout: 30_000 });
+  // What was understood, in one line, before the answer.
+  assert.match(await answer.locator('.understood').textContent(), /Understood: 30 min with Bob, .* in the afternoon \(12:00-17:00\)/);
   // The history comes back with the arrow key.
   await alice.locator('#command').press('ArrowUp');
   assert.equal(await alice.locator('#command').inputValue(), 'find 30 minutes with Bob tomorrow afternoon');
@@ -182,6 +184,21 @@ test('the agent asks who, the answer books it, and Bob suggests another time', a
   const hhmm = picked.match(/\d\d:\d\d/)[0];
   assert.ok((await newest.textContent()).includes(hhmm), `booked at Bob's time ${picked}: ${await newest.textContent()}`);
   assert.equal(await alice.locator('.negotiation-list li.booked').count(), 2);
+});
+
+test('what was understood can be changed: the request is called off and the command comes back', async () => {
+  await go(alice, 'Chat');
+  await alice.locator('#command').fill('find 30 minutes with Bob next week, mornings');
+  await alice.locator('#command').press('Enter');
+  const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" }).last();
+  await answer.waitFor({ timeout: 30_000 });
+  assert.match(await answer.locator('.understood').textContent(), /in the morning \(08:00-12:00\)/);
+  await answer.locator('button.change').click();
+  await alice.locator('.chat-log li.agent').filter({ hasText: 'Called off.' }).waitFor({ timeout: 30_000 });
+  assert.equal(await alice.locator('#command').inputValue(), 'find 30 minutes with Bob next week, mornings');
+  await alice.locator('#command').fill('');
+  await go(alice, 'Negotiations');
+  await alice.locator('.negotiation-list li').first().and(alice.locator('li.ended')).waitFor({ timeout: 30_000 });
 });
 
 test('a reload keeps everything once unlocked, and a wrong passphrase is refused', async () => {

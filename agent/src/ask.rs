@@ -29,6 +29,10 @@ pub struct Answer {
     pub command: String,
     /// Whether the answer is a question the owner's next line will answer.
     pub asks: bool,
+    /// What was understood, in one line the owner can check ("30 min with Bob Martin,
+    /// Tue 10 Mar, at lunch (12:00-13:00), 'Lunch'"), for a request that books, moves or
+    /// cancels a meeting.
+    pub understood: Option<String>,
 }
 
 impl<S: Store + 'static> Agent<S> {
@@ -73,12 +77,13 @@ impl<S: Store + 'static> Agent<S> {
         };
         let intent = interpretation.intent;
         let kind = intent.kind();
+        let understood = nlu::summary(&intent, &context.now.time_zone().clone());
         let issue = match &intent {
             Intent::NeedsClarification { issue, .. } => Some(issue.clone()),
             _ => None,
         };
         let (answer, negotiation) = self.carry_out(intent, &contacts).await?;
-        Ok((Answer { text: answer, negotiation, intent: kind, understood_by, command: text.to_owned(), asks: false }, issue))
+        Ok((Answer { text: answer, negotiation, intent: kind, understood_by, command: text.to_owned(), asks: false, understood }, issue))
     }
 
     async fn carry_out(&self, intent: Intent, contacts: &[Contact]) -> Result<(String, Option<String>), AgentError> {

@@ -139,7 +139,10 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
         }
         Request::Ask { text, wait_secs } => {
             let answer = agent.ask(&text).await?;
-            let mut human = answer.text.clone();
+            let mut human = match &answer.understood {
+                Some(line) => format!("Understood: {line}\n{}", answer.text),
+                None => answer.text.clone(),
+            };
             let mut settled = Value::Null;
             if let (Some(id), Some(secs)) = (&answer.negotiation, wait_secs) {
                 let n = wait_for(agent, id, Duration::from_secs(secs)).await?;

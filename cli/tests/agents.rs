@@ -269,6 +269,8 @@ fn a_request_for_mornings_books_a_morning_on_a_day_both_are_free() {
 
     let answer = alice.json(&["ask", "find 30 minutes with Bob next week, mornings", "--wait", "30"]);
     assert_eq!(answer["answer"]["intent"], "schedule", "{answer}");
+    let understood = answer["answer"]["understood"].as_str().unwrap_or_default();
+    assert!(understood.starts_with("30 min with Bob") && understood.contains("in the morning (08:00-12:00)"), "what was understood is shown: {understood}");
     let id = answer["negotiation"]["id"].as_str().unwrap().to_owned();
     wait_until(PATIENCE, "both sides to settle", || settled(&alice) && settled(&bob));
     let slot = booked_meeting(&alice, "Meeting with Bob").expect("a morning was booked");

@@ -38,14 +38,15 @@ pub(crate) fn Chat() -> Element {
         busy.set(true);
         recall.set(None);
         show(String::new());
-        chat.write().push(ChatLine { from: Speaker::Owner, text: text.clone(), negotiation: None });
+        chat.write().push(ChatLine { from: Speaker::Owner, text: text.clone(), negotiation: None, understood: None });
         match agent.ask(&text).await {
             Ok(answer) => {
                 let from = if answer.asks { Speaker::Question } else { Speaker::Agent };
-                chat.write().push(ChatLine { from, text: answer.text, negotiation: answer.negotiation });
+                let understood = answer.understood.map(|line| (line, answer.command));
+                chat.write().push(ChatLine { from, text: answer.text, negotiation: answer.negotiation, understood });
             }
             Err(e) => {
-                chat.write().push(ChatLine { from: Speaker::Error, text: format!("That did not work: {e}"), negotiation: None });
+                chat.write().push(ChatLine { from: Speaker::Error, text: format!("That did not work: {e}"), negotiation: None, understood: None });
                 // What was typed comes back, to fix and resend.
                 if draft.read().is_empty() {
                     show(text);
@@ -53,6 +54,27 @@ pub(crate) fn Chat() -> Element {
             }
         }
         busy.set(false);
+    };
+
+    // "Change": what was understood was not what was meant. The request it started is
+    // called off and the command comes back to the box, to be said better.
+    let change = move |line: usize| async move {
+        let Some(agent) = session.agent() else { return };
+        let Some((negotiation, command)) = chat.read().get(line).map(|l| (l.negotiation.clone(), l.understood.as_ref().map(|(_, c)| c.clone()))) else { return };
+        let called_off = match negotiation {
+            Some(id) => agent.cancel(&id).await.map(|_| true),
+            None => Ok(false),
+        };
+        let said = match called_off {
+            Ok(true) => "Called off. Say it again the way you meant it.".to_owned(),
+            Ok(false) => "Say it again the way you meant it.".to_owned(),
+            Err(e) => format!("That could not be called off: {e}"),
+        };
+        if let Some(entry) = chat.write().get_mut(line) {
+            entry.understood = None;
+        }
+        chat.write().push(ChatLine { from: Speaker::Agent, text: said, negotiation: None, understood: None });
+        show(command.unwrap_or_default());
     };
 
     let keys = move |event: KeyboardEvent| {
@@ -88,6 +110,12 @@ pub(crate) fn Chat() -> Element {
                 li { key: "{i}", class: match line.from { Speaker::Owner => "owner", Speaker::Agent => "agent", Speaker::Question => "agent question", Speaker::Error => "agent error" },
                     if line.from == Speaker::Question {
                         span { class: "asks", aria_label: "Your agent asks", "?" }
+                    }
+                    if let Some((understood, _)) = line.understood.clone() {
+                        p { class: "understood",
+                            "Understood: {understood} "
+                            button { class: "change", r#type: "button", aria_label: "Change what was understood", onclick: move |_| change(i), "change?" }
+                        }
                     }
                     span { class: "text", "{line.text}" }
                     if let Some(id) = line.negotiation.clone() {

@@ -22,4 +22,7 @@ pub(crate) struct ChatLine {
     pub(crate) text: String,
     /// The negotiation the answer started, to link to.
     pub(crate) negotiation: Option<String>,
+    /// What the agent understood, in one line, with the command it came from (to put
+    /// back in the box when the owner corrects it).
+    pub(crate) understood: Option<(String, String)>,
 }

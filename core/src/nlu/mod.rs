@@ -72,6 +72,7 @@ mod intent;
 mod leftover;
 mod preference;
 mod rules;
+mod summary;
 mod time_expr;
 mod time_parse;
 mod time_resolve;
@@ -85,6 +86,7 @@ use serde::{Deserialize, Serialize};
 pub use contact::{Contact, NameMatch, Participant, match_contact};
 pub use constraints::{Constraints, allowed, covered};
 pub use intent::{Intent, Issue, Location, Preference};
+pub use summary::summary;
 pub use time_expr::{Grain, PartOfDay, TimeExpr, Weekday};
 
 /// What the interpreter needs to know besides the text.
