@@ -186,21 +186,6 @@ test('the agent asks who, the answer books it, and Bob suggests another time', a
   assert.equal(await alice.locator('.negotiation-list li.booked').count(), 2);
 });
 
-test('what was understood can be changed: the request is called off and the command comes back', async () => {
-  await go(alice, 'Chat');
-  await alice.locator('#command').fill('find 30 minutes with Bob next week, mornings');
-  await alice.locator('#command').press('Enter');
-  const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" }).last();
-  await answer.waitFor({ timeout: 30_000 });
-  assert.match(await answer.locator('.understood').textContent(), /in the morning \(08:00-12:00\)/);
-  await answer.locator('button.change').click();
-  await alice.locator('.chat-log li.agent').filter({ hasText: 'Called off.' }).waitFor({ timeout: 30_000 });
-  assert.equal(await alice.locator('#command').inputValue(), 'find 30 minutes with Bob next week, mornings');
-  await alice.locator('#command').fill('');
-  await go(alice, 'Negotiations');
-  await alice.locator('.negotiation-list li').first().and(alice.locator('li.ended')).waitFor({ timeout: 30_000 });
-});
-
 test('a reload keeps everything once unlocked, and a wrong passphrase is refused', async () => {
   await bob.reload();
   await opened(bob);
@@ -220,4 +205,19 @@ test('a reload keeps everything once unlocked, and a wrong passphrase is refused
   assert.match(await bob.locator('#negotiation-state').textContent(), /Booked/);
   assert.ok((await sentences(bob)).length >= 3);
   assert.deepEqual([...alice.errors, ...bob.errors].map(String), []);
+});
+
+test('what was understood can be changed: the request is called off and the command comes back', async () => {
+  await go(alice, 'Chat');
+  await alice.locator('#command').fill('find 30 minutes with Bob next week, mornings');
+  await alice.locator('#command').press('Enter');
+  const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" }).last();
+  await answer.waitFor({ timeout: 30_000 });
+  assert.match(await answer.locator('.understood').textContent(), /in the morning \(08:00-12:00\)/);
+  await answer.locator('button.change').click();
+  await alice.locator('.chat-log li.agent').filter({ hasText: 'Called off.' }).waitFor({ timeout: 30_000 });
+  assert.equal(await alice.locator('#command').inputValue(), 'find 30 minutes with Bob next week, mornings');
+  await alice.locator('#command').fill('');
+  await go(alice, 'Negotiations');
+  await alice.locator('.negotiation-list li').first().and(alice.locator('li.ended')).waitFor({ timeout: 30_000 });
 });

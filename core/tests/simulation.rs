@@ -5,12 +5,15 @@
 
 mod sim;
 
+/// The least share (%) of clean two-party runs with a common slot that must book it within
+/// three round trips (measured: 97.52 % of 1,131).
+const TWO_PARTY_FLOOR: f64 = 97.0;
 /// The least share (%) of 3-10-party runs with a common slot that must book it
-/// (measured: 41 of 52, 78.85 %).
-const N_PARTY_FLOOR: f64 = 78.0;
+/// (measured: 44 of 52, 84.62 %).
+const N_PARTY_FLOOR: f64 = 84.0;
 /// The least share (%) of lossy-network runs with a common slot that must book it
-/// (measured: 95.42 % of 1,135).
-const LOSSY_FLOOR: f64 = 95.0;
+/// (measured: 97.71 % of 1,135).
+const LOSSY_FLOOR: f64 = 97.0;
 
 fn runs() -> u64 {
     std::env::var("AGENTNET_SIM_RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(10_000)
@@ -68,7 +71,7 @@ fn negotiations_book_safely_and_find_common_slots() {
     assert!(failures.is_empty(), "{} runs broke a property, first ones:\n{}", failures.len(), failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
     assert_eq!(booked_without_common, 0, "a booking the oracle says was impossible");
     assert!(two_clean_exists > 0 && n_exists > 0 && lossy_exists > 0, "every kind of run had a common slot at least once");
-    assert!(pct(two_clean_found_3rt, two_clean_exists) >= 95.0, "two-party success within 3 round trips below 95%");
+    assert!(pct(two_clean_found_3rt, two_clean_exists) >= TWO_PARTY_FLOOR, "two-party success within 3 round trips {:.2}% below {TWO_PARTY_FLOOR}%", pct(two_clean_found_3rt, two_clean_exists));
     // Held at the rates measured on 2026-12-02 (10,000 runs), so a regression fails; the
     // issue's bars (99 % two-party, 97 % for 3-10 parties) are not reached yet.
     assert!(pct(n_found, n_exists) >= N_PARTY_FLOOR, "3-10-party success {:.2}% below {N_PARTY_FLOOR}%", pct(n_found, n_exists));

@@ -231,7 +231,12 @@ impl<P: PeerId> Organiser<P> {
     fn pick_batch(&self) -> Vec<Interval> {
         let mut planned: BTreeMap<P, usize> = BTreeMap::new();
         let mut batch: Vec<Interval> = Vec::new();
-        let ordered = super::nearest_first(&self.candidates, &self.hints);
+        let mut ordered = super::nearest_first(&self.candidates, &self.hints);
+        // A free stretch where someone already turned a slot down is likely busy for them
+        // around it: the stretches nobody has refused go first, so the budget is spread
+        // across days instead of spent on one busy morning.
+        let refused: Vec<Interval> = self.ledgers.values().flat_map(|ledger| ledger.rejected.iter().copied()).collect();
+        ordered.sort_by_key(|slot| refused.iter().any(|r| same_stretch(&self.availability, r, slot)));
         // Two passes: first at most one slot per free stretch, so one busy afternoon on the
         // other side cannot reject the whole batch at once; then fill up by rank.
         for spread_out in [true, false] {
