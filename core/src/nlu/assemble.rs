@@ -75,6 +75,7 @@ pub(super) fn interpret(text: &str, ctx: &Context) -> Interpretation {
         week_of(&tokens, &mut used, t);
     }
     the_one_after(&tokens, &mut used, &mut times);
+    counted_from(&tokens, &mut used, &mut times);
     let time = times.iter().find_map(|f| f.expr.clone());
     let mut reading = Reading { text, tokens, kind, used, rules, durations, times, now };
     let intent = build(&mut reading, ctx);
@@ -197,6 +198,31 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
                 None if from.len() > 1 && r.tokens.iter().any(|t| t.is("instead")) => (from[1..].to_vec(), from[..1].to_vec()),
                 None => (to, from),
             };
+            // "shift my 11am tomorrow to 11:30", "to earlier the same day": the new time
+            // is on the old one's day when it names no day of its own.
+            let same_day = claim_same_day(&r.tokens, &mut r.used);
+            let from_day = from.first().filter(|f| f.dated).and_then(|f| f.expr.as_ref()).map(|e| e.start.clone());
+            let to_on_that_day: Vec<Found> = match &from_day {
+                Some(day) if to.iter().all(|f| !f.dated) => {
+                    let mut moved: Vec<Found> = to.iter().map(|f| (*f).clone()).collect();
+                    for f in &mut moved {
+                        if let Some(expr) = f.expr.as_mut() {
+                            let shift = jiff::Span::new().days(i64::from((day.date() - expr.start.date()).get_days()));
+                            expr.start = expr.start.checked_add(shift).unwrap_or(expr.start.clone());
+                            expr.end = expr.end.as_ref().and_then(|e| e.checked_add(shift).ok());
+                        }
+                        f.dated = true;
+                    }
+                    if moved.is_empty() && same_day {
+                        let midnight = day.start_of_day().unwrap_or(day.clone());
+                        let at = from.first().map_or(0, |f| f.start);
+                        moved.push(Found { start: at, end: at, expr: Some(TimeExpr { start: midnight, end: None, grain: super::Grain::Day }), part: None, span_minutes: None, part_only: false, daily: None, dated: true, weekday: false });
+                    }
+                    moved
+                }
+                _ => to.iter().map(|f| (*f).clone()).collect(),
+            };
+            let to: Vec<&Found> = to_on_that_day.iter().collect();
             let from = from.first().and_then(|f| f.expr.clone());
             if participants.is_empty() && from.is_none() && named.title.is_none() {
                 return clarify("Which meeting should I move?", Issue::MissingMeeting);
@@ -268,6 +294,34 @@ fn the_one_after(tokens: &[Token], used: &mut [bool], times: &mut Vec<Found>) {
     }
 }
 
+/// "a week from Friday", "two weeks from tomorrow", "3 days from Monday": the day that far
+/// after the one named.
+fn counted_from(tokens: &[Token], used: &mut [bool], times: &mut [Found]) {
+    let w = |k: usize| tokens.get(k).and_then(Token::word).unwrap_or("");
+    for found in times.iter_mut() {
+        let k = found.start;
+        if k < 3 || w(k - 1) != "from" || used[k - 3..k].iter().any(|u| *u) {
+            continue;
+        }
+        let days_per = match w(k - 2) {
+            "day" | "days" => 1,
+            "week" | "weeks" => 7,
+            _ => continue,
+        };
+        let count = match (w(k - 3), tokens[k - 3].num()) {
+            ("a" | "an", _) => 1,
+            (_, Some(n)) if n <= 52 => i64::from(n),
+            _ => continue,
+        };
+        let Some(expr) = found.expr.as_mut().filter(|e| e.grain == super::Grain::Day && e.end.is_none()) else { continue };
+        let Ok(later) = expr.start.checked_add(jiff::Span::new().days(count * days_per)) else { continue };
+        expr.start = later;
+        found.weekday = false;
+        used[k - 3..k].fill(true);
+        found.start = k - 3;
+    }
+}
+
 /// "the week of the 16th": the Monday-to-Sunday week holding that day. Claims "(the)
 /// week of" in `used` and widens `found`.
 fn week_of(tokens: &[Token], used: &mut [bool], found: &mut Found) {
@@ -287,6 +341,19 @@ fn week_of(tokens: &[Token], used: &mut [bool], found: &mut Found) {
     let start = if week > 0 && tokens[week - 1].is("the") { week - 1 } else { week };
     used[start..found.start].fill(true);
     found.start = start;
+}
+
+/// "the same day", "that same day": claimed; whether it was said.
+fn claim_same_day(tokens: &[Token], used: &mut [bool]) -> bool {
+    let mut said = false;
+    for k in 0..tokens.len().saturating_sub(1) {
+        if tokens[k].is("same") && tokens[k + 1].is("day") && !used[k] {
+            let start = if k > 0 && matches!(tokens[k - 1].word(), Some("the" | "that")) { k - 1 } else { k };
+            used[start..k + 2].fill(true);
+            said = true;
+        }
+    }
+    said
 }
 
 /// Phrases that only say what kind of request it is: "am I free or not", "it's not

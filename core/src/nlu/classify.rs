@@ -81,7 +81,10 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
     let asks_free = w.any(&["free", "available", "availability", "open", "openings", "busy"]);
     if !asks_free && w.seq(&["when", "will", "i"]) || !asks_free && w.seq(&["when", "am", "i"]) || w.seq(&["when", "do", "i"]) || w.seq(&["when", "is", "my"])
         || w.seq(&["when", "is", "the"]) || w.seq(&["when", "are", "we"]) || w.seq(&["when", "was"])
-        || (w.0.first().is_some_and(|f| matches!(*f, "any" | "anything")) && !books && !w.any(&["free", "available", "open", "openings", "time", "works", "work", "gaps", "gap"]))
+        || (w.0.first().is_some_and(|f| matches!(*f, "any" | "anything"))
+            && !books
+            && !w.any(&["free", "available", "open", "openings", "time", "works", "work", "gaps", "gap"])
+            && (ends_in_question(tokens) || w.any(&["meetings", "meeting", "calls", "events", "plans", "booked", "scheduled", "on"])))
         || w.seq(&["what", "is", "scheduled"]) || w.seq(&["what", "is", "booked"]) || w.seq(&["what", "is", "planned"])
         || w.seq(&["what", "scheduled"]) || w.seq(&["what", "booked"]) || w.seq(&["what", "planned"])
         || w.0.first() == Some(&"what") && w.0.get(1) == Some(&"on")
@@ -90,6 +93,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.seq(&["who", "am", "i"]) || w.seq(&["who", "do", "i"])
         || w.seq(&["do", "i", "have", "anything"]) || w.seq(&["is", "there", "anything"])
         || w.seq(&["how", "busy"])
+        || w.seq(&["next", "time", "i"])
+        || w.seq(&["what", "is", "happening"])
         || ends_in_question(tokens) && w.0.first().is_some_and(|f| *f == "i") && w.near(&["have"], &["meetings", "meeting", "calls", "anything"])
         || w.0.first() == Some(&"what") && w.near(&["on"], &["calendar", "schedule", "agenda", "diary", "plate"]) && w.has("my")
     {
@@ -110,7 +115,7 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         return Kind::Cancel;
     }
     if w.any(&["reschedule", "move", "postpone", "rebook", "rearrange", "delay", "shift", "bump", "moved", "slide", "shove"])
-        || w.near(&["push", "pull", "bring"], &["back", "forward", "to", "my", "the", "it", "meeting", "out", "by"])
+        || w.near(&["push", "pull", "bring"], &["back", "forward", "to", "my", "the", "it", "meeting", "out", "by", "everything", "all", "our"])
         || w.near(&["change"], &["time", "day", "date"])
     {
         return Kind::Reschedule;

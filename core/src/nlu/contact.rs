@@ -337,6 +337,8 @@ fn name_like(t: &Token) -> bool {
     match &t.tok {
         Tok::Word(w) => {
             !NOT_NAMES.contains(&w.as_str())
+                // "with scheduling the call": a verb, lower case, is nobody's name.
+                && !(w.ends_with("ing") && !t.capital)
                 && super::time_expr::Weekday::parse(w).is_none()
                 && super::time_parse::part_of_day_word(w).is_none()
         }

@@ -101,6 +101,8 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
         // "a full hour", "a solid hour".
         Some(Tok::Word(word)) if (word == "a" || word == "an") && matches!(w(t, i + 1), "full" | "whole" | "solid" | "good") => (1, 0.0, i + 2),
         Some(Tok::Word(word)) if word == "a" || word == "an" => (1, 0.0, i + 1),
+        // "two and a half hours".
+        Some(Tok::Num { value, .. }) if (w(t, i + 1), w(t, i + 2), w(t, i + 3)) == ("and", "a", "half") => (*value, 0.5, i + 4),
         Some(Tok::Num { value, .. }) => {
             if t.get(i + 1).is_some_and(|x| x.is_punct('.'))
                 && let Some(Tok::Num { value: f, digits }) = t.get(i + 2).map(|x| &x.tok)
@@ -126,7 +128,9 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
             let k = if w(t, end) == "and" { end + 1 } else { end };
             if let Some(m) = t.get(k).and_then(Token::num).filter(|m| *m < 60) {
                 let has_unit = w(t, k + 1) == "minutes";
-                if has_unit || (k == end && t.get(k + 1).is_none_or(|x| !matches!(x.tok, Tok::Num { .. }))) {
+                // "an hour and fifteen (with Jose)", never "an hour and 2 pm".
+                let bare_and = k == end + 1 && !matches!(w(t, k + 1), "am" | "pm" | "people") && !t.get(k + 1).is_some_and(|x| x.is_punct(':') || matches!(x.tok, Tok::Num { .. }));
+                if has_unit || bare_and || (k == end && t.get(k + 1).is_none_or(|x| !matches!(x.tok, Tok::Num { .. }))) {
                     minutes += f64::from(m);
                     end = k + 1 + usize::from(has_unit);
                 }
@@ -138,7 +142,9 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
 
 fn finish(t: &[Token], start: usize, end: usize, minutes: u32) -> Option<Found> {
     let after = w(t, end);
-    if matches!(after, "later" | "ago") || (after == "from" && matches!(w(t, end + 1), "now" | "today")) {
+    // "two weeks from tomorrow", "a week from Friday": a date, read by the time grammar.
+    let days_from = after == "from" && minutes >= 24 * 60;
+    if matches!(after, "later" | "ago") || days_from || (after == "from" && matches!(w(t, end + 1), "now" | "today")) {
         return None;
     }
     Some(Found { start, end, minutes })
@@ -166,6 +172,9 @@ mod tests {
         assert_eq!(minutes("three quarters of an hour"), [45]);
         assert_eq!(minutes("quick 15 w/ Oliver"), [15]);
         assert_eq!(minutes("a full hour"), [60]);
+        assert_eq!(minutes("an hour and fifteen with jose"), [75]);
+        assert_eq!(minutes("two and a half hours"), [150]);
+        assert!(minutes("a week from friday").is_empty());
         assert_eq!(minutes("hour with bob friday afternoon"), [60]);
         assert_eq!(minutes("can u do 45 with carol"), [45]);
         assert!(minutes("at 30 with bob").is_empty());

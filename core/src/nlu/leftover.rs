@@ -54,7 +54,8 @@ const CARRY_NO_MEANING: &[&str] = &[
     "thatd", "itd", "wed", "youd", "before", "after", "until", "till", "til", "since",
     "looks", "happy", "glad", "lean", "leaning", "towards", "toward", "ends", "request", "requests", "plans", "meetups",
     "point", "plenty", "enough", "anywhere", "doable", "feasible", "appointment", "gaps", "idea", "otherwise", "failing",
-    "alternatively", "came", "anymore", "rush", "hurry", "slide", "shove", "steer", "dear", "assistant", "grateful", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
+    "alternatively", "came", "anymore", "rush", "hurry", "slide", "shove", "steer", "dear", "assistant", "grateful",
+    "finishing", "asked", "allocate", "seeing", "trouble", "manage", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
 ];
 
 /// Words that open a condition: what follows them, to the end of the clause, is quoted

@@ -28,8 +28,9 @@ pub(crate) struct Rules {
     /// A date the window ends before (its token range, and whether that day is kept:
     /// "by Friday" keeps Friday, "before Friday" does not).
     pub(crate) until: Option<(usize, usize, bool)>,
-    /// A date the window starts after (its token range).
-    pub(crate) after: Option<(usize, usize)>,
+    /// A date the window starts after (its token range, and whether that day is in:
+    /// "from the 16th on" keeps it, "after the 16th" does not).
+    pub(crate) after: Option<(usize, usize, bool)>,
     /// A bound said in words rather than as a clock ("after lunch" starts at 13:00,
     /// "before lunch" ends at 12:00).
     pub(crate) earliest_at: Option<Time>,
@@ -192,6 +193,7 @@ const NEGATIONS: &[&[&str]] = &[
     &["cannot", "do"],
     &["anything", "but"],
     &["any", "day", "but"],
+    &["rule", "out"],
     &["away", "from"],
     &["out", "of"],
     &["clear", "of"],
@@ -208,6 +210,8 @@ const RULED_OUT_AFTER: &[&[&str]] = &[
     &["does", "not", "work"],
     &["will", "not", "work"],
     &["are", "out"],
+    &["is", "off", "the", "table"],
+    &["are", "off", "the", "table"],
     &["is", "out"],
     &["out"],
     &["a", "no", "", "go"],
@@ -299,9 +303,12 @@ pub(crate) fn read(tokens: &[Token], used: &mut [bool], existing: bool) -> Rules
 /// make the next time a fallback, claimed (the windows read the "or" itself).
 fn fallbacks(tokens: &[Token], used: &mut [bool]) {
     for i in 0..tokens.len() {
-        // "no rush", "no hurry": not a negation of anything.
+        // "no rush", "no hurry", "if it's not too much trouble": not a negation of anything.
         if w(tokens, i) == "no" && matches!(w(tokens, i + 1), "rush" | "hurry" | "pressure") {
             used[i..i + 2].fill(true);
+        }
+        if seq(tokens, i, &["not", "too", "much", "trouble"]) {
+            used[i..i + 4].fill(true);
         }
         if w(tokens, i) != "if" {
             continue;
@@ -499,6 +506,9 @@ const SOFT_AFTER: &[&[&str]] = &[
     &["would", "be", "good"],
     &["would", "be", "nicer"],
     &["if", "we", "can", "swing", "it"],
+    &["if", "you", "can", "manage", "it"],
+    &["if", "we", "can", "manage", "it"],
+    &["if", "you", "can", "manage"],
     &["if", "you", "can", "swing", "it"],
     &["would", "be", "better"],
     &["would", "be", "preferable"],
@@ -517,9 +527,25 @@ fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
         let Some(part) = part_word(w(tokens, i)) else { continue };
         let lead = (i.saturating_sub(6)..i).rev().find(|&k| SOFT_BEFORE.contains(&w(tokens, k)));
         let trailing_soft = SOFT_AFTER.iter().any(|words| seq(tokens, i + 1, words));
+        // "in the evening if she's up for it, otherwise whenever": a fallback to any time
+        // later in the sentence makes the part a wish.
+        let sentence_end = (i + 1..tokens.len()).find(|&k| tokens[k].is_punct('.') || tokens[k].is_punct('?') || tokens[k].is_punct('!') || tokens[k].is_punct(';')).unwrap_or(tokens.len());
+        let fallback = (i + 1..sentence_end).find_map(|k| SOFT_TAIL.iter().find(|words| seq(tokens, k, words)).map(|words| (k, words.len())));
+        if lead.is_none() && !trailing_soft && let Some((k, n)) = fallback {
+            rules.prefer_part = Some(part);
+            used[i] = true;
+            used[k..k + n].fill(true);
+            // "if she's up for it" between them.
+            for m in i + 1..k {
+                if matches!(w(tokens, m), "if" | "she" | "he" | "they" | "shes" | "hes" | "theyre" | "s" | "is" | "are" | "up" | "for" | "it" | "in" | "the") {
+                    used[m] = true;
+                }
+            }
+            continue;
+        }
         if let Some(k) = lead {
             let between_ok = (k + 1..i).all(|m| {
-                used[m] || tokens[m].is_punct(',') || matches!(w(tokens, m), "still" | "please" | "in" | "the" | "a" | "an" | "on" | "during" | "some" | "do" | "it" | "have" | "meet" | "go" | "for" | "with" | "them" | "him" | "her" | "be" | "to" | "if" | "its" | "is" | "make" | "would" | "like" | "we" | "can" | "could" | "i" | "keep" | "towards" | "toward")
+                used[m] || tokens[m].is_punct(',') || matches!(w(tokens, m), "still" | "please" | "at" | "in" | "the" | "a" | "an" | "on" | "during" | "some" | "do" | "it" | "have" | "meet" | "go" | "for" | "with" | "them" | "him" | "her" | "be" | "to" | "if" | "its" | "is" | "make" | "would" | "like" | "we" | "can" | "could" | "i" | "keep" | "towards" | "toward")
             });
             if between_ok {
                 rules.prefer_part = Some(part);
@@ -541,6 +567,17 @@ fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
         }
     }
 }
+
+/// A fallback to any time, which makes a part of the day said before it a wish.
+const SOFT_TAIL: &[&[&str]] = &[
+    &["otherwise", "whenever"],
+    &["otherwise", "anytime"],
+    &["otherwise", "any", "time"],
+    &["or", "whenever"],
+    &["but", "whenever"],
+    &["but", "any", "time", "works"],
+    &["but", "anytime", "works"],
+];
 
 /// What says a wish is not a rule, next to a soft preference.
 const HEDGES: &[&[&str]] = &[
@@ -735,6 +772,19 @@ fn exclude(rules: &mut Rules, word: &str) {
 /// A bound at `i` ("before 11am", "by 4", "until 5", "no later than 3", "after 3", "by
 /// Friday", "before the end of the month"); returns where reading goes on.
 fn bound(tokens: &[Token], used: &mut [bool], i: usize, rules: &mut Rules) -> Option<usize> {
+    // "2pm or later", "11 or earlier".
+    if let Some(end) = clock_end(tokens, i).filter(|_| i == 0 || !matches!(w(tokens, i - 1), "at" | "from" | "by" | "before" | "after" | "until"))
+        && w(tokens, end) == "or"
+        && matches!(w(tokens, end + 1), "later" | "after" | "earlier" | "before")
+    {
+        if matches!(w(tokens, end + 1), "later" | "after") {
+            rules.earliest = Some((i, end));
+        } else {
+            rules.latest = Some((i, end));
+        }
+        used[i..end + 2].fill(true);
+        return Some(end + 2);
+    }
     let (is_end, lead) = match (w(tokens, i), w(tokens, i + 1), w(tokens, i + 2)) {
         ("before", _, _) | ("by", _, _) | ("until", _, _) | ("till", _, _) | ("til", _, _) => (true, 1),
         ("no", "later", "than") => (true, 3),
@@ -744,6 +794,15 @@ fn bound(tokens: &[Token], used: &mut [bool], i: usize, rules: &mut Rules) -> Op
         ("no", "earlier", "than") => (false, 3),
         ("starting", "at", _) | ("starting", "from", _) => return None,
         ("from", _, _) => {
+            // "from the 16th on", "from Monday onwards": the window starts that day.
+            if clock_end(tokens, i + 1).is_none()
+                && let Some(end) = date_end(tokens, i + 1)
+                && matches!(w(tokens, end), "onward" | "onwards" | "on")
+            {
+                rules.after = Some((i + 1, end, true));
+                used[i..=end].fill(true);
+                return Some(end + 1);
+            }
             // "from 2pm onward", "from 9 on".
             let end = clock_end(tokens, i + 1)?;
             if !matches!(w(tokens, end), "onward" | "onwards" | "on") {
@@ -784,7 +843,7 @@ fn bound(tokens: &[Token], used: &mut [bool], i: usize, rules: &mut Rules) -> Op
         let keeps_day = w(tokens, i) != "before" || matches!(w(tokens, from + usize::from(w(tokens, from) == "the")), "end");
         rules.until = Some((from, end, keeps_day));
     } else {
-        rules.after = Some((from, end));
+        rules.after = Some((from, end, false));
     }
     used[i..end].fill(true);
     Some(end)

@@ -159,6 +159,12 @@ fn merge_meridiem(tokens: Vec<Token>) -> Vec<Token> {
         } else if matches!(t.word(), Some("mr" | "ms" | "mrs" | "dr" | "mx")) && t.capital && tokens.get(i + 1 + usize::from(next_is(1, '.'))).is_some_and(|n| n.capital) {
             // "Ms. Hopper", "Dr Patel": the title is not part of the name.
             i += 1 + usize::from(next_is(1, '.'));
+        } else if (t.is_punct('-') && next_is(1, '>')) || t.is_punct('→') {
+            // "Thursday's call -> Friday": the arrow says "to".
+            let n = if t.is_punct('→') { 1 } else { 2 };
+            let at = (t.at.0, tokens[i + n - 1].at.1);
+            out.push(Token { tok: Tok::Word("to".into()), raw: "->".into(), capital: false, at });
+            i += n;
         } else if t.is("w") && next_is(1, '/') {
             let at = (t.at.0, tokens[i + 1].at.1);
             out.push(Token { tok: Tok::Word("with".into()), raw: "w/".into(), capital: false, at });
@@ -214,6 +220,8 @@ fn normalise_word(token: Token) -> Vec<Token> {
         "appt" | "appts" => &["appointment"],
         "aft" | "arvo" => &["afternoon"],
         "poss" => &["possible"],
+        "pref" | "prefer." => &["preferably"],
+        "w" => &["with"],
         _ => match typo_of(word) {
             Some(known) => std::slice::from_ref(known),
             None => return vec![token],

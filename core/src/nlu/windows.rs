@@ -86,10 +86,13 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
         })
         .and_then(|k| times[k].expr.as_ref())
         .and_then(covered)
-        // "Thursday or Friday next week": a weekday said with its week lends the week.
+        // "Thursday or Friday next week", "next Thursday or Friday": a weekday said with its
+        // week lends the week to the bare ones.
         .or_else(|| {
-            let last = times.last().filter(|f| f.weekday && tokens[f.start..f.end].iter().any(|t| t.is("week")))?;
-            let day = last.expr.as_ref()?.start.clone();
+            let says = |f: &&&Found, words: &[&str]| tokens[f.start..f.end].iter().any(|t| t.word().is_some_and(|w| words.contains(&w)));
+            let last = times.last().filter(|f| f.weekday && says(f, &["week"]));
+            let first = times.first().filter(|f| times.len() > 1 && f.weekday && says(f, &["next"]));
+            let day = last.or(first)?.expr.as_ref()?.start.clone();
             let monday = day.checked_sub(jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset()))).ok()?;
             let next_monday = monday.checked_add(jiff::Span::new().days(7)).ok()?;
             Interval::new(monday.timestamp(), next_monday.timestamp()).ok()
@@ -138,8 +141,17 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
                 && let (Some(a), Some(b)) = (covered(previous), covered(&expr))
                 && b.end() > a.start()
             {
+                // "from Monday to Wednesday next week, between 1 and 3pm": the days are the
+                // span, the hours are every day's.
+                let mut end = b.end();
+                if expr.grain != Grain::Day && previous.grain == Grain::Day {
+                    let minutes = |z: &ZonedDateTime| i32::from(z.hour()) * 60 + i32::from(z.minute());
+                    daily = daily.or(Some((minutes(&expr.start), expr.end.as_ref().map(minutes))));
+                    let next_day = expr.start.date().tomorrow().map_err(|_| Unclear::BadDate)?;
+                    end = next_day.to_zoned_datetime(now.time_zone().clone()).map_err(|_| Unclear::BadDate)?.timestamp();
+                }
                 let last = windows.last_mut().expect("a previous window");
-                *last = TimeExpr { start: last.start.clone(), end: Some(b.end().to_zoned_datetime(now.time_zone().clone())), grain: Grain::Day };
+                *last = TimeExpr { start: last.start.clone(), end: Some(end.to_zoned_datetime(now.time_zone().clone())), grain: Grain::Day };
                 continue;
             }
             let joined = joined_as_alternatives(tokens, from, to);
@@ -197,12 +209,13 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
             windows = cut_windows(&windows, None, Some(cut), now.time_zone());
         }
     }
-    if let Some(span) = rules.after {
-        let day = covered(&resolve(span)?).ok_or(Unclear::BadDate)?;
+    if let Some((from, to, keeps_day)) = rules.after {
+        let day = covered(&resolve((from, to))?).ok_or(Unclear::BadDate)?;
+        let start = if keeps_day { day.start().max(now.timestamp()) } else { day.end() };
         if windows.is_empty() {
-            windows.push(horizon_from(day.end().to_zoned_datetime(now.time_zone().clone())));
+            windows.push(horizon_from(start.to_zoned_datetime(now.time_zone().clone())));
         } else {
-            windows = cut_windows(&windows, Some(day.end()), None, now.time_zone());
+            windows = cut_windows(&windows, Some(start), None, now.time_zone());
         }
     }
     if !rules.exclude_spans.is_empty() {
