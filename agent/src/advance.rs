@@ -76,7 +76,11 @@ impl<S: Store + 'static> Agent<S> {
             // Kept by `Negotiation::step`; the run loop reads it from the saved record.
             Effect::SetTimer { .. } => Ok(()),
             Effect::Failed { failure } => {
+                let zone = self.records.preferences.get().time_zone();
+                let stays = n.booked.map(|slot| format!(" '{}' stays at {}.", n.meeting.title, when(&slot, &zone)));
                 let line = match failure {
+                    // A move that found no new time: the meeting is where it was.
+                    Failure::NoCommonSlot if stays.is_some() => format!("No new time suits everyone within the window and the disclosure budgets;{}", stays.unwrap_or_default()),
                     Failure::NoCommonSlot => "No time suits everyone within the window and the disclosure budgets.".to_owned(),
                     Failure::Declined { by } => format!("{}'s agent declined.", self.records.contacts.name(&by).await?),
                     Failure::Unanswered { peers } => {

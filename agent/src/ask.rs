@@ -142,16 +142,7 @@ impl<S: Store + 'static> Agent<S> {
                 Ok((lines.join("\n"), None))
             }
             Intent::Cancel { participants, when: at, title } => {
-                let with = pick(&participants);
-                let mut targets: Vec<Negotiation> = self
-                    .negotiations()
-                    .await?
-                    .into_iter()
-                    .filter(|n| !n.is_settled() || n.state == agentnet_core::protocol::TaskState::Completed)
-                    .filter(|n| n.booked.is_some() && with.iter().all(|c| n.peers.contains(&c.id)))
-                    .filter(|n| at.as_ref().is_none_or(|at| n.booked.is_some_and(|slot| meets_at(&slot, at))))
-                    .filter(|n| title.as_ref().is_none_or(|t| n.meeting.title.to_lowercase().contains(&t.to_lowercase())))
-                    .collect();
+                let mut targets = self.booked_matching(&pick(&participants), at.as_ref(), title.as_deref()).await?;
                 match targets.len() {
                     0 => Ok(("No booked meeting matches that; nothing was cancelled.".into(), None)),
                     1 => {
@@ -180,7 +171,32 @@ impl<S: Store + 'static> Agent<S> {
                 let invite = self.invite().await?;
                 Ok((format!("Send {name} this invite link: {}", invite.link()), None))
             }
-            Intent::Reschedule { .. } => Ok(("Moving a booked meeting isn't supported yet: cancel it and ask for a new time.".into(), None)),
+            Intent::Reschedule { participants, from, to, title, part_of_day, constraints } => {
+                let mut targets = self.booked_matching(&pick(&participants), from.as_ref(), title.as_deref()).await?;
+                let n = match targets.len() {
+                    0 => return Ok(("No booked meeting matches that; nothing was moved.".into(), None)),
+                    1 => targets.remove(0),
+                    _ => {
+                        let which: Vec<String> = targets.iter().map(|n| format!("'{}' {}", n.meeting.title, n.booked.map(|s| when(&s, &zone)).unwrap_or_default())).collect();
+                        return Ok((format!("Several booked meetings match: {}. Which one should I move?", which.join(", ")), None));
+                    }
+                };
+                if n.side != crate::Side::Organiser {
+                    let organiser = self.records.contacts.get(&n.peers[0]).await?.map_or_else(|| "the organiser".to_owned(), |c| c.name);
+                    return Ok((format!("'{}' was arranged by {organiser}: ask them to move it, or cancel it.", n.meeting.title), Some(n.id)));
+                }
+                let Some(within) = Within::from_words(to.as_ref(), part_of_day, &constraints, n.meeting.duration_minutes, &zone) else {
+                    return Ok(("That leaves no time from now on; the meeting stays where it is.".into(), Some(n.id)));
+                };
+                let old = n.booked.map(|s| when(&s, &zone)).unwrap_or_default();
+                let (moved, outcome) = self.reschedule(&n.id, &within).await?;
+                let offered: Vec<String> = outcome.offered().iter().map(|s| when(s, &zone)).collect();
+                if offered.is_empty() {
+                    let why = moved.outcome.unwrap_or_else(|| format!("No new time was found; '{}' stays at {old}.", moved.meeting.title));
+                    return Ok((why, Some(moved.id)));
+                }
+                Ok((format!("Asking to move '{}' from {old}: proposed {}. It stays where it is until everyone agrees.", moved.meeting.title, offered.join(", ")), Some(moved.id)))
+            }
             Intent::NeedsClarification { question, issue } => {
                 let hint = match issue {
                     Issue::UnknownContact { .. } => " (connect with them first: create an invite)",
@@ -190,6 +206,22 @@ impl<S: Store + 'static> Agent<S> {
             }
             other => Ok((format!("I understood '{}' but can't act on it yet.", other.kind()), None)),
         }
+    }
+}
+
+impl<S: Store + 'static> Agent<S> {
+    /// The booked meetings (still standing) with everyone in `with`, at `at`, called
+    /// `title`, as far as each is said.
+    async fn booked_matching(&self, with: &[Contact], at: Option<&TimeExpr>, title: Option<&str>) -> Result<Vec<Negotiation>, AgentError> {
+        Ok(self
+            .negotiations()
+            .await?
+            .into_iter()
+            .filter(|n| !n.is_settled() || n.state == agentnet_core::protocol::TaskState::Completed)
+            .filter(|n| n.booked.is_some() && with.iter().all(|c| n.peers.contains(&c.id)))
+            .filter(|n| at.is_none_or(|at| n.booked.is_some_and(|slot| meets_at(&slot, at))))
+            .filter(|n| title.is_none_or(|t| n.meeting.title.to_lowercase().contains(&t.to_lowercase())))
+            .collect())
     }
 }
 

@@ -63,6 +63,12 @@ pub enum AgentError {
         /// The ones it could be.
         candidates: String,
     },
+    /// Only a booked meeting this owner arranged can be moved by them.
+    #[error("negotiation {id} is not a booked meeting you arranged, so it cannot be moved")]
+    NotMovable {
+        /// The negotiation.
+        id: String,
+    },
     /// The negotiation is not waiting for the owner.
     #[error("negotiation {id} is not waiting for your approval")]
     NotAwaitingApproval {

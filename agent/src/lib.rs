@@ -39,6 +39,7 @@ mod negotiation;
 mod organise;
 mod profile;
 mod receive;
+mod reschedule;
 mod records;
 mod run;
 mod send;

@@ -104,6 +104,11 @@ pub(crate) enum Input {
     Declined { now: Timestamp },
     /// The owner suggested other times instead of approving.
     Countered { slots: Vec<Interval>, now: Timestamp },
+    /// The organiser's owner moves the booked meeting: fresh free time and candidates,
+    /// inside what the owner asked for.
+    Moved { free: Vec<Interval>, candidates: Vec<Interval>, minutes: u32, now: Timestamp },
+    /// The participant's calendar as it is now (before a move is answered).
+    Refreshed { free: Vec<Interval>, candidates: Vec<Interval>, minutes: u32 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -128,8 +133,9 @@ impl Machine {
                     Input::Received { from, message, now } => OrganiserEvent::Received { from, message, now },
                     Input::Tick { now } => OrganiserEvent::Tick { now },
                     Input::Cancel { now } => OrganiserEvent::Cancel { now },
+                    Input::Moved { free, candidates, minutes, now } => OrganiserEvent::Reschedule { now, availability: availability(&free, minutes), candidates },
                     // The organiser's owner already approved by asking.
-                    Input::Approved { .. } | Input::Declined { .. } | Input::Countered { .. } => return Vec::new(),
+                    Input::Approved { .. } | Input::Declined { .. } | Input::Countered { .. } | Input::Refreshed { .. } => return Vec::new(),
                 };
                 m.handle(event, ids)
             }
@@ -140,7 +146,8 @@ impl Machine {
                     Input::Approved { now } => ParticipantEvent::OwnerApproved { now },
                     Input::Declined { now } | Input::Cancel { now } => ParticipantEvent::OwnerDeclined { now },
                     Input::Countered { slots, now } => ParticipantEvent::OwnerCountered { slots, now },
-                    Input::Start { .. } => return Vec::new(),
+                    Input::Refreshed { free, candidates, minutes } => ParticipantEvent::AvailabilityChanged { availability: availability(&free, minutes), candidates },
+                    Input::Start { .. } | Input::Moved { .. } => return Vec::new(),
                 };
                 m.handle(event, ids)
             }

@@ -170,6 +170,9 @@ impl<S: Store + 'static> Agent<S> {
         let reader = Reader { sender: &contact.name, zone: &zone, meeting: Some(&negotiation.meeting) };
         let line = sentence(&message, &reader);
         transcript.write(&message_key, About::negotiation(&task).with_peer(&contact.id), Direction::Received, line, Some(message.clone())).await?;
+        if let Some(act) = message.act() {
+            self.refresh_for_move(keys, &mut negotiation, act).await?;
+        }
         let from = contact.agent_bytes();
         self.advance(keys, &mut negotiation, Input::Received { from, message, now: now() }).await?;
         Ok(Ok(()))

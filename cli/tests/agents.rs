@@ -283,3 +283,40 @@ fn a_request_for_mornings_books_a_morning_on_a_day_both_are_free() {
     assert!(start.date() > next_monday().checked_add(jiff::Span::new().days(2)).unwrap(), "Bob was busy then: {start}");
     assert_readable(&alice, &id);
 }
+
+/// "move my meeting with Bob to ..." renegotiates with Bob: both calendars move together;
+/// a move to a day Bob is busy all day finds nothing, and the meeting stays where it was.
+#[test]
+fn a_booked_meeting_moves_for_both_and_a_move_that_finds_nothing_keeps_it() {
+    let scratch = Scratch::new("move");
+    let relay = Relay::start(&scratch.0, None);
+    let (alice, bob) = alice_and_bob(&scratch, &relay, "auto");
+    let zone = TimeZone::get(ZONE).unwrap();
+    let day = |n: i64| next_monday().checked_add(jiff::Span::new().days(n)).unwrap();
+
+    alice.json(&["ask", "find 30 minutes with Bob next monday afternoon", "--wait", "30"]);
+    wait_until(PATIENCE, "the first booking", || settled(&alice) && booked_meeting(&bob, "Meeting with Alice").is_some());
+    let first = booked_meeting(&alice, "Meeting with Bob").expect("booked");
+    assert_eq!(first.0.to_zoned_datetime(zone.clone()).date(), day(0));
+
+    let answer = alice.json(&["ask", "move my meeting with Bob to next thursday morning", "--wait", "30"]);
+    assert_eq!(answer["answer"]["intent"], "reschedule", "{answer}");
+    let on_thursday = |agent: &Agent, title: &str| {
+        booked_meeting(agent, title).is_some_and(|(start, _)| {
+            let start = start.to_zoned_datetime(zone.clone());
+            start.date() == day(3) && start.hour() < 12
+        })
+    };
+    wait_until(PATIENCE, "both calendars to move to Thursday morning", || on_thursday(&alice, "Meeting with Bob") && on_thursday(&bob, "Meeting with Alice"));
+    let moved = booked_meeting(&alice, "Meeting with Bob").unwrap();
+    assert_eq!(booked_meeting(&bob, "Meeting with Alice"), Some(moved), "both calendars hold the new time");
+    assert_eq!(alice.events().iter().filter(|e| e["title"] == "Meeting with Bob").count(), 1, "the old time is gone");
+
+    // Bob is busy all Friday: no new time, and the Thursday meeting stands on both sides.
+    bob.import(&calendar("bob", &[(4, 0, 23)]));
+    let answer = alice.json(&["ask", "move my meeting with Bob to next friday", "--wait", "30"]);
+    assert_eq!(answer["answer"]["intent"], "reschedule", "{answer}");
+    wait_until(PATIENCE, "the failed move to settle", || settled(&alice) && alice.latest()["outcome"].as_str().is_some_and(|o| o.contains("stays")));
+    assert_eq!(booked_meeting(&alice, "Meeting with Bob"), Some(moved), "the original stands for Alice");
+    assert_eq!(booked_meeting(&bob, "Meeting with Alice"), Some(moved), "the original stands for Bob");
+}
