@@ -118,6 +118,7 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
                     r.used[k] = true;
                 }
             }
+            leftover::claim_context(&r.tokens, &mut r.used);
             if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, leftover::PREFERENCE_WORDS) {
                 return clarify(format!("I'm not sure what you mean by \"{words}\". Could you say it another way?"), Issue::Unsupported { words });
             }
@@ -156,8 +157,9 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
     claim_phrases(r.kind, &r.tokens, &mut r.used);
     // Asking what happened with a meeting may name its kind ("Zoe's lunch").
     // It may also say how it went ("fall through", "go wrong").
-    let explained: Vec<&str> = title::KIND_NOUNS.iter().copied().chain(["fall", "fell", "through", "wrong", "sideways", "south", "never", "got", "went", "idea"]).collect();
+    let explained: Vec<&str> = title::KIND_NOUNS.iter().copied().chain(["fall", "fell", "through", "wrong", "sideways", "south", "never", "got", "went", "idea", "not", "go"]).collect();
     let also: &[&str] = if r.kind == Kind::Explain { &explained } else { &[] };
+    leftover::claim_context(&r.tokens, &mut r.used);
     if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, also) {
         return clarify(format!("I'm not sure what you mean by \"{words}\". Could you say it another way?"), Issue::Unsupported { words });
     }
@@ -193,9 +195,15 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
             let first_to = to.first().map(|f| f.start);
             let (to, from): (Vec<&Found>, Vec<&Found>) = match first_to {
                 Some(at) => r.times.iter().partition(|f| f.start >= at),
-                // "can't make Thursday, can we do Friday at 11 instead": said with
-                // "instead", the later time is the new one.
-                None if from.len() > 1 && r.tokens.iter().any(|t| t.is("instead")) => (from[1..].to_vec(), from[..1].to_vec()),
+                // "can't make Thursday, can we do Friday at 11 instead", "postpone our
+                // meeting on the 10th. Find a new slot on the 17th": the later time is the
+                // new one.
+                None if from.len() > 1
+                    && (r.tokens.iter().any(|t| t.is("instead"))
+                        || r.tokens.windows(2).any(|p| p[0].is("new") && p[1].word().is_some_and(|w| matches!(w, "slot" | "time" | "date" | "day" | "one")))) =>
+                {
+                    (from[1..].to_vec(), from[..1].to_vec())
+                }
                 None => (to, from),
             };
             // "shift my 11am tomorrow to 11:30", "to earlier the same day": the new time
@@ -382,7 +390,8 @@ fn claim_part_words(tokens: &[Token], used: &mut [bool]) -> Option<PartOfDay> {
             continue;
         }
         let Some(word) = t.word() else { continue };
-        if let Some(part) = part_of_day_word(word).or_else(|| word.strip_suffix('s').and_then(part_of_day_word)) {
+        let lunch = matches!(word, "lunch" | "lunchtime").then_some(PartOfDay::Lunch);
+        if let Some(part) = part_of_day_word(word).or_else(|| word.strip_suffix('s').and_then(part_of_day_word)).or(lunch) {
             used[k] = true;
             found.get_or_insert(part);
         }
@@ -431,6 +440,34 @@ fn people(tokens: &[Token], used: &mut [bool], ctx: &Context) -> Result<Vec<Part
 /// The name of the person to connect with: the words after "with", "add", "to",
 /// "from" or "send", preferring the one followed by a capitalised word.
 fn connect_name(text: &str, tokens: &[Token], skip: &[bool]) -> Option<String> {
+    // A full name written with capitals anywhere ("a candidate, Valentina Cruz", "Ibrahim
+    // Al-Sayed", "Tomás Herrera's calendar") is the one to connect with.
+    const VERBS: &[&str] = &["connect", "add", "save", "invite", "please", "could", "can", "would", "i", "hi", "hey", "hello", "send", "set", "dear"];
+    let capital = |k: usize| tokens[k].capital && tokens[k].word().is_some_and(|w| !VERBS.contains(&w)) && !skip[k];
+    let mut k = 0;
+    while k < tokens.len() {
+        if !capital(k) {
+            k += 1;
+            continue;
+        }
+        let mut end = k + 1;
+        let mut words = 1;
+        loop {
+            let hyphened = tokens.get(end).is_some_and(|t| t.is_punct('-') && t.at.0 == tokens[end - 1].at.1) && end + 1 < tokens.len() && capital(end + 1);
+            if hyphened {
+                end += 2;
+            } else if end < tokens.len() && capital(end) {
+                end += 1;
+                words += 1;
+            } else {
+                break;
+            }
+        }
+        if words >= 2 {
+            return Some(quote(text, &tokens[k..end]).trim_end_matches("'s").trim_end_matches("’s").to_string());
+        }
+        k = end;
+    }
     let words: Vec<&str> = tokens.iter().map(|t| t.word().unwrap_or("")).collect();
     let filler = |w: &str| matches!(w, "my" | "new" | "an" | "a" | "the" | "contact" | "me");
     let name_start = |k: usize| {

@@ -95,6 +95,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.seq(&["how", "busy"])
         || w.seq(&["next", "time", "i"])
         || w.seq(&["what", "is", "happening"])
+        || w.seq(&["what", "happening"])
+        || w.any(&["rundown", "overview"]) && !books
         || ends_in_question(tokens) && w.0.first().is_some_and(|f| *f == "i") && w.near(&["have"], &["meetings", "meeting", "calls", "anything"])
         || w.0.first() == Some(&"what") && w.near(&["on"], &["calendar", "schedule", "agenda", "diary", "plate"]) && w.has("my")
     {
@@ -109,7 +111,7 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.near(&["cant", "cannot", "cant"], &["make"])
     {
         // "I can't make Thursday, can we do Friday instead?": a move.
-        if w.has("instead") && !w.any(&["cancel", "delete", "remove"]) {
+        if (w.has("instead") || w.any(&["move", "reschedule", "postpone", "shift", "push"])) && !w.any(&["cancel", "delete", "remove"]) {
             return Kind::Reschedule;
         }
         return Kind::Cancel;
@@ -120,7 +122,9 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
     {
         return Kind::Reschedule;
     }
-    let free_words = w.any(&["free", "available", "availability", "busy", "open", "openings", "gaps", "gap", "booked"]);
+    // "am I busy Friday?" asks; "Bob Friday, I'm busy in the afternoon" tells.
+    let asks_busy = w.has("busy") && (ends_in_question(tokens) || w.0.first().is_some_and(|f| matches!(*f, "am" | "are" | "is" | "how")));
+    let free_words = w.any(&["free", "available", "availability", "open", "openings", "gaps", "gap", "booked"]) || asks_busy;
     // "is my afternoon clear?", "is Friday clear".
     let clear = w.has("clear") && (w.0.first() == Some(&"is") || w.seq(&["is", "my"]));
     if (free_words && !books) || clear

@@ -55,7 +55,8 @@ const CARRY_NO_MEANING: &[&str] = &[
     "looks", "happy", "glad", "lean", "leaning", "towards", "toward", "ends", "request", "requests", "plans", "meetups",
     "point", "plenty", "enough", "anywhere", "doable", "feasible", "appointment", "gaps", "idea", "otherwise", "failing",
     "alternatively", "came", "anymore", "rush", "hurry", "slide", "shove", "steer", "dear", "assistant", "grateful",
-    "finishing", "asked", "allocate", "seeing", "trouble", "manage", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
+    "finishing", "asked", "allocate", "seeing", "trouble", "manage", "stretch", "wrapping", "sorry", "give", "rundown",
+    "overview", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
 ];
 
 /// Words that open a condition: what follows them, to the end of the clause, is quoted
@@ -71,6 +72,54 @@ pub(crate) const PREFERENCE_WORDS: &[&str] = &[
     "blocks", "leave", "every", "thru", "through", "ever", "single", "relocated", "update", "admin", "heads",
     "cushion", "padding", "breathing", "room", "pacific", "eastern", "central", "mountain", "rule", "rules",
 ];
+
+/// How a clause that only tells the agent why may begin ("I have a flight", "he's hard to
+/// pin down", "because we're launching").
+const CONTEXT_OPENERS: &[&str] = &[
+    "i", "ive", "id", "ill", "we", "were", "weve", "wed", "he", "she", "they", "theyre", "theyve", "it", "that", "my", "our",
+    "his", "her", "their", "because", "cause", "since",
+];
+
+/// Words that make a clause say something about when or whether: never chatter.
+const CONTEXT_MARKERS: &[&str] = &[
+    "if", "unless", "only", "when", "whenever", "once", "until", "till", "til", "before", "after", "by", "except", "not", "no",
+    "never", "nothing", "cant", "cannot", "dont", "doesnt", "wont", "isnt", "arent", "busy", "free", "available", "away",
+    "out", "off", "back", "leave", "leaving", "gone", "travelling", "traveling", "flying", "vacation", "holiday", "sick",
+    "every", "each", "weekly", "daily", "all", "day", "days", "week", "weeks", "morning", "afternoon", "evening", "night",
+    "time", "zone", "earlier", "later", "late", "early", "first", "last", "instead", "rather", "prefer", "better",
+];
+
+/// Claims the clauses that only give a reason or some chatter: a clause (between
+/// punctuation) that opens with a subject or sits in parentheses, in which no reader
+/// claimed a word, with no number and no word of [`CONTEXT_MARKERS`]. "I have a flight",
+/// "(he's still jet-lagged)", "We have a lot to catch up on". A clause a reader took a
+/// word from ("I'm busy Friday") is never chatter.
+pub(crate) fn claim_context(tokens: &[Token], used: &mut [bool]) {
+    // A hyphen inside a word ("jet-lagged") joins; a dash between spaces separates.
+    let boundary = |k: usize| match tokens[k].tok {
+        Tok::Punct('-') => k == 0 || k + 1 >= tokens.len() || tokens[k - 1].at.1 != tokens[k].at.0 || tokens[k + 1].at.0 != tokens[k].at.1,
+        Tok::Punct(c) => matches!(c, ',' | '.' | ';' | '!' | '?' | '(' | ')' | ':'),
+        _ => false,
+    };
+    let mut start = 0;
+    while start < tokens.len() {
+        let end = (start..tokens.len()).find(|&k| boundary(k)).unwrap_or(tokens.len());
+        let clause = &tokens[start..end];
+        let in_parens = start > 0 && tokens[start - 1].is_punct('(') && tokens.get(end).is_some_and(|t| t.is_punct(')'));
+        let opens = clause.first().and_then(Token::word).is_some_and(|w| CONTEXT_OPENERS.contains(&w));
+        let quiet = !clause.is_empty()
+            && (start..end).all(|k| !used[k])
+            && clause.iter().all(|t| match &t.tok {
+                Tok::Word(w) => !CONTEXT_MARKERS.contains(&w.as_str()),
+                Tok::Punct(c) => *c == '-',
+                _ => false,
+            });
+        if (opens || in_parens) && quiet && start > 0 {
+            used[start..end].fill(true);
+        }
+        start = end + 1;
+    }
+}
 
 /// `word` read as the no-meaning word it misses by one typo (six letters or more), so
 /// "somethign" is "something"; a typo is not a reason to ask.

@@ -194,6 +194,18 @@ const NEGATIONS: &[&[&str]] = &[
     &["anything", "but"],
     &["any", "day", "but"],
     &["rule", "out"],
+    // "I'm busy in the afternoon", "he's busy on Tuesday" (but "am I busy…?" asks).
+    &["i", "am", "busy"],
+    &["we", "are", "busy"],
+    &["were", "busy"],
+    &["he", "busy"],
+    &["she", "busy"],
+    &["he", "is", "busy"],
+    &["she", "is", "busy"],
+    &["they", "are", "busy"],
+    &["theyre", "busy"],
+    &["isnt"],
+    &["is", "not"],
     &["away", "from"],
     &["out", "of"],
     &["clear", "of"],
@@ -310,6 +322,7 @@ fn fallbacks(tokens: &[Token], used: &mut [bool]) {
         if seq(tokens, i, &["not", "too", "much", "trouble"]) {
             used[i..i + 4].fill(true);
         }
+
         if w(tokens, i) != "if" {
             continue;
         }
@@ -522,7 +535,7 @@ const SOFT_AFTER: &[&[&str]] = &[
 /// are better": a part of the day for ranking, never a rule.
 fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
     narrowed_part(tokens, used, rules);
-    const SOFT_BEFORE: &[&str] = &["preferably", "preferrably", "prefferably", "ideally", "prefer", "preferred", "ideal", "hopefully", "rather", "best", "try", "aim", "possible", "towards", "toward", "lean", "leaning"];
+    const SOFT_BEFORE: &[&str] = &["nice", "lovely", "great", "preferably", "preferrably", "prefferably", "ideally", "prefer", "preferred", "ideal", "hopefully", "rather", "best", "try", "aim", "possible", "towards", "toward", "lean", "leaning"];
     for i in 0..tokens.len() {
         let Some(part) = part_word(w(tokens, i)) else { continue };
         let lead = (i.saturating_sub(6)..i).rev().find(|&k| SOFT_BEFORE.contains(&w(tokens, k)));
@@ -664,7 +677,9 @@ fn negation_scope(tokens: &[Token], used: &mut [bool], i: usize, mut j: usize, r
     let mut found = false;
     loop {
         let word = w(tokens, j);
-        if let Some(part) = part_word(word) {
+        // "I'm not a morning person" says something, but not which hours: it is asked about.
+        let figure = matches!(w(tokens, j + 1), "person" | "people" | "type");
+        if let Some(part) = part_word(word).filter(|_| !figure) {
             if !rules.exclude_parts.contains(&part) {
                 rules.exclude_parts.push(part);
             }

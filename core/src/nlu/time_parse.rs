@@ -543,7 +543,7 @@ fn calendar_date_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
                     // "the 12th or the 13th both work", "the 3rd could work too".
                     | "both" | "either" | "work" | "are" | "could" | "should" | "might" | "will" | "suits" | "suit" | "too" | "also" | "instead" | "then" | "maybe" | "perhaps" | "all" | "onwards" | "onward" | "on"
                     // "on the 18th I need…", "the meeting on the 12th needs to move".
-                    | "i" | "we" | "needs" | "need" | "up" | "that" | "which"
+                    | "i" | "we" | "needs" | "need" | "up" | "that" | "which" | "anymore"
             );
         if ordinal && (the == 1 || !spelled) && !next_is_word {
             p.end = k + 1;

@@ -160,6 +160,8 @@ pub(crate) fn read(text: &str, tokens: &[Token], used: &mut [bool]) -> Named {
         }
         if matches!(noun, "check") && w(tokens, end + 1) == "in" {
             stop += 1;
+        } else if matches!(noun, "check") && tokens.get(end + 1).is_some_and(|t| t.is_punct('-')) && w(tokens, end + 2) == "in" {
+            stop += 2;
         }
         // "the kickoff for Project Atlas": a capitalised name after "for" is the title's.
         if w(tokens, stop) == "for" && (stop + 1..tokens.len()).take_while(|&k| !used[k] && tokens[k].capital && tokens[k].word().is_some()).count() > 0 {

@@ -199,6 +199,7 @@ fn normalise_word(token: Token) -> Vec<Token> {
         "month" => &["month"],
         "months" => &["months"],
         "mtg" | "meting" | "meetng" => &["meeting"],
+        "mtgs" => &["meetings"],
         "nxt" => &["next"],
         "shedule" | "schedual" | "scedule" | "schedul" | "shcedule" => &["schedule"],
         "resched" | "reschedual" | "reshedule" => &["reschedule"],
