@@ -211,9 +211,10 @@ test('what was understood can be changed: the request is called off and the comm
   await go(alice, 'Chat');
   await alice.locator('#command').fill('find 30 minutes with Bob next week, mornings');
   await alice.locator('#command').press('Enter');
-  const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" }).last();
+  // This answer, not an earlier one: its line says mornings.
+  const answer = alice.locator('.chat-log li.agent').filter({ hasText: "Asking Bob's agent" }).filter({ hasText: 'in the morning (08:00-12:00)' });
   await answer.waitFor({ timeout: 30_000 });
-  assert.match(await answer.locator('.understood').textContent(), /in the morning \(08:00-12:00\)/);
+  assert.match(await answer.locator('.understood').textContent(), /^Understood: 30 min with Bob, week of .*, in the morning \(08:00-12:00\)/);
   await answer.locator('button.change').click();
   await alice.locator('.chat-log li.agent').filter({ hasText: 'Called off.' }).waitFor({ timeout: 30_000 });
   assert.equal(await alice.locator('#command').inputValue(), 'find 30 minutes with Bob next week, mornings');
