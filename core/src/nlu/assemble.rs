@@ -138,6 +138,14 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
     if let Some(words) = r.rules.unsupported.clone() {
         return clarify(format!("I can't tell which time \"{words}\" is. Which time zone do you mean?"), Issue::Unsupported { words });
     }
+    // "the week after", "the day after" with nothing after them: after which one?
+    if let Some(k) = (0..r.tokens.len().saturating_sub(2)).find(|&k| {
+        let ends = r.tokens.get(k + 3).is_none_or(|t| t.word().is_none_or(|w| matches!(w, "with" | "for" | "and" | "please")));
+        r.tokens[k].is("the") && matches!(r.tokens[k + 1].word(), Some("week" | "day")) && r.tokens[k + 2].is("after") && ends && !r.used[k..k + 3].iter().any(|u| *u)
+    }) {
+        let words = quote(r.text, &r.tokens[k..k + 3]).to_string();
+        return clarify(format!("\"{words}\" which one? Please name the day or the week."), Issue::Unsupported { words });
+    }
     if let Some(words) = r.rules.recurring.clone() {
         return clarify(
             format!("Repeating meetings (\"{words}\") aren't supported yet: I can book one meeting. Which day should the first one be?"),
@@ -157,7 +165,7 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
     claim_phrases(r.kind, &r.tokens, &mut r.used);
     // Asking what happened with a meeting may name its kind ("Zoe's lunch").
     // It may also say how it went ("fall through", "go wrong").
-    let explained: Vec<&str> = title::KIND_NOUNS.iter().copied().chain(["fall", "fell", "through", "wrong", "sideways", "south", "never", "got", "went", "idea", "not", "go"]).collect();
+    let explained: Vec<&str> = title::KIND_NOUNS.iter().copied().chain(["fall", "fell", "through", "wrong", "sideways", "south", "never", "got", "went", "idea", "not", "go", "no", "slot"]).collect();
     let also: &[&str] = if r.kind == Kind::Explain { &explained } else { &[] };
     leftover::claim_context(&r.tokens, &mut r.used);
     if let Some(words) = leftover::unaccounted_beside(r.text, &r.tokens, &r.used, also) {

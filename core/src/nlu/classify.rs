@@ -64,7 +64,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         return Kind::Explain;
     }
     if w.has("connect")
-        || w.any(&["add", "save"]) && w.any(&["contact", "contacts"])
+        || w.any(&["add", "save", "link"]) && w.any(&["contact", "contacts"])
+        || w.seq(&["new", "contact"])
         || w.seq(&["invite", "link"])
         || w.seq(&["invitation", "link"])
         || w.has("pair")
@@ -96,6 +97,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
         || w.seq(&["next", "time", "i"])
         || w.seq(&["what", "is", "happening"])
         || w.seq(&["what", "happening"])
+        || ends_in_question(tokens) && w.0.first().is_some_and(|f| *f == "next") && w.any(&["meeting", "call", "appointment"])
+        || w.0.first() == Some(&"my") && w.any(&["schedule", "calendar", "agenda", "day"]) && !w.any(&["hours", "starts", "ends", "set"]) && w.0.len() <= 6
         || w.any(&["rundown", "overview"]) && !books
         || ends_in_question(tokens) && w.0.first().is_some_and(|f| *f == "i") && w.near(&["have"], &["meetings", "meeting", "calls", "anything"])
         || w.0.first() == Some(&"what") && w.near(&["on"], &["calendar", "schedule", "agenda", "diary", "plate"]) && w.has("my")
@@ -202,7 +205,10 @@ fn is_preference(w: &Words<'_>) -> bool {
         || w.seq(&["between", "meetings"])
         || w.near(&["between"], &["meetings", "calls"]) && w.any(&["leave", "keep", "always", "buffer", "cushion", "padding"])
         || w.near(&["not", "dont"], &["want"]) && w.any(&["meetings", "calls"])
-        || w.any(&["cushion", "padding"])
+        || w.any(&["cushion", "padding", "breathing", "warning"])
+        || w.seq(&["off", "limits"])
+        || w.seq(&["meetings", "should", "be"])
+        || w.near(&["day"], &["starts", "begins"]) && w.has("my")
         || w.near(&["pacific", "eastern", "central", "mountain"], &["time"]) && w.any(&["i", "my"]) && !w.any(&["with", "meet", "meeting", "call"])
         || w.has("lunch") && w.any(&["is", "from"]) && w.0.first() == Some(&"lunch")
 }

@@ -197,6 +197,7 @@ const VAGUE: &[&str] = &[
 
 /// Words that end a list of people without being one.
 const NOT_NAMES: &[&str] = &[
+    "less", "more",
     "a", "an", "for", "at", "on", "in", "about", "to", "re", "regarding", "and", "or", "please", "asap", "soon",
     "some", "up", "if", "when", "what", "is", "are", "was", "by", "via", "over", "next", "this", "that", "it",
     "so", "then", "also", "sometime", "today", "tomorrow", "tonight", "time", "free", "lunch", "coffee",

@@ -56,7 +56,7 @@ const CARRY_NO_MEANING: &[&str] = &[
     "point", "plenty", "enough", "anywhere", "doable", "feasible", "appointment", "gaps", "idea", "otherwise", "failing",
     "alternatively", "came", "anymore", "rush", "hurry", "slide", "shove", "steer", "dear", "assistant", "grateful",
     "finishing", "asked", "allocate", "seeing", "trouble", "manage", "stretch", "wrapping", "sorry", "give", "rundown",
-    "overview", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
+    "overview", "ugh", "suffice", "switch", "warning", "breathing", "room", "done", "limits", "less", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
 ];
 
 /// Words that open a condition: what follows them, to the end of the clause, is quoted

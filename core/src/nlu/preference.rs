@@ -73,20 +73,20 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
     if has("timezone") || seq(&["time", "zone"]) || zone_time {
         return zone(input.text, &words).map(|zone| Preference::TimeZone { zone });
     }
-    if has("buffer") || has("buffers") || has("gap") || has("gaps") || has("cushion") || has("padding") || has("between") && (has("meetings") || has("calls")) || seq(&["back", "to", "back"]) {
+    if has("buffer") || has("buffers") || has("gap") || has("gaps") || has("cushion") || has("padding") || has("breathing") || has("between") && (has("meetings") || has("calls")) || seq(&["back", "to", "back"]) {
         return minutes.map(|minutes| Preference::Buffer { minutes });
     }
-    if has("notice") {
+    if has("notice") || has("warning") {
         return minutes.map(|minutes| Preference::MinimumNotice { minutes });
     }
-    if has("default") {
+    if has("default") || seq(&["meetings", "should", "be"]) {
         return minutes.map(|minutes| Preference::DefaultDuration { minutes });
     }
     if seq(&["no", "more", "than"]) || seq(&["at", "most"]) || has("max") || has("maximum") || has("limit") || has("cap") {
         let count = input.tokens.iter().find_map(Token::num)?;
         return Some(Preference::MaxMeetingsPerDay { count });
     }
-    if seq(&["lunch", "break"]) || (has("lunch") && (has("keep") || has("take") || has("eat") || has("have") || range.is_some())) {
+    if seq(&["lunch", "break"]) || (has("lunch") && (has("keep") || has("take") || has("eat") || has("have") || range.is_some())) || (has("eat") && range.is_some()) {
         let (start, end) = match range {
             Some(r) => (clock(&r.start), clock(r.end.as_ref()?)),
             None => (Time::constant(12, 0, 0, 0), Time::constant(13, 0, 0, 0)),
@@ -101,7 +101,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Option<Preference> {
             end: range.and_then(|r| r.end.as_ref().map(clock)),
         });
     }
-    let ends = has("ends") || has("finish") || has("finishes") || has("stop") && has("work");
+    let ends = has("ends") || has("finish") || has("finishes") || has("stop") && has("work") || seq(&["done", "by"]);
     let starts = has("starts") || has("start") || has("begin") || has("begins");
     // "I start at 8am and finish at 4pm": both ends of the working day.
     let points: Vec<Time> = input.times.iter().filter_map(|f| f.expr.as_ref()).map(|e| clock(&e.start)).collect();

@@ -223,6 +223,8 @@ const RULED_OUT_AFTER: &[&[&str]] = &[
     &["will", "not", "work"],
     &["are", "out"],
     &["is", "off", "the", "table"],
+    &["are", "off", "limits"],
+    &["is", "off", "limits"],
     &["are", "off", "the", "table"],
     &["is", "out"],
     &["out"],
@@ -261,7 +263,7 @@ const RULED_OUT_AFTER: &[&[&str]] = &[
 ];
 
 /// Words that may sit between a negation and what it negates.
-const NEGATION_FILLERS: &[&str] = &["on", "in", "the", "a", "an", "any", "during", "at", "over", "around", "for", "too", "so", "that", "those", "put", "it", "book", "schedule", "make", "want", "do", "have", "meet", "anything", "something", "me"];
+const NEGATION_FILLERS: &[&str] = &["available", "free", "around", "on", "in", "the", "a", "an", "any", "during", "at", "over", "around", "for", "too", "so", "that", "those", "put", "it", "book", "schedule", "make", "want", "do", "have", "meet", "anything", "something", "me"];
 
 fn w(tokens: &[Token], i: usize) -> &str {
     tokens.get(i).and_then(Token::word).unwrap_or("")
@@ -538,7 +540,7 @@ fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
     const SOFT_BEFORE: &[&str] = &["nice", "lovely", "great", "preferably", "preferrably", "prefferably", "ideally", "prefer", "preferred", "ideal", "hopefully", "rather", "best", "try", "aim", "possible", "towards", "toward", "lean", "leaning"];
     for i in 0..tokens.len() {
         let Some(part) = part_word(w(tokens, i)) else { continue };
-        let lead = (i.saturating_sub(6)..i).rev().find(|&k| SOFT_BEFORE.contains(&w(tokens, k)));
+        let lead = (i.saturating_sub(8)..i).rev().find(|&k| SOFT_BEFORE.contains(&w(tokens, k)));
         let trailing_soft = SOFT_AFTER.iter().any(|words| seq(tokens, i + 1, words));
         // "in the evening if she's up for it, otherwise whenever": a fallback to any time
         // later in the sentence makes the part a wish.
@@ -558,7 +560,7 @@ fn preference(tokens: &[Token], used: &mut [bool], rules: &mut Rules) {
         }
         if let Some(k) = lead {
             let between_ok = (k + 1..i).all(|m| {
-                used[m] || tokens[m].is_punct(',') || matches!(w(tokens, m), "still" | "please" | "at" | "in" | "the" | "a" | "an" | "on" | "during" | "some" | "do" | "it" | "have" | "meet" | "go" | "for" | "with" | "them" | "him" | "her" | "be" | "to" | "if" | "its" | "is" | "make" | "would" | "like" | "we" | "can" | "could" | "i" | "keep" | "towards" | "toward")
+                used[m] || tokens[m].is_punct(',') || matches!(w(tokens, m), "lets" | "let" | "us" | "still" | "please" | "at" | "in" | "the" | "a" | "an" | "on" | "during" | "some" | "do" | "it" | "have" | "meet" | "go" | "for" | "with" | "them" | "him" | "her" | "be" | "to" | "if" | "its" | "is" | "make" | "would" | "like" | "we" | "can" | "could" | "i" | "keep" | "towards" | "toward")
             });
             if between_ok {
                 rules.prefer_part = Some(part);
@@ -805,6 +807,8 @@ fn bound(tokens: &[Token], used: &mut [bool], i: usize, rules: &mut Rules) -> Op
         ("no", "later", "than") => (true, 3),
         ("ending", "by", _) | ("finished", "by", _) | ("done", "by", _) | ("wrapped", "by", _) => (true, 2),
         ("at", "the", "latest") => return None,
+        // "it can't go past 4", "nothing that runs past 3pm": an end.
+        ("past", _, _) if i > 0 && matches!(w(tokens, i - 1), "go" | "goes" | "going" | "run" | "runs" | "running" | "last" | "lasts" | "overrun") => (true, 1),
         ("after", _, _) | ("past", _, _) => (false, 1),
         ("no", "earlier", "than") => (false, 3),
         ("starting", "at", _) | ("starting", "from", _) => return None,

@@ -658,7 +658,8 @@ fn clock_at(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
         Some(Tok::Num { value, digits }) => (*value, *digits),
         _ => return None,
     };
-    if h > 24 || digits > 2 {
+    // The second "1" of "1:1" (a meeting, not a time) starts nothing.
+    if h > 24 || digits > 2 || (i > 1 && c.punct(i - 1, ':') && c.num(i - 2).is_some()) {
         return None;
     }
     let mut j = i + 1;

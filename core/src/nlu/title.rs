@@ -135,11 +135,24 @@ pub(crate) fn read(text: &str, tokens: &[Token], used: &mut [bool]) -> Named {
             let word_before = start > 0 && !used[start - 1] && tokens[start - 1].word().is_some_and(|word| !NOT_TITLE.contains(&word));
             // "all-hands prep": a hyphen inside a title keeps it whole.
             let hyphen_before = start > 1 && tokens[start - 1].is_punct('-') && !used[start - 2] && tokens[start - 2].word().is_some_and(|word| !NOT_TITLE.contains(&word));
-            // "Q2 planning", "H1 review", "FY27 budget review".
-            let code_before = start > 1 && !used[start - 1] && tokens[start - 1].num().is_some() && matches!(w(tokens, start - 2), "q" | "h" | "fy") && tokens[start - 2].at.1 == tokens[start - 1].at.0;
-            if word_before {
+            // "Q2 planning", "H1 review", "FY27 budget review", "v2.1 release retro".
+            let code_before = start > 1 && !used[start - 1] && tokens[start - 1].num().is_some() && matches!(w(tokens, start - 2), "q" | "h" | "fy" | "v") && tokens[start - 2].at.1 == tokens[start - 1].at.0;
+            let version_before = start > 3
+                && !used[start - 4..start].iter().any(|u| *u)
+                && tokens[start - 1].num().is_some()
+                && tokens[start - 2].is_punct('.')
+                && tokens[start - 3].num().is_some()
+                && matches!(w(tokens, start - 4), "v");
+            // "Sales and Marketing sync", "Q&A": names joined inside the title.
+            let joined_before = start > 1
+                && !used[start - 1]
+                && !used[start - 2]
+                && (tokens[start - 1].is("and") && tokens[start - 2].capital && tokens[start].capital || tokens[start - 1].is_punct('&') && tokens[start - 2].word().is_some());
+            if version_before {
+                start -= 4;
+            } else if word_before {
                 start -= 1;
-            } else if hyphen_before || code_before {
+            } else if hyphen_before || code_before || joined_before {
                 start -= 2;
             } else {
                 break;

@@ -219,7 +219,7 @@ fn normalise_word(token: Token) -> Vec<Token> {
         "setup" => &["set", "up"],
         "catchup" => &["catch", "up"],
         "appt" | "appts" => &["appointment"],
-        "aft" | "arvo" => &["afternoon"],
+        "aft" | "aftn" | "arvo" => &["afternoon"],
         "poss" => &["possible"],
         "pref" | "prefer." => &["preferably"],
         "w" => &["with"],
