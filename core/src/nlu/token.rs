@@ -245,7 +245,11 @@ fn typo_of(word: &str) -> Option<&'static &'static str> {
         return None;
     }
     let inflected = |t: &str| ["s", "d", "ed", "r", "er", "ing", "led", "ling", "ed"].iter().any(|e| word == format!("{t}{e}") || word == format!("{}{e}", t.trim_end_matches('e')));
-    TYPO_TARGETS.iter().find(|t| !inflected(t) && super::contact::edits(word, t) == 1)
+    // Cheap checks first: a slip keeps the first letter and changes the length by at most one.
+    TYPO_TARGETS
+        .iter()
+        .filter(|t| t.len().abs_diff(word.len()) <= 1 && t.as_bytes()[0] == word.as_bytes()[0])
+        .find(|t| !inflected(t) && super::contact::edits(word, t) == 1)
 }
 
 fn unit_value(word: &str) -> Option<u32> {
