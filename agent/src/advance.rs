@@ -80,8 +80,19 @@ impl<S: Store + 'static> Agent<S> {
                 let stays = n.booked.map(|slot| format!(" '{}' stays at {}.", n.meeting.title, when(&slot, &zone)));
                 let line = match failure {
                     // A move that found no new time: the meeting is where it was.
-                    Failure::NoCommonSlot if stays.is_some() => format!("No new time suits everyone within the window and the disclosure budgets;{}", stays.unwrap_or_default()),
-                    Failure::NoCommonSlot => "No time suits everyone within the window and the disclosure budgets.".to_owned(),
+                    Failure::NoCommonSlot if stays.is_some() => format!("No new time in the window suits everyone;{}", stays.clone().unwrap_or_default()),
+                    Failure::NoCommonSlot => "No time in the window suits everyone.".to_owned(),
+                    Failure::BudgetSpent { peers } => {
+                        let mut shown = Vec::new();
+                        for (peer, count) in &peers {
+                            shown.push(format!("{} {count}", self.records.contacts.name(peer).await?));
+                        }
+                        let stays = stays.clone().unwrap_or_default();
+                        format!(
+                            "Your agent has shown {} of your free times, all it may show, and none suits everyone yet.{stays} To show more, raise their disclosure budget in Contacts and ask again.",
+                            shown.join(" and ")
+                        )
+                    }
                     Failure::Declined { by } => format!("{}'s agent declined.", self.records.contacts.name(&by).await?),
                     Failure::Unanswered { peers } => {
                         let mut names = Vec::new();

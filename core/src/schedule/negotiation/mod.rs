@@ -114,8 +114,15 @@ pub struct Approval<P> {
 /// Why a negotiation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure<P> {
-    /// Candidates or disclosure budgets ran out before a slot suited everyone.
+    /// Every candidate was offered and none suited everyone: no common time in the window.
     NoCommonSlot,
+    /// The disclosure budget is what stopped the search: the organiser still has free
+    /// times nobody refused, but these invitees have been shown all they may be shown
+    /// (each with how many).
+    BudgetSpent {
+        /// Who, and how many slots they were shown.
+        peers: Vec<(P, usize)>,
+    },
     /// A participant declined.
     Declined {
         /// Who.

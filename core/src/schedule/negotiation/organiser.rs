@@ -272,6 +272,23 @@ impl<P: PeerId> Organiser<P> {
         batch
     }
 
+    /// The invitees whose spent budget is what keeps free times back: a candidate this side
+    /// could host, refused by nobody, is new to them. With how many slots each was shown.
+    fn budget_stops(&self) -> Vec<(P, usize)> {
+        let mut stopped: BTreeMap<P, usize> = BTreeMap::new();
+        for slot in &self.candidates {
+            if !self.availability.can_host(slot) || self.ledgers.values().any(|ledger| ledger.rejected.contains(slot)) {
+                continue;
+            }
+            for (peer, ledger) in &self.ledgers {
+                if !ledger.knows(slot) && ledger.disclosed.len() >= ledger.budget {
+                    stopped.insert(*peer, ledger.disclosed.len());
+                }
+            }
+        }
+        stopped.into_iter().collect()
+    }
+
     fn next_round(&mut self, now: Timestamp, ids: IdSource<'_>, out: &mut Vec<Effect<P>>) {
         let batch = self.pick_batch();
         let peers: Vec<P> = self.ledgers.keys().copied().collect();
@@ -294,7 +311,9 @@ impl<P: PeerId> Organiser<P> {
             sent_any = true;
         }
         if !sent_any {
-            return self.fail(Failure::NoCommonSlot, now, ids, out);
+            let spent = self.budget_stops();
+            let failure = if spent.is_empty() { Failure::NoCommonSlot } else { Failure::BudgetSpent { peers: spent } };
+            return self.fail(failure, now, ids, out);
         }
         self.rounds += 1;
         self.phase = Phase::Proposing;
