@@ -94,7 +94,7 @@ impl<S: Store + 'static> Agent<S> {
             Intent::Schedule { participants, duration_minutes, window, part_of_day, title, constraints, .. } => {
                 let with = pick(&participants);
                 let minutes = duration_minutes.unwrap_or(settings.prefs.default_duration_minutes);
-                let names = with.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" and ");
+                let names = agents_of(&with);
                 let Some(within) = Within::from_words(window.as_ref(), part_of_day, &constraints, minutes, &zone) else {
                     return Ok(("That leaves no time from now on; nothing was sent.".into(), None));
                 };
@@ -104,7 +104,7 @@ impl<S: Store + 'static> Agent<S> {
                     None => Ok((format!("You have no free {minutes} minutes in that window; nothing was sent."), None)),
                     Some((n, outcome)) => {
                         let offered: Vec<String> = outcome.offered().iter().map(|s| when(s, &zone)).collect();
-                        Ok((format!("Asking {names}'s agent for {minutes} minutes: proposed {}.", offered.join(", ")), Some(n.id)))
+                        Ok((format!("Asking {names} for {minutes} minutes: proposed {}.", offered.join(", ")), Some(n.id)))
                     }
                 }
             }
@@ -225,11 +225,34 @@ impl<S: Store + 'static> Agent<S> {
     }
 }
 
+/// "Bob's agent", "Ben's and Sofia's agents", "Ben's, Liam's and Sofia's agents".
+fn agents_of(people: &[Contact]) -> String {
+    let owners: Vec<String> = people.iter().map(|c| format!("{}'s", c.name)).collect();
+    match owners.as_slice() {
+        [] => "nobody's agent".to_owned(),
+        [one] => format!("{one} agent"),
+        [rest @ .., last] => format!("{} and {last} agents", rest.join(", ")),
+    }
+}
+
 /// Whether a booked `slot` is the meeting `at` names: it starts at an exact time, or
 /// lies in a day, a week, a part of a day.
 fn meets_at(slot: &Interval, at: &TimeExpr) -> bool {
     match (at.end.is_none(), at.grain) {
         (true, Grain::Minute | Grain::Hour) => slot.start() == at.start.timestamp(),
         _ => nlu::covered(at).is_some_and(|span| span.contains_instant(slot.start())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agents_asked_are_named_with_the_count() {
+        let person = |name: &str| Contact { id: name.to_lowercase(), name: name.into(), bundle: Vec::new(), policy: crate::Policy::Ask, disclosure_budget: 12, verified: false, blocked: false, added_ms: 0 };
+        assert_eq!(agents_of(&[person("Bob")]), "Bob's agent");
+        assert_eq!(agents_of(&[person("Ben"), person("Sofia")]), "Ben's and Sofia's agents");
+        assert_eq!(agents_of(&[person("Ben"), person("Liam"), person("Sofia")]), "Ben's, Liam's and Sofia's agents");
     }
 }

@@ -18,6 +18,27 @@ impl<S: Store + 'static> Agent<S> {
         self.decide(id, true).await
     }
 
+    /// Approves only `slots` of the times the agent asked about in negotiation `id` (one or
+    /// several): only those are answered and may be booked.
+    pub async fn approve_only(&self, id: &str, slots: &[Interval]) -> Result<Negotiation, AgentError> {
+        let keys = self.keys.lock().await;
+        let mut n = self.records.negotiations.find(id).await?;
+        let Some(approval) = n.approval.clone() else { return Err(AgentError::NotAwaitingApproval { id: n.id }) };
+        let zone = self.records.preferences.get().time_zone();
+        if let Some(slot) = slots.iter().find(|slot| !approval.slots.contains(slot)) {
+            return Err(AgentError::NotAsked { slot: when(slot, &zone) });
+        }
+        if slots.is_empty() {
+            return Err(AgentError::InvalidSetting { reason: "pick at least one of the times asked about".into() });
+        }
+        let times = slots.iter().map(|s| when(s, &zone)).collect::<Vec<_>>().join(", ");
+        self.records.transcript.note(About::negotiation(&n.id), format!("You approved only {times}.")).await?;
+        self.advance(&keys, &mut n, Input::ApprovedSome { slots: slots.to_vec(), now: now() }).await?;
+        drop(keys);
+        self.deliver_held().await?;
+        Ok(n)
+    }
+
     /// Declines what the agent asked about in negotiation `id`.
     pub async fn decline(&self, id: &str) -> Result<Negotiation, AgentError> {
         self.decide(id, false).await

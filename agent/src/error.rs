@@ -63,6 +63,12 @@ pub enum AgentError {
         /// The ones it could be.
         candidates: String,
     },
+    /// A time the owner approved that the agent did not ask about.
+    #[error("{slot} is not one of the times your agent asked you about")]
+    NotAsked {
+        /// The time, as the owner reads it.
+        slot: String,
+    },
     /// Only a booked meeting this owner arranged can be moved by them.
     #[error("negotiation {id} is not a booked meeting you arranged, so it cannot be moved")]
     NotMovable {

@@ -109,6 +109,8 @@ pub(crate) enum Input {
     Moved { free: Vec<Interval>, candidates: Vec<Interval>, minutes: u32, now: Timestamp },
     /// The participant's calendar as it is now (before a move is answered).
     Refreshed { free: Vec<Interval>, candidates: Vec<Interval>, minutes: u32 },
+    /// The owner approved only these of the times asked about.
+    ApprovedSome { slots: Vec<Interval>, now: Timestamp },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,7 +137,7 @@ impl Machine {
                     Input::Cancel { now } => OrganiserEvent::Cancel { now },
                     Input::Moved { free, candidates, minutes, now } => OrganiserEvent::Reschedule { now, availability: availability(&free, minutes), candidates },
                     // The organiser's owner already approved by asking.
-                    Input::Approved { .. } | Input::Declined { .. } | Input::Countered { .. } | Input::Refreshed { .. } => return Vec::new(),
+                    Input::Approved { .. } | Input::ApprovedSome { .. } | Input::Declined { .. } | Input::Countered { .. } | Input::Refreshed { .. } => return Vec::new(),
                 };
                 m.handle(event, ids)
             }
@@ -144,6 +146,7 @@ impl Machine {
                     Input::Received { from, message, now } => ParticipantEvent::Received { from, message, now },
                     Input::Tick { now } => ParticipantEvent::Tick { now },
                     Input::Approved { now } => ParticipantEvent::OwnerApproved { now },
+                    Input::ApprovedSome { slots, now } => ParticipantEvent::OwnerApprovedSome { slots, now },
                     Input::Declined { now } | Input::Cancel { now } => ParticipantEvent::OwnerDeclined { now },
                     Input::Countered { slots, now } => ParticipantEvent::OwnerCountered { slots, now },
                     Input::Refreshed { free, candidates, minutes } => ParticipantEvent::AvailabilityChanged { availability: availability(&free, minutes), candidates },

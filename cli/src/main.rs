@@ -96,10 +96,15 @@ enum Command {
     },
     /// Stay connected and act by your policies (logs to stderr); other commands talk to it.
     Run,
-    /// Approve what your agent asked you about.
+    /// Approve what your agent asked you about: every time it listed, or with --at only
+    /// the ones you tick.
     Approve {
         /// The negotiation (id prefix).
         id: String,
+        /// Accept only this listed time: a start, RFC 3339 or in your zone
+        /// ("2026-03-03T15:00"). Repeat for several.
+        #[arg(long)]
+        at: Vec<String>,
     },
     /// Instead of approving, suggest other times of yours. Without --at, lists the free
     /// times you could suggest, best first.
@@ -235,7 +240,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             Request::Contact { query, changes }
         }
         Command::Ask { text, wait } => Request::Ask { text, wait_secs: wait },
-        Command::Approve { id } => Request::Approve { id },
+        Command::Approve { id, at } => Request::Approve { id, at },
         Command::Suggest { id, at } => Request::Suggest { id, at },
         Command::Decline { id } => Request::Decline { id },
         Command::Cancel { id } => Request::Cancel { id },

@@ -22,7 +22,11 @@ pub(crate) enum Request {
     Contacts,
     Contact { query: String, changes: Vec<Change> },
     Ask { text: String, wait_secs: Option<u64> },
-    Approve { id: String },
+    Approve {
+        id: String,
+        #[serde(default)]
+        at: Vec<String>,
+    },
     Decline { id: String },
     Suggest { id: String, at: Vec<String> },
     Cancel { id: String },
@@ -152,7 +156,13 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
             }
             Reply::ok(human, json!({ "answer": answer, "negotiation": settled }))
         }
-        Request::Approve { id } => {
+        Request::Approve { id, at } if !at.is_empty() => {
+            let minutes = agent.negotiation(&id).await?.meeting.duration_minutes;
+            let slots = at.iter().map(|text| slot_at(text, &zone, minutes)).collect::<Result<Vec<_>, _>>()?;
+            let n = agent.approve_only(&id, &slots).await?;
+            Reply::ok(format!("Approved {} of the times. {}", slots.len(), status_line(&n, &when)), negotiation_json(&n))
+        }
+        Request::Approve { id, .. } => {
             let n = agent.approve(&id).await?;
             Reply::ok(format!("Approved. {}", status_line(&n, &when)), negotiation_json(&n))
         }
@@ -321,6 +331,7 @@ fn negotiation_json(n: &Negotiation) -> Value {
         "state": n.state,
         "booked": n.booked.as_ref().map(slot_json),
         "awaiting_approval": n.approval.is_some(),
+        "approval": n.approval.as_ref().map(|a| a.slots.iter().map(slot_json).collect::<Vec<_>>()),
         "outcome": n.outcome,
         "peers": n.peers,
     })

@@ -320,3 +320,27 @@ fn a_booked_meeting_moves_for_both_and_a_move_that_finds_nothing_keeps_it() {
     assert_eq!(booked_meeting(&alice, "Meeting with Bob"), Some(moved), "the original stands for Alice");
     assert_eq!(booked_meeting(&bob, "Meeting with Alice"), Some(moved), "the original stands for Bob");
 }
+
+/// The owner ticks which of the asked-about times they accept: only that one is answered,
+/// and it is the one booked on both sides.
+#[test]
+fn approving_one_of_the_listed_times_books_that_one() {
+    let scratch = Scratch::new("approve-at");
+    let relay = Relay::start(&scratch.0, None);
+    let (alice, bob) = alice_and_bob(&scratch, &relay, "ask");
+    alice.json(&["ask", "find 30 minutes with Bob next tuesday"]);
+    wait_until(PATIENCE, "Bob to be asked", || bob.latest()["awaiting_approval"] == true);
+    let asked = bob.latest();
+    let listed = asked["approval"].as_array().expect("the times asked about").clone();
+    assert!(listed.len() > 1, "several times to choose from: {asked}");
+    let pick = listed.last().unwrap()["start"].as_str().unwrap().to_owned();
+    let id = asked["id"].as_str().unwrap().to_owned();
+    bob.json(&["approve", &id, "--at", &pick]);
+    wait_until(PATIENCE, "both sides to settle", || settled(&alice) && settled(&bob));
+    let booked = booked_meeting(&alice, "Meeting with Bob").expect("booked");
+    assert_eq!(booked.0, pick.parse::<Timestamp>().unwrap(), "the time Bob ticked, not the agent's first choice");
+    assert_eq!(booked_meeting(&bob, "Meeting with Alice"), Some(booked));
+    // A time that was not asked about is refused with a clear error.
+    let out = bob.run(&["approve", &id, "--at", "2030-01-01T09:00"]);
+    assert!(!out.status.success());
+}

@@ -39,10 +39,10 @@ pub fn sentence(message: &Message, reader: &Reader<'_>) -> String {
         Act::Accept { slots } => format!(
             "{agent} accepted {} ({zone}), preferring {}.",
             times(slots, reader.zone),
-            slots.first().map(|slot| time(slot, reader.zone, false)).unwrap_or_default()
+            slots.first().map(|slot| time(slot, reader.zone)).unwrap_or_default()
         ),
         Act::Decline { reason } => format!("{agent} declined{} ({}).", titled(reader.meeting), decline_reason(*reason)),
-        Act::Confirm { slot } => format!("{agent} confirmed {} ({zone}){}.", time(slot, reader.zone, false), about(reader.meeting)),
+        Act::Confirm { slot } => format!("{agent} confirmed {} ({zone}){}.", time(slot, reader.zone), about(reader.meeting)),
         Act::Cancel => format!("{agent} cancelled{}.", titled(reader.meeting)),
     }
 }
@@ -55,13 +55,10 @@ fn decline_reason(reason: DeclineReason) -> &'static str {
     }
 }
 
-/// "Tue 14:00, Tue 15:30 or Wed 10:00"; dates are added once the times span a week or more.
+/// "Tue 3 Mar 14:00, Tue 3 Mar 15:30 or Wed 4 Mar 10:00": always with the date, so a time
+/// months away never reads as this week's.
 fn times(slots: &[Interval], zone: &TimeZone) -> String {
-    let spread = match (slots.iter().map(Interval::start).min(), slots.iter().map(Interval::start).max()) {
-        (Some(first), Some(last)) => last.duration_since(first).as_hours() >= 6 * 24,
-        _ => false,
-    };
-    let shown: Vec<String> = slots.iter().map(|slot| time(slot, zone, spread)).collect();
+    let shown: Vec<String> = slots.iter().map(|slot| time(slot, zone)).collect();
     match shown.as_slice() {
         [] => "no times".to_owned(),
         [one] => one.clone(),
@@ -69,8 +66,6 @@ fn times(slots: &[Interval], zone: &TimeZone) -> String {
     }
 }
 
-fn time(slot: &Interval, zone: &TimeZone, with_date: bool) -> String {
-    let local = zone.to_datetime(slot.start());
-    let format = if with_date { "%a %-d %b %H:%M" } else { "%a %H:%M" };
-    local.strftime(format).to_string()
+fn time(slot: &Interval, zone: &TimeZone) -> String {
+    zone.to_datetime(slot.start()).strftime("%a %-d %b %H:%M").to_string()
 }

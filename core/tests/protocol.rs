@@ -95,14 +95,14 @@ fn transcript_reads_each_act_in_the_readers_zone() {
     let proposal = propose(vec![slot("2026-03-03T13:00Z", 30), slot("2026-03-03T14:30Z", 30), slot("2026-03-04T09:00Z", 30)]);
     assert_eq!(
         sentence(&proposal, &alice),
-        "Alice's agent proposed Tue 14:00, Tue 15:30 or Wed 10:00 (Europe/Berlin) for 'Roadmap', 30 min."
+        "Alice's agent proposed Tue 3 Mar 14:00, Tue 3 Mar 15:30 or Wed 4 Mar 10:00 (Europe/Berlin) for 'Roadmap', 30 min."
     );
     let accept = message(Act::Accept { slots: vec![slot("2026-03-04T09:00Z", 30), slot("2026-03-03T13:00Z", 30)] });
-    assert_eq!(sentence(&accept, &bob), "Bob's agent accepted Wed 10:00 or Tue 14:00 (Europe/Berlin), preferring Wed 10:00.");
+    assert_eq!(sentence(&accept, &bob), "Bob's agent accepted Wed 4 Mar 10:00 or Tue 3 Mar 14:00 (Europe/Berlin), preferring Wed 4 Mar 10:00.");
     let counter = message(Act::Counter { slots: vec![slot("2026-03-05T08:00Z", 30)] });
-    assert_eq!(sentence(&counter, &bob), "Bob's agent could do none of those times and suggested Thu 09:00 (Europe/Berlin) instead.");
+    assert_eq!(sentence(&counter, &bob), "Bob's agent could do none of those times and suggested Thu 5 Mar 09:00 (Europe/Berlin) instead.");
     let confirm = message(Act::Confirm { slot: slot("2026-03-04T09:00Z", 30) });
-    assert_eq!(sentence(&confirm, &alice), "Alice's agent confirmed Wed 10:00 (Europe/Berlin) for 'Roadmap', 30 min.");
+    assert_eq!(sentence(&confirm, &alice), "Alice's agent confirmed Wed 4 Mar 10:00 (Europe/Berlin) for 'Roadmap', 30 min.");
     let decline = message(Act::Decline { reason: DeclineReason::Owner });
     assert_eq!(sentence(&decline, &bob), "Bob's agent declined 'Roadmap' (its owner said no).");
     assert_eq!(sentence(&message(Act::Cancel), &alice), "Alice's agent cancelled 'Roadmap'.");
@@ -110,6 +110,6 @@ fn transcript_reads_each_act_in_the_readers_zone() {
     let far = Reader { zone: &new_york, ..alice };
     assert_eq!(
         sentence(&proposal, &far),
-        "Alice's agent proposed Tue 08:00, Tue 09:30 or Wed 04:00 (America/New_York) for 'Roadmap', 30 min."
+        "Alice's agent proposed Tue 3 Mar 08:00, Tue 3 Mar 09:30 or Wed 4 Mar 04:00 (America/New_York) for 'Roadmap', 30 min."
     );
 }

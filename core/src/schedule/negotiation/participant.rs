@@ -49,6 +49,15 @@ pub enum ParticipantEvent<P> {
         /// Current time.
         now: Timestamp,
     },
+    /// The owner approved only some of the times [`Effect::AskOwner`] listed: the answer
+    /// carries those alone. Picks that were not listed are ignored; if none is left the
+    /// question stays open.
+    OwnerApprovedSome {
+        /// The listed times the owner accepts.
+        slots: Vec<Interval>,
+        /// Current time.
+        now: Timestamp,
+    },
     /// The owner refused.
     OwnerDeclined {
         /// Current time.
@@ -136,6 +145,28 @@ impl<P: PeerId> Participant<P> {
                     self.approved = true;
                     self.phase = Phase::Waiting;
                     self.reply(&asked_by, draft, ids, &mut out);
+                }
+            }
+            ParticipantEvent::OwnerApprovedSome { slots, .. } => {
+                if let Phase::AwaitingOwner { asked_by, draft } = self.phase.clone() {
+                    let kept: Vec<Interval> = draft_slots(&draft).iter().filter(|slot| slots.contains(slot)).copied().collect();
+                    if kept.is_empty() {
+                        return out;
+                    }
+                    // Only what the owner ticked may be booked (and, for a counter, shown).
+                    for slot in draft_slots(&draft).iter().filter(|slot| !kept.contains(slot)) {
+                        self.agreed.remove(slot);
+                        if matches!(draft, Act::Counter { .. }) {
+                            self.disclosed.remove(slot);
+                        }
+                    }
+                    let answer = match draft {
+                        Act::Counter { .. } => Act::Counter { slots: kept },
+                        _ => Act::Accept { slots: kept },
+                    };
+                    self.approved = true;
+                    self.phase = Phase::Waiting;
+                    self.reply(&asked_by, answer, ids, &mut out);
                 }
             }
             ParticipantEvent::OwnerCountered { slots, .. } => {
