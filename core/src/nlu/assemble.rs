@@ -206,12 +206,9 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
                 // "can't make Thursday, can we do Friday at 11 instead", "postpone our
                 // meeting on the 10th. Find a new slot on the 17th": the later time is the
                 // new one.
-                None if from.len() > 1
-                    && (r.tokens.iter().any(|t| t.is("instead"))
-                        || r.tokens.windows(2).any(|p| p[0].is("new") && p[1].word().is_some_and(|w| matches!(w, "slot" | "time" | "date" | "day" | "one")))) =>
-                {
-                    (from[1..].to_vec(), from[..1].to_vec())
-                }
+                // Two times and no "to": the first names the meeting, the later one is
+                // where it goes ("the call that's on Friday; Monday after 2 is fine").
+                None if from.len() > 1 => (from[1..].to_vec(), from[..1].to_vec()),
                 None => (to, from),
             };
             // "shift my 11am tomorrow to 11:30", "to earlier the same day": the new time

@@ -122,6 +122,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
     if w.any(&["reschedule", "move", "postpone", "rebook", "rearrange", "delay", "shift", "bump", "moved", "slide", "shove"])
         || w.near(&["push", "pull", "bring"], &["back", "forward", "to", "my", "the", "it", "meeting", "out", "by", "everything", "all", "our"])
         || w.near(&["change"], &["time", "day", "date"])
+        // "we were meeting today, can we do tomorrow instead".
+        || w.has("instead") && (w.seq(&["can", "we", "do"]) || w.any(&["were", "was"]))
     {
         return Kind::Reschedule;
     }
@@ -130,7 +132,8 @@ pub(crate) fn kind(tokens: &[Token]) -> Kind {
     let free_words = w.any(&["free", "available", "availability", "open", "openings", "gaps", "gap", "booked"]) || asks_busy;
     // "is my afternoon clear?", "is Friday clear".
     let clear = w.has("clear") && (w.0.first() == Some(&"is") || w.seq(&["is", "my"]));
-    if (free_words && !books) || clear
+    // "mon, tue or thu, whichever is free" books; it does not ask.
+    if (free_words && !books && !w.has("whichever")) || clear
         || w.seq(&["when", "can"])
         || w.near(&["have"], &["time"]) && w.any(&["do", "any"]) && !books
     {

@@ -87,6 +87,10 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
     }
     // "hour with Bob Friday", "book hour w/ Ben": one hour, the article dropped.
     if w(t, i) == "hours" && t[i].raw.eq_ignore_ascii_case("hour") && (i == 0 || matches!(w(t, i - 1), "book" | "need" | "find" | "schedule" | "grab" | "want" | "get" | "up" | "block" | "do")) {
+        // "hour and a half with Grace".
+        if (w(t, i + 1), w(t, i + 2), w(t, i + 3)) == ("and", "a", "half") {
+            return finish(t, i, i + 4, 90);
+        }
         return finish(t, i, i + 1, 60);
     }
     // "45 with Carol", "can you do 30 w/ Ben": minutes, a length said of a meeting with
