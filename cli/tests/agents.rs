@@ -344,3 +344,44 @@ fn approving_one_of_the_listed_times_books_that_one() {
     let out = bob.run(&["approve", &id, "--at", "2030-01-01T09:00"]);
     assert!(!out.status.success());
 }
+
+/// A three-party meeting moves for everyone, with the relay killed and restarted while
+/// the move is under way; then cancelling it removes it from every calendar.
+#[test]
+fn a_three_party_meeting_moves_through_a_relay_restart_and_is_cancelled_for_all() {
+    let scratch = Scratch::new("move-three");
+    let redis = Redis::start(&scratch.0);
+    let mut relay = Relay::start(&scratch.0, Some(&redis));
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", ZONE, &relay.url);
+    let mut carol = Agent::init(&scratch.0, "Carol", "Europe/London", &relay.url);
+    for agent in [&mut alice, &mut bob, &mut carol] {
+        agent.start();
+    }
+    alice.connect(&bob, "auto");
+    alice.connect(&carol, "auto");
+    let zone = TimeZone::get(ZONE).unwrap();
+    let day = |n: i64| next_monday().checked_add(jiff::Span::new().days(n)).unwrap();
+    alice.json(&["ask", "find 30 minutes with Bob and Carol next monday afternoon", "--wait", "30"]);
+    wait_until(PATIENCE, "the first booking", || settled(&alice) && booked_meeting(&bob, "Meeting with Alice").is_some() && booked_meeting(&carol, "Meeting with Alice").is_some());
+
+    alice.json(&["ask", "move my meeting with Bob and Carol to next thursday afternoon"]);
+    relay.restart();
+    let on_thursday = |agent: &Agent, title: &str| booked_meeting(agent, title).is_some_and(|(start, _)| start.to_zoned_datetime(zone.clone()).date() == day(3));
+    wait_until(PATIENCE, "all three calendars to move to Thursday", || {
+        on_thursday(&alice, "Meeting with Bob and Carol") && on_thursday(&bob, "Meeting with Alice") && on_thursday(&carol, "Meeting with Alice")
+    });
+    let moved = booked_meeting(&alice, "Meeting with Bob and Carol").unwrap();
+    assert_eq!(booked_meeting(&bob, "Meeting with Alice"), Some(moved));
+    assert_eq!(booked_meeting(&carol, "Meeting with Alice"), Some(moved));
+
+    let answer = alice.json(&["ask", "cancel my meeting with Bob and Carol"]);
+    assert_eq!(answer["answer"]["intent"], "cancel", "{answer}");
+    wait_until(PATIENCE, "every calendar to drop it", || {
+        booked_meeting(&alice, "Meeting with Bob and Carol").is_none() && booked_meeting(&bob, "Meeting with Alice").is_none() && booked_meeting(&carol, "Meeting with Alice").is_none()
+    });
+    for agent in [&bob, &carol] {
+        let id = agent.latest()["id"].as_str().unwrap().to_owned();
+        assert!(agent.text(&["transcript", &id]).contains("cancelled"), "{}'s transcript says it was cancelled", agent.name);
+    }
+}

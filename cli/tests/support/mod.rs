@@ -109,6 +109,8 @@ impl Drop for Redis {
 pub struct Relay {
     pub url: String,
     pub log: PathBuf,
+    addr: SocketAddr,
+    redis: Option<String>,
     child: Child,
 }
 
@@ -116,15 +118,28 @@ impl Relay {
     pub fn start(dir: &Path, redis: Option<&Redis>) -> Relay {
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let log = dir.join("relay.log");
-        let file = std::fs::File::create(&log).unwrap();
+        let redis = redis.map(|r| r.url.clone());
+        let child = Self::spawn(addr, &log, redis.as_deref());
+        Relay { url: format!("ws://{addr}/ws"), log, addr, redis, child }
+    }
+
+    fn spawn(addr: SocketAddr, log: &Path, redis: Option<&str>) -> Child {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
         let mut command = Command::new(relay_binary());
         command.env("RELAY_ADDR", addr.to_string()).env("RUST_LOG", "debug").stdout(file.try_clone().unwrap()).stderr(file);
         if let Some(redis) = redis {
-            command.env("REDIS_URL", &redis.url);
+            command.env("REDIS_URL", redis);
         }
         let child = command.spawn().expect("starting the relay");
         wait_listening(addr, "relay");
-        Relay { url: format!("ws://{addr}/ws"), log, child }
+        child
+    }
+
+    /// SIGKILLs the relay and starts it again on the same address (and Redis).
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = Self::spawn(self.addr, &self.log, self.redis.as_deref());
     }
 
     pub fn logs(&self) -> Vec<u8> {
