@@ -121,6 +121,11 @@ fn at(t: &[Token], i: usize) -> Option<Found> {
     };
     let unit_at = unit_at + hyphen(unit_at);
     let per = unit_minutes(w(t, unit_at))?;
+    // "at 15h30", "16h": a clock time, not a length (no meeting runs 13 hours).
+    let h_clock = t.get(unit_at).is_some_and(|u| u.raw.eq_ignore_ascii_case("h")) && (count > 12 || i > 0 && matches!(w(t, i - 1), "at" | "from" | "until" | "by" | "before" | "after"));
+    if h_clock {
+        return None;
+    }
     let mut minutes = (f64::from(count) + frac) * f64::from(per);
     let mut end = unit_at + 1;
     if per == 60 {

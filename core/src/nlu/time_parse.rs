@@ -71,6 +71,8 @@ pub(crate) enum DateSpec {
     MonthOffset(i32),
     Weekday(Weekday, Rel),
     MonthDay { month: i8, day: i8, year: Option<i16> },
+    /// "July 13-15", "from the 13th to the 15th of July": the days from one to the other.
+    MonthDays { month: i8, from: i8, to_month: i8, to: i8, year: Option<i16> },
     DayOfMonth(i8),
     Week(i32, Part),
     Month(MonthRef, Part),
@@ -485,6 +487,28 @@ fn year_at(c: &Cursor<'_>, i: usize) -> Option<(i16, usize)> {
     }
 }
 
+/// The end of a span of days after a first day: "-15", "to 15", "through the 15th",
+/// "- July 15". The month, if one is named there, the day, and where reading goes on.
+fn days_to(c: &Cursor<'_>, j: usize) -> Option<(Option<i8>, i8, usize)> {
+    if !(c.punct(j, '-') || matches!(c.w(j), "to" | "thru" | "through" | "till" | "until")) {
+        return None;
+    }
+    let mut k = j + 1;
+    if c.w(k) == "the" {
+        k += 1;
+    }
+    let month = month_number(c.w(k));
+    if month.is_some() {
+        k += 1;
+    }
+    let (to, _) = day_number(c.t.get(k))?;
+    // "3-4pm", "13 - 15:00": clock times, not days.
+    if matches!(c.w(k + 1), "am" | "pm") || c.punct(k + 1, ':') {
+        return None;
+    }
+    Some((month, to, k + 1))
+}
+
 fn day_number(t: Option<&Token>) -> Option<(i8, bool)> {
     match t.map(|t| &t.tok) {
         Some(Tok::Num { value, digits: 1 | 2 }) if (1..=31).contains(value) => Some((*value as i8, false)),
@@ -505,6 +529,12 @@ fn calendar_date_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
             j += 1;
         }
         if let Some((day, _)) = day_number(c.t.get(j)) {
+            if let Some((to_month, to, end)) = days_to(c, j + 1) {
+                let (year, end) = year_at(c, end).map_or((None, end), |(y, e)| (Some(y), e));
+                p.end = end;
+                p.date = Some(DateSpec::MonthDays { month, from: day, to_month: to_month.unwrap_or(month), to, year });
+                return Some(p);
+            }
             let after = c.t.get(j + 1).and_then(Token::word).unwrap_or("");
             // "March 3 people" or "May 2 hours" are not dates.
             if !UNITS_AFTER.contains(&after) && !matches!(after, "pm" | "am") && !c.punct(j + 1, ':') {
@@ -525,6 +555,16 @@ fn calendar_date_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
     }
     // Day first: "1st of March", "1 March", "the 15th".
     if let Some((day, ordinal)) = day_number(c.t.get(k)) {
+        // "13 to 15 July", "the 13th to the 15th of July", "1-8 september".
+        if let Some((None, to, end)) = days_to(c, k + 1) {
+            let j = end + usize::from(c.w(end) == "of");
+            if let Some(month) = month_number(c.w(j)) {
+                let (year, end) = year_at(c, j + 1).map_or((None, j + 1), |(y, e)| (Some(y), e));
+                p.end = end;
+                p.date = Some(DateSpec::MonthDays { month, from: day, to_month: month, to, year });
+                return Some(p);
+            }
+        }
         let mut j = k + 1;
         if c.w(j) == "of" {
             j += 1;
@@ -634,6 +674,22 @@ fn clock_at(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
     if c.w(i) == "noon" {
         return Some((noon(), i + 1));
     }
+    if let Some(found) = minutes_from(c, i) {
+        return Some(found);
+    }
+    // "15h30", "at 16h", "9h30": hours and minutes written the French way.
+    if let (Some(h), Some(unit)) = (c.num(i), c.t.get(i + 1))
+        && h <= 24
+        && unit.raw.eq_ignore_ascii_case("h")
+        && c.t[i].at.1 == unit.at.0
+    {
+        let minute = c.t.get(i + 2).filter(|t| t.at.0 == unit.at.1).and_then(|t| match t.tok {
+            Tok::Num { value, digits: 2 } if value < 60 => Some(value as u8),
+            _ => None,
+        });
+        let clock = Clock { hour: h as u8, minute: minute.unwrap_or(0), meridiem: None, minutes_written: minute.is_some(), twenty_four: true, strong: true };
+        return Some(with_meridiem(c, clock, i + 2 + usize::from(minute.is_some())));
+    }
     if matches!(c.w(i), "half" | "quarter") && matches!(c.w(i + 1), "past" | "after" | "to") {
         let (h, end) = (c.num(i + 2)?, i + 3);
         if !(1..=12).contains(&h) {
@@ -694,6 +750,47 @@ fn clock_at(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
         return None;
     }
     Some((clock, j))
+}
+
+/// "20 past 3pm", "a quarter past noon", "15 minutes past noon", "twenty after 3pm", "a
+/// quarter to noon", "20 minutes to 2pm": minutes counted from a clock time. A bare count
+/// before "to" is a range ("3 to 4pm"), so "to" needs "minutes", a quarter, or noon.
+fn minutes_from(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
+    let (minutes, named, at) = match (c.w(i), c.num(i)) {
+        ("a", _) if c.w(i + 1) == "quarter" => (15, true, i + 2),
+        (_, Some(n)) if (1..60).contains(&n) && c.w(i + 1) == "minutes" => (n, true, i + 2),
+        (_, Some(n)) if (1..60).contains(&n) && !c.punct(i + 1, ':') => (n, false, i + 1),
+        _ => return None,
+    };
+    let back = match c.w(at) {
+        "past" | "after" => false,
+        "to" | "till" | "before" => true,
+        _ => return None,
+    };
+    let base_noon = matches!(c.w(at + 1), "noon" | "midnight");
+    if back && !named && !base_noon {
+        return None;
+    }
+    let (base, end) = if base_noon {
+        let hour = if c.w(at + 1) == "noon" { 12 } else { 0 };
+        (Clock { hour, ..noon() }, at + 2)
+    } else {
+        let (base, end) = clock_at(c, at + 1)?;
+        if base.minutes_written {
+            return None;
+        }
+        (base, end)
+    };
+    // On a 12-hour face when am/pm is left to the reader ("20 past 3"), else 24-hour.
+    let day = if base.meridiem.is_some() || !base.twenty_four { 12 * 60 } else { 24 * 60 };
+    let from = i32::from(base.hour % if day == 720 { 12 } else { 24 }) * 60;
+    let total = (from + if back { -i32::from(minutes as u8) } else { i32::from(minutes as u8) }).rem_euclid(day);
+    let mut hour = (total / 60) as u8;
+    if day == 720 && hour == 0 && base.meridiem.is_none() {
+        hour = 12;
+    }
+    let clock = Clock { hour, minute: (total % 60) as u8, minutes_written: true, strong: true, ..base };
+    Some((clock, end))
 }
 
 fn with_meridiem(c: &Cursor<'_>, mut clock: Clock, mut j: usize) -> (Clock, usize) {

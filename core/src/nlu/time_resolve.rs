@@ -157,6 +157,15 @@ fn resolve_date(spec: DateSpec, today: Date) -> Option<DateRes> {
                 day(date)
             }
         }
+        DateSpec::MonthDays { month, from, to_month, to, year } => {
+            let first = resolve_date(DateSpec::MonthDay { month, day: from, year }, today)?.start;
+            let last_year = if to_month < month { first.year() + 1 } else { first.year() };
+            let last = Date::new(last_year, to_month, to).ok()?;
+            if last < first {
+                return None;
+            }
+            DateRes { start: first, end: Some(add_days(last, 1)?), grain: Grain::Day }
+        }
         DateSpec::DayOfMonth(d) => {
             let first = today.first_of_month();
             let found = (0..13i64).find_map(|k| {
