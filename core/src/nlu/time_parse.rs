@@ -76,6 +76,9 @@ pub(crate) enum DateSpec {
     DayOfMonth(i8),
     Week(i32, Part),
     Month(MonthRef, Part),
+    /// "the first Tuesday of October", "the last Friday in March 2027", "the last day of
+    /// the month": the `nth` (-1 for the last) such day of a month.
+    NthOfMonth { nth: i8, weekday: Option<Weekday>, month: MonthRef, year: Option<i16> },
 }
 
 /// A time of day as written.
@@ -168,6 +171,7 @@ fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
         .or_else(|| relative_word_at(c, i))
         .or_else(|| modified_at(c, i))
         .or_else(|| boundary_at(c, i))
+        .or_else(|| nth_of_month_at(c, i))
         .or_else(|| weekday_at(c, i, opts))
         .or_else(|| calendar_date_at(c, i))
         .or_else(|| part_of_day_at(c, i))
@@ -406,6 +410,46 @@ fn boundary_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
         }
         _ => return None,
     }
+    Some(p)
+}
+
+/// "the first Tuesday of October", "last Friday in March 2027", "the last day of the month".
+fn nth_of_month_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
+    let k = i + usize::from(c.w(i) == "the");
+    let nth: i8 = match (c.w(k), c.t.get(k).map(|t| &t.tok)) {
+        ("first", _) => 1,
+        ("second", _) => 2,
+        ("third", _) => 3,
+        ("fourth", _) => 4,
+        ("fifth", _) => 5,
+        ("last", _) => -1,
+        (_, Some(Tok::Ord(n))) if (1..=5).contains(n) => *n as i8,
+        _ => return None,
+    };
+    let weekday = match c.w(k + 1) {
+        "day" => None,
+        w => Some(Weekday::parse(w).filter(|(_, plural)| !plural)?.0),
+    };
+    if !matches!(c.w(k + 2), "of" | "in") {
+        return None;
+    }
+    let mut j = k + 3;
+    if c.w(j) == "the" {
+        j += 1;
+    }
+    let month = match (c.w(j), c.w(j + 1)) {
+        ("month", _) | ("this", "month") | ("current", "month") => MonthRef::Relative(0),
+        ("next", "month") | ("following", "month") => MonthRef::Relative(1),
+        ("last", "month") | ("previous", "month") => MonthRef::Relative(-1),
+        (name, _) => MonthRef::Named(month_number(name)?),
+    };
+    j += if c.w(j) == "month" || matches!(month, MonthRef::Named(_)) { 1 } else { 2 };
+    let (year, end) = match month {
+        MonthRef::Named(_) => year_at(c, j).map_or((None, j), |(y, e)| (Some(y), e)),
+        MonthRef::Relative(_) => (None, j),
+    };
+    let mut p = piece(i, end);
+    p.date = Some(DateSpec::NthOfMonth { nth, weekday, month, year });
     Some(p)
 }
 
@@ -794,9 +838,13 @@ fn minutes_from(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
 }
 
 fn with_meridiem(c: &Cursor<'_>, mut clock: Clock, mut j: usize) -> (Clock, usize) {
+    // "3:18a", "3:18p": the letter written onto the minutes.
+    let attached = j > 0 && c.t.get(j).is_some_and(|t| t.at.0 == c.t[j - 1].at.1);
     match c.w(j) {
         "am" => clock.meridiem = Some(Meridiem::Am),
         "pm" => clock.meridiem = Some(Meridiem::Pm),
+        "a" if attached && clock.minutes_written => clock.meridiem = Some(Meridiem::Am),
+        "p" if attached && clock.minutes_written => clock.meridiem = Some(Meridiem::Pm),
         "oclock" => {}
         _ => return (clock, j),
     }

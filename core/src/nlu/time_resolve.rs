@@ -189,6 +189,21 @@ fn resolve_date(spec: DateSpec, today: Date) -> Option<DateRes> {
                 Part::Weekend => DateRes { start: plus(5)?, end: Some(plus(7)?), grain: Grain::Day },
             }
         }
+        DateSpec::NthOfMonth { nth, weekday, month, year } => {
+            let first = match (month, year) {
+                (MonthRef::Named(m), Some(y)) => Date::new(y, m, 1).ok()?,
+                (MonthRef::Named(m), None) => Date::new(if m >= today.month() { today.year() } else { today.year() + 1 }, m, 1).ok()?,
+                (MonthRef::Relative(k), _) => today.first_of_month().checked_add(i64::from(k).months()).ok()?,
+            };
+            let last = first.last_of_month();
+            let date = match (weekday, nth) {
+                (None, -1) => last,
+                (None, n) => add_days(first, i64::from(n) - 1)?,
+                (Some(wd), -1) => last.nth_weekday_of_month(-1, jiff::civil::Weekday::from(wd)).ok()?,
+                (Some(wd), n) => first.nth_weekday_of_month(n, jiff::civil::Weekday::from(wd)).ok()?,
+            };
+            day(date)
+        }
         DateSpec::Month(which, part) => {
             let first = match which {
                 MonthRef::Relative(k) => today.first_of_month().checked_add(i64::from(k).months()).ok()?,
