@@ -758,6 +758,16 @@ fn clock_at(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
         Some(Tok::Num { value, digits }) => (*value, *digits),
         _ => return None,
     };
+    // "at 1030", "330 pm", "around 1030": hours and minutes run together, where a time is
+    // plainly meant (a year or a count is not).
+    if matches!(digits, 3 | 4) && (h % 100) < 60 && h / 100 <= 23 {
+        let marked = matches!(c.prev(i), "at" | "around" | "approximately" | "@") || matches!(c.w(i + 1), "am" | "pm" | "ish");
+        if marked {
+            let clock = Clock { hour: (h / 100) as u8, minute: (h % 100) as u8, meridiem: None, minutes_written: true, twenty_four: digits == 4, strong: true };
+            let end = i + 1 + usize::from(c.w(i + 1) == "ish");
+            return Some(with_meridiem(c, clock, end));
+        }
+    }
     // The second "1" of "1:1" (a meeting, not a time) starts nothing.
     if h > 24 || digits > 2 || (i > 1 && c.punct(i - 1, ':') && c.num(i - 2).is_some()) {
         return None;
