@@ -168,10 +168,10 @@ fn piece(start: usize, end: usize) -> Piece {
 fn piece_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
     next_days_at(c, i)
         .or_else(|| offset_at(c, i))
+        .or_else(|| nth_of_month_at(c, i))
         .or_else(|| relative_word_at(c, i))
         .or_else(|| modified_at(c, i))
         .or_else(|| boundary_at(c, i))
-        .or_else(|| nth_of_month_at(c, i))
         .or_else(|| weekday_at(c, i, opts))
         .or_else(|| calendar_date_at(c, i))
         .or_else(|| part_of_day_at(c, i))
@@ -478,6 +478,10 @@ fn weekday_at(c: &Cursor<'_>, i: usize, opts: Options) -> Option<Piece> {
     if c.punct(j, ',') {
         j += 1;
     }
+    // "Wednesday of next week", "Monday of this week".
+    if c.w(j) == "of" && matches!(c.w(j + 1), "next" | "this") && c.w(j + 2) == "week" {
+        j += 1;
+    }
     let rel = match (c.w(j), c.w(j + 1), c.w(j + 2)) {
         ("next", "week", _) => {
             p.end = j + 2;
@@ -599,6 +603,22 @@ fn calendar_date_at(c: &Cursor<'_>, i: usize) -> Option<Piece> {
     }
     // Day first: "1st of March", "1 March", "the 15th".
     if let Some((day, ordinal)) = day_number(c.t.get(k)) {
+        // "the 20th of next month", "20th day of the current month".
+        let mut j = k + 1 + usize::from(c.w(k + 1) == "day");
+        if c.w(j) == "of" {
+            j += 1 + usize::from(c.w(j + 1) == "the");
+            let shift = match c.w(j) {
+                "next" | "following" => Some(1),
+                "this" | "current" => Some(0),
+                "previous" | "last" => Some(-1),
+                _ => None,
+            };
+            if let Some(shift) = shift.filter(|_| c.w(j + 1) == "month") {
+                p.end = j + 2;
+                p.date = Some(DateSpec::NthOfMonth { nth: day, weekday: None, month: MonthRef::Relative(shift), year: None });
+                return Some(p);
+            }
+        }
         // "13 to 15 July", "the 13th to the 15th of July", "1-8 september".
         if let Some((None, to, end)) = days_to(c, k + 1) {
             let j = end + usize::from(c.w(end) == "of");
@@ -731,7 +751,8 @@ fn clock_at(c: &Cursor<'_>, i: usize) -> Option<(Clock, usize)> {
             Tok::Num { value, digits: 2 } if value < 60 => Some(value as u8),
             _ => None,
         });
-        let clock = Clock { hour: h as u8, minute: minute.unwrap_or(0), meridiem: None, minutes_written: minute.is_some(), twenty_four: true, strong: true };
+        // Written on a clock face ("15h"), it is read to the minute, as "15:00".
+        let clock = Clock { hour: h as u8, minute: minute.unwrap_or(0), meridiem: None, minutes_written: true, twenty_four: true, strong: true };
         return Some(with_meridiem(c, clock, i + 2 + usize::from(minute.is_some())));
     }
     if matches!(c.w(i), "half" | "quarter") && matches!(c.w(i + 1), "past" | "after" | "to") {
