@@ -389,6 +389,18 @@ pub(crate) fn find(tokens: &[Token], skip: &[bool], contacts: &[Contact]) -> Vec
                 continue;
             }
             if !in_list {
+                // "prya and mei 30m tomorrow": a name one slip from a contact's, where a
+                // person may stand at the start, is that contact; anything else is skipped.
+                let starts = i == 0 || tokens[i - 1].is_punct(',') || tokens[i - 1].is_punct(':');
+                let listed = tokens.get(i + 1).is_some_and(|t| t.is("and") || t.is_punct(',') || t.is_punct('&'));
+                if starts && listed && name_like(&tokens[i])
+                    && let Some(NameMatch::One(p)) = near_miss(word, &aliases, contacts)
+                {
+                    out.push((Mention::Known(p), i, i + 1));
+                    in_list = true;
+                    i += 2;
+                    continue;
+                }
                 i += 1;
                 continue;
             }
