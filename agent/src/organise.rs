@@ -83,9 +83,7 @@ impl<S: Store + 'static> Agent<S> {
     /// owner's availability around the proposed times.
     pub(crate) async fn join(&self, organiser: &Contact, message: &Message, meeting: &Meeting, proposed: &[Interval]) -> Result<Negotiation, AgentError> {
         let at = now();
-        let latest = proposed.iter().map(Interval::end).max().unwrap_or(at);
-        let end = latest.max(at) + SignedDuration::from_hours(14 * 24);
-        let window = Interval::new(at, end).map_err(|_| AgentError::InvalidSetting { reason: "empty window".into() })?;
+        let window = answer_window(proposed).ok_or_else(|| AgentError::InvalidSetting { reason: "empty window".into() })?;
         let (availability, candidates) = self.owner_slots(&Within::anywhere(window), meeting.duration_minutes).await?;
         let setup = ParticipantSetup { organiser: organiser.agent_bytes(), contact: organiser.settings(), counter_size: BATCH, patience: PATIENCE };
         // An untitled meeting is, in this owner's calendar, a meeting with the organiser.
@@ -104,4 +102,12 @@ impl<S: Store + 'static> Agent<S> {
             journal: Journal::participant(&setup, &availability, candidates, meeting.duration_minutes),
         })
     }
+}
+
+/// Where a participant looks for times to answer `proposed` with: from now to two weeks
+/// after the last time proposed.
+pub(crate) fn answer_window(proposed: &[Interval]) -> Option<Interval> {
+    let at = now();
+    let latest = proposed.iter().map(Interval::end).max().unwrap_or(at).max(at);
+    Interval::new(at, latest + SignedDuration::from_hours(14 * 24)).ok()
 }

@@ -4,12 +4,11 @@
 //! calendar as it is now, not as it was when the meeting was first arranged.
 
 use agentnet_core::protocol::Act;
-use agentnet_core::schedule::Interval;
 use agentnet_platform::rt::now;
 use agentnet_platform::store::Store;
-use jiff::SignedDuration;
 
 use crate::negotiation::{Input, Side};
+use crate::organise::answer_window;
 use crate::slots::Within;
 use crate::{Agent, AgentError, Keys, Negotiation, Outcome};
 
@@ -37,9 +36,7 @@ impl<S: Store + 'static> Agent<S> {
         if n.side != Side::Participant {
             return Ok(());
         }
-        let at = now();
-        let latest = slots.iter().map(Interval::end).max().unwrap_or(at).max(at);
-        let Ok(window) = Interval::new(at, latest + SignedDuration::from_hours(14 * 24)) else { return Ok(()) };
+        let Some(window) = answer_window(slots) else { return Ok(()) };
         let minutes = n.meeting.duration_minutes;
         let (availability, candidates) = self.owner_slots(&Within::anywhere(window), minutes).await?;
         self.advance(keys, n, Input::Refreshed { free: availability.free().as_slice().to_vec(), candidates, minutes }).await?;

@@ -199,40 +199,36 @@ fn after_the_owner_suggests_another_time_the_proposed_ones_are_not_booked() {
     assert!(matches!(sent(&answer)[0].act(), Some(Act::Decline { .. })));
 }
 
+/// Alice proposes and Bob answers, round after round, until Alice's negotiation fails.
+fn until_failed(alice: &mut Organiser<u8>, bob: &mut Participant<u8>, now: Timestamp) -> Failure<u8> {
+    let mut ids = ids();
+    let mut effects = alice.handle(OrganiserEvent::Start { now }, &mut ids);
+    loop {
+        if let Some(failure) = effects.iter().find_map(|e| if let Effect::Failed { failure } = e { Some(failure.clone()) } else { None }) {
+            return failure;
+        }
+        let proposal = sent(&effects).pop().expect("a proposal while candidates and budget last");
+        let answer = sent(&bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal, now }, &mut ids)).remove(0);
+        effects = alice.handle(OrganiserEvent::Received { from: BOB, message: answer, now }, &mut ids);
+    }
+}
+
 /// When the organiser's budget towards someone is what stops the search (it has free
 /// times left that nobody refused), the failure says so, apart from "no common time".
 #[test]
 fn a_spent_budget_is_told_apart_from_no_common_time() {
     let now = ts("2026-03-02T08:00Z");
-    let mut ids = ids();
     let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"));
     // Bob may reveal nothing of his own, and is free only at the end of the day.
     let bob_free = free("2026-03-02T16:30Z", "2026-03-02T17:00Z");
     let setup = ParticipantSetup { organiser: ALICE, contact: ContactSettings { policy: ContactPolicy::AutoAccept, disclosure_budget: 0 }, counter_size: 3, patience: SignedDuration::from_hours(48) };
     let mut bob = Participant::new(setup, bob_free.clone(), bob_free.slots(SLOT_STEP));
 
-    let mut effects = alice.handle(OrganiserEvent::Start { now }, &mut ids);
-    let failure = loop {
-        if let Some(failure) = effects.iter().find_map(|e| if let Effect::Failed { failure } = e { Some(failure.clone()) } else { None }) {
-            break failure;
-        }
-        let proposal = sent(&effects).pop().expect("a proposal while the budget lasts");
-        let answer = sent(&bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal, now }, &mut ids)).remove(0);
-        effects = alice.handle(OrganiserEvent::Received { from: BOB, message: answer, now }, &mut ids);
-    };
+    let failure = until_failed(&mut alice, &mut bob, now);
     assert_eq!(failure, Failure::BudgetSpent { peers: vec![(BOB, 6)] }, "Bob was shown all 6 slots the budget allows");
 
     // With nothing left to offer at all, it is "no common time".
     let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T10:00Z"));
     let mut bob = participant(free("2026-03-02T16:00Z", "2026-03-02T17:00Z"), ContactPolicy::AutoAccept);
-    let mut effects = alice.handle(OrganiserEvent::Start { now }, &mut ids);
-    let failure = loop {
-        if let Some(failure) = effects.iter().find_map(|e| if let Effect::Failed { failure } = e { Some(failure.clone()) } else { None }) {
-            break failure;
-        }
-        let proposal = sent(&effects).pop().expect("a proposal");
-        let answer = sent(&bob.handle(ParticipantEvent::Received { from: ALICE, message: proposal, now }, &mut ids)).remove(0);
-        effects = alice.handle(OrganiserEvent::Received { from: BOB, message: answer, now }, &mut ids);
-    };
-    assert_eq!(failure, Failure::NoCommonSlot);
+    assert_eq!(until_failed(&mut alice, &mut bob, now), Failure::NoCommonSlot);
 }

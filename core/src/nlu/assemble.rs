@@ -103,14 +103,7 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
                     chunk.contains('/').then_some((start, start + chunk.len()))
                 }).collect()
             };
-            // "unless I say otherwise" keeps the default a default.
-            for k in 0..r.tokens.len() {
-                for phrase in [&["unless", "i", "say", "otherwise"][..], &["unless", "i", "tell", "you", "otherwise"], &["unless", "i", "ask", "otherwise"]] {
-                    if phrase.iter().enumerate().all(|(n, p)| r.tokens.get(k + n).and_then(Token::word) == Some(*p)) {
-                        r.used[k..k + phrase.len()].fill(true);
-                    }
-                }
-            }
+            claim_phrases(r.kind, &r.tokens, &mut r.used);
             for (k, t) in r.tokens.iter().enumerate() {
                 let word = t.word().unwrap_or_default();
                 let in_zone = zone_chunks.iter().any(|(a, b)| t.at.0 >= *a && t.at.1 <= *b);
@@ -203,9 +196,6 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
             let first_to = to.first().map(|f| f.start);
             let (to, from): (Vec<&Found>, Vec<&Found>) = match first_to {
                 Some(at) => r.times.iter().partition(|f| f.start >= at),
-                // "can't make Thursday, can we do Friday at 11 instead", "postpone our
-                // meeting on the 10th. Find a new slot on the 17th": the later time is the
-                // new one.
                 // Two times and no "to": the first names the meeting, the later one is
                 // where it goes ("the call that's on Friday; Monday after 2 is fine").
                 None if from.len() > 1 => (from[1..].to_vec(), from[..1].to_vec()),
@@ -219,11 +209,7 @@ fn build(r: &mut Reading<'_>, ctx: &Context) -> Intent {
                 Some(day) if to.iter().all(|f| !f.dated) => {
                     let mut moved: Vec<Found> = to.iter().map(|f| (*f).clone()).collect();
                     for f in &mut moved {
-                        if let Some(expr) = f.expr.as_mut() {
-                            let shift = jiff::Span::new().days(i64::from((day.date() - expr.start.date()).get_days()));
-                            expr.start = expr.start.checked_add(shift).unwrap_or(expr.start.clone());
-                            expr.end = expr.end.as_ref().and_then(|e| e.checked_add(shift).ok());
-                        }
+                        f.expr = f.expr.as_ref().and_then(|expr| expr.on(day.date()));
                         f.dated = true;
                     }
                     if moved.is_empty() && same_day {
@@ -327,8 +313,8 @@ fn counted_from(tokens: &[Token], used: &mut [bool], times: &mut [Found]) {
             _ => continue,
         };
         let Some(expr) = found.expr.as_mut().filter(|e| e.grain == super::Grain::Day && e.end.is_none()) else { continue };
-        let Ok(later) = expr.start.checked_add(jiff::Span::new().days(count * days_per)) else { continue };
-        expr.start = later;
+        let Some(later) = expr.shifted(count * days_per) else { continue };
+        *expr = later;
         found.weekday = false;
         used[k - 3..k].fill(true);
         found.start = k - 3;
@@ -370,9 +356,10 @@ fn claim_same_day(tokens: &[Token], used: &mut [bool]) -> bool {
 }
 
 /// Phrases that only say what kind of request it is: "am I free or not", "it's not
-/// happening anymore".
+/// happening anymore", "unless I say otherwise" (a default stays a default).
 fn claim_phrases(kind: Kind, tokens: &[Token], used: &mut [bool]) {
     let phrases: &[&[&str]] = match kind {
+        Kind::Preference => &[&["unless", "i", "say", "otherwise"], &["unless", "i", "tell", "you", "otherwise"], &["unless", "i", "ask", "otherwise"]],
         Kind::Availability | Kind::List => &[&["or", "not"]],
         Kind::Cancel => &[&["not", "happening"], &["no", "longer", "happening"], &["no", "longer", "needed"], &["isnt", "happening"], &["something", "came", "up"]],
         _ => &[],

@@ -45,12 +45,12 @@ const BOOK: &[&str] = &["schedule", "book", "arrange", "organize", "organise", "
 const MEETING_WORDS: &[&str] =
     &["meeting", "call", "lunch", "coffee", "dinner", "breakfast", "drinks", "sync", "chat", "oneonone", "time"];
 
-/// Classifies a tokenized command.
 /// Whether the command ends with a question mark.
 fn ends_in_question(tokens: &[Token]) -> bool {
     tokens.last().is_some_and(|t| t.is_punct('?'))
 }
 
+/// Classifies a tokenized command.
 pub(crate) fn kind(tokens: &[Token]) -> Kind {
     let w = Words(tokens.iter().filter_map(Token::word).collect());
     let books = (w.any(BOOK) && !w.seq(&["find", "out"])) || w.seq(&["set", "up"]);

@@ -53,10 +53,11 @@ const CARRY_NO_MEANING: &[&str] = &[
     "decline", "declined", "pick", "picked", "chose", "choose", "chosen", "reasoning", "negotiation", "negotiations",
     "thatd", "itd", "wed", "youd", "before", "after", "until", "till", "til", "since",
     "looks", "happy", "glad", "lean", "leaning", "towards", "toward", "ends", "request", "requests", "plans", "meetups",
-    "point", "plenty", "enough", "anywhere", "doable", "feasible", "appointment", "gaps", "idea", "otherwise", "failing",
+    "point", "plenty", "enough", "anywhere", "doable", "feasible", "gaps", "idea", "otherwise", "failing",
     "alternatively", "came", "anymore", "rush", "hurry", "slide", "shove", "steer", "dear", "assistant", "grateful",
-    "finishing", "asked", "allocate", "seeing", "trouble", "manage", "stretch", "wrapping", "sorry", "give", "rundown",
-    "overview", "ugh", "suffice", "switch", "warning", "breathing", "room", "done", "limits", "less", "gets", "takes", "books", "sit", "down", "accordingly", "swing",
+    "finishing", "asked", "allocate", "seeing", "trouble", "manage", "stretch", "wrapping", "sorry", "rundown",
+    "overview", "ugh", "suffice", "switch", "warning", "breathing", "room", "limits", "less", "gets", "takes", "books",
+    "sit", "down", "accordingly", "swing",
 ];
 
 /// Words that open a condition: what follows them, to the end of the clause, is quoted
@@ -70,7 +71,7 @@ pub(crate) const PREFERENCE_WORDS: &[&str] = &[
     "usually", "normally", "typically", "always", "never", "no", "not", "nothing", "more", "most", "least", "limit",
     "cap", "daily", "starts", "begins", "office", "stop", "late", "early", "zone", "timezone", "based", "live", "eat",
     "blocks", "leave", "every", "thru", "through", "ever", "single", "relocated", "update", "admin", "heads",
-    "cushion", "padding", "breathing", "room", "pacific", "eastern", "central", "mountain", "rule", "rules",
+    "cushion", "padding", "pacific", "eastern", "central", "mountain", "rule", "rules",
 ];
 
 /// How a clause that only tells the agent why may begin ("I have a flight", "he's hard to

@@ -223,8 +223,6 @@ const RULED_OUT_AFTER: &[&[&str]] = &[
     &["will", "not", "work"],
     &["are", "out"],
     &["is", "off", "the", "table"],
-    &["are", "off", "limits"],
-    &["is", "off", "limits"],
     &["are", "off", "the", "table"],
     &["is", "out"],
     &["out"],
@@ -263,7 +261,7 @@ const RULED_OUT_AFTER: &[&[&str]] = &[
 ];
 
 /// Words that may sit between a negation and what it negates.
-const NEGATION_FILLERS: &[&str] = &["available", "free", "around", "on", "in", "the", "a", "an", "any", "during", "at", "over", "around", "for", "too", "so", "that", "those", "put", "it", "book", "schedule", "make", "want", "do", "have", "meet", "anything", "something", "me"];
+const NEGATION_FILLERS: &[&str] = &["available", "free", "on", "in", "the", "a", "an", "any", "during", "at", "over", "around", "for", "too", "so", "that", "those", "put", "it", "book", "schedule", "make", "want", "do", "have", "meet", "anything", "something", "me"];
 
 fn w(tokens: &[Token], i: usize) -> &str {
     tokens.get(i).and_then(Token::word).unwrap_or("")
@@ -313,8 +311,9 @@ pub(crate) fn read(tokens: &[Token], used: &mut [bool], existing: bool) -> Rules
     rules
 }
 
-/// "or if that does not suit her", "if nothing's open", "failing that": the words that
-/// make the next time a fallback, claimed (the windows read the "or" itself).
+/// Words that soften rather than rule, claimed before negations read them: the fallback
+/// in "or if that does not suit her" and "if nothing's open" (the windows read the "or"
+/// itself), and "no rush", "if it's not too much trouble".
 fn fallbacks(tokens: &[Token], used: &mut [bool]) {
     for i in 0..tokens.len() {
         // "no rush", "no hurry", "if it's not too much trouble": not a negation of anything.
@@ -324,7 +323,6 @@ fn fallbacks(tokens: &[Token], used: &mut [bool]) {
         if seq(tokens, i, &["not", "too", "much", "trouble"]) {
             used[i..i + 4].fill(true);
         }
-
         if w(tokens, i) != "if" {
             continue;
         }

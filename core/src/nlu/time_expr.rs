@@ -20,6 +20,24 @@ pub struct TimeExpr {
     pub grain: Grain,
 }
 
+impl TimeExpr {
+    /// The same expression `days` calendar days later (earlier when negative), at the same
+    /// wall-clock times; `None` past the end of time.
+    pub(crate) fn shifted(&self, days: i64) -> Option<TimeExpr> {
+        let shift = jiff::Span::new().days(days);
+        let end = match &self.end {
+            Some(end) => Some(end.checked_add(shift).ok()?),
+            None => None,
+        };
+        Some(TimeExpr { start: self.start.checked_add(shift).ok()?, end, grain: self.grain })
+    }
+
+    /// The same expression on `date`.
+    pub(crate) fn on(&self, date: jiff::civil::Date) -> Option<TimeExpr> {
+        self.shifted(i64::from((date - self.start.date()).get_days()))
+    }
+}
+
 /// The precision of a time expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -111,18 +111,14 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
             {
                 let days = (week.start().as_second() - expr.start.timestamp().as_second()).div_euclid(86_400);
                 let weeks = (days + 6).div_euclid(7);
-                let shift = jiff::Span::new().days(7 * weeks);
-                expr.start = expr.start.checked_add(shift).ok()?;
-                expr.end = match expr.end { Some(end) => Some(end.checked_add(shift).ok()?), None => None };
+                expr = expr.shifted(7 * weeks)?;
             }
             if !f.dated
                 && !f.part_only
                 && let Some(day) = date_of_last
                 && expr.start.date() != day
             {
-                let shift = jiff::Span::new().days(i64::from((day - expr.start.date()).get_days()));
-                expr.start = expr.start.checked_add(shift).ok()?;
-                expr.end = match expr.end { Some(end) => Some(end.checked_add(shift).ok()?), None => None };
+                expr = expr.on(day)?;
             }
             Some(expr)
         })
@@ -185,12 +181,8 @@ pub(crate) fn place(tokens: &[Token], times: &[&Found], rules: &Rules, now: &Zon
         && matches!(last.grain, Grain::Hour | Grain::Minute)
         && days.iter().all(|d| d.grain == Grain::Day && d.end.is_none())
     {
-        let clock = last.clone();
         for day in days.iter_mut() {
-            let shift = jiff::Span::new().days(i64::from((day.start.date() - clock.start.date()).get_days()));
-            let start = clock.start.checked_add(shift).map_err(|_| Unclear::BadDate)?;
-            let end = match &clock.end { Some(end) => Some(end.checked_add(shift).map_err(|_| Unclear::BadDate)?), None => None };
-            *day = TimeExpr { start, end, grain: clock.grain };
+            *day = last.on(day.start.date()).ok_or(Unclear::BadDate)?;
         }
     }
     // "Monday, Tuesday or Thursday afternoon": the part said last goes for every day.

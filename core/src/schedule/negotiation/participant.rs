@@ -154,12 +154,7 @@ impl<P: PeerId> Participant<P> {
                         return out;
                     }
                     // Only what the owner ticked may be booked (and, for a counter, shown).
-                    for slot in draft_slots(&draft).iter().filter(|slot| !kept.contains(slot)) {
-                        self.agreed.remove(slot);
-                        if matches!(draft, Act::Counter { .. }) {
-                            self.disclosed.remove(slot);
-                        }
-                    }
+                    self.withdraw_draft(&draft, &kept);
                     let answer = match draft {
                         Act::Counter { .. } => Act::Counter { slots: kept },
                         _ => Act::Accept { slots: kept },
@@ -177,12 +172,7 @@ impl<P: PeerId> Participant<P> {
                     }
                     // The draft was never sent and the owner did not agree to it: only
                     // the owner's picks are shown and may be booked.
-                    for slot in draft_slots(&draft).iter().filter(|slot| !offer.contains(slot)) {
-                        self.agreed.remove(slot);
-                        if matches!(draft, Act::Counter { .. }) {
-                            self.disclosed.remove(slot);
-                        }
-                    }
+                    self.withdraw_draft(&draft, &offer);
                     self.disclosed.extend(offer.iter().copied());
                     self.agreed.extend(offer.iter().copied());
                     self.phase = Phase::Waiting;
@@ -304,6 +294,17 @@ impl<P: PeerId> Participant<P> {
                 self.reply(&message, Act::Cancel, ids, out);
             }
             Act::Accept { .. } | Act::Counter { .. } | Act::Decline { .. } => {}
+        }
+    }
+
+    /// Takes back the draft's slots the owner did not keep: no longer agreed, and for a
+    /// counter (the owner's own times) no longer counted as shown.
+    fn withdraw_draft(&mut self, draft: &Act, kept: &[Interval]) {
+        for slot in draft_slots(draft).iter().filter(|slot| !kept.contains(slot)) {
+            self.agreed.remove(slot);
+            if matches!(draft, Act::Counter { .. }) {
+                self.disclosed.remove(slot);
+            }
         }
     }
 
