@@ -43,7 +43,11 @@ const STYLE: &str = include_str!("../../assets/main.css");
 fn main() {
     #[cfg(feature = "server")]
     dioxus::serve(|| async move {
-        let relay = agentnet_relay::router(agentnet_relay::AppState::new());
+        let state = agentnet_relay::AppState::new();
+        // The relay answers to the address this server listens on (or to
+        // RELAY_PUBLIC_ORIGINS), never to a request's Host header.
+        state.listening_on(dioxus::cli_config::fullstack_address_or_localhost());
+        let relay = agentnet_relay::router(state);
         Ok(dioxus::server::router(App).merge(relay))
     });
     #[cfg(not(feature = "server"))]

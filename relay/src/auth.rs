@@ -18,17 +18,19 @@ pub(crate) fn verify(origins: &[String], nonce: &[u8; 32], agent_id: &AgentIdByt
     origins.iter().any(|origin| id.verify(&auth_message(origin, nonce, agent_id), signature).is_ok())
 }
 
-/// The origins a client may have signed for: the configured public origins, or else
-/// `ws://` and `wss://` with the request's Host.
-pub(crate) fn candidate_origins(configured: &[String], host: Option<&str>) -> Vec<String> {
-    if !configured.is_empty() {
-        return configured.to_vec();
+/// The origins a relay listening on `local` answers to when none are configured: the
+/// loopback names for a wildcard or loopback address, else the address itself. Never
+/// the request's Host: a relay in the middle would set that to whatever it forwards.
+pub(crate) fn derived_origins(local: std::net::SocketAddr) -> Vec<String> {
+    let port = local.port();
+    let ip = local.ip();
+    let mut hosts = Vec::new();
+    if ip.is_unspecified() || ip.is_loopback() {
+        hosts.extend([format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")]);
     }
-    match host {
-        Some(h) => {
-            let h = h.to_lowercase();
-            vec![format!("ws://{h}"), format!("wss://{h}")]
-        }
-        None => Vec::new(),
+    if !ip.is_unspecified() {
+        hosts.push(local.to_string());
     }
+    hosts.dedup();
+    hosts.into_iter().map(|h| format!("ws://{h}")).collect()
 }

@@ -15,8 +15,9 @@ pub struct Config {
     /// and mailboxes in memory (default). Redacted in `Debug`.
     pub redis_url: Option<String>,
     /// Origins the relay answers to, as clients sign them (`RELAY_PUBLIC_ORIGINS`,
-    /// comma-separated, e.g. `wss://relay.example.org`). Empty (default): `ws://` and
-    /// `wss://` plus the request's Host header.
+    /// comma-separated, e.g. `wss://relay.example.org`). Empty (default): derived from
+    /// the address the relay listens on (`ws://localhost:PORT` and the like), never
+    /// from a request's Host header.
     pub public_origins: Vec<String>,
     /// Browser `Origin` headers allowed to open a WebSocket (`RELAY_ALLOWED_ORIGINS`);
     /// empty (default) allows any. Requests without `Origin` (native clients) pass.

@@ -54,6 +54,7 @@ pub async fn serve(
             self.0.drain();
         }
     }
+    state.listening_on(listener.local_addr()?);
     let guard = DrainOnDrop(state.clone());
     let app = router(state.clone());
     let mut conns: JoinSet<()> = JoinSet::new();

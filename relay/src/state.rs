@@ -1,6 +1,7 @@
 //! The shared state handed to every handler: cheap to clone.
 
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tokio::sync::watch;
 
@@ -46,6 +47,8 @@ pub(crate) struct Inner {
     pub(crate) backend: Backend,
     pub(crate) life: Arc<Lifecycle>,
     next_conn_id: AtomicU64,
+    /// Origins logins may be signed for, fixed once the listening address is known.
+    origins: OnceLock<Vec<String>>,
     _sweeper: Option<AbortOnDrop<()>>,
 }
 
@@ -134,6 +137,7 @@ impl AppState {
                 backend,
                 life,
                 next_conn_id: AtomicU64::new(1),
+                origins: OnceLock::new(),
                 _sweeper: sweeper,
             }
         });
@@ -150,6 +154,26 @@ impl AppState {
     pub fn drain(&self) {
         self.inner.life.ready.store(false, Ordering::SeqCst);
         self.inner.life.drain.send_replace(Drain::Draining);
+    }
+
+    /// Fixes the origins logins may be signed for: the configured public origins, or
+    /// else those of `local`, the address the relay listens on (see
+    /// `Config::public_origins`). Logged, so an operator sees what the relay accepts.
+    /// Only the first call counts; until then, with nothing configured, logins fail.
+    pub fn listening_on(&self, local: SocketAddr) {
+        let configured = &self.inner.config.public_origins;
+        let origins = if configured.is_empty() { crate::auth::derived_origins(local) } else { configured.clone() };
+        if self.inner.origins.set(origins).is_ok() {
+            tracing::info!(origins = ?self.accepted_origins(), "accepting logins signed for these origins");
+        }
+    }
+
+    /// The origins logins may be signed for (see [`AppState::listening_on`]).
+    pub(crate) fn accepted_origins(&self) -> Vec<String> {
+        match self.inner.origins.get() {
+            Some(origins) => origins.clone(),
+            None => self.inner.config.public_origins.clone(),
+        }
     }
 
     pub(crate) fn next_conn_id(&self) -> u64 {

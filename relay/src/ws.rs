@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use std::sync::atomic::Ordering::Relaxed;
 
 use crate::connection::{self, ConnInfo};
-use crate::{AppState, auth};
+use crate::AppState;
 
 /// Checks the browser Origin and the instance's connection cap, then upgrades with
 /// WebSocket limits far below the library defaults (64 MiB messages, 128 KiB buffers).
@@ -26,8 +26,7 @@ pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(stat
     if state.inner.metrics.connections.load(Relaxed) >= cfg.max_connections as i64 {
         return (StatusCode::SERVICE_UNAVAILABLE, "relay full").into_response();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let info = ConnInfo { origins: auth::candidate_origins(&cfg.public_origins, host) };
+    let info = ConnInfo { origins: state.accepted_origins() };
     // Twice the frame limit at the WebSocket layer: frames between the two get a typed
     // FrameTooLarge error, larger ones are cut off by the WebSocket layer itself.
     let ws_max = cfg.max_frame_len * 2 + 64;

@@ -131,6 +131,33 @@ async fn a_wrong_signature_gets_auth_failed_and_close_4001() {
     still_serves(&relay).await;
 }
 
+/// With no public origins configured, the accepted origin comes from the relay's own
+/// listening address: a login signed for whatever Host the request carried is refused
+/// (a relay in the middle could otherwise forward another relay's challenges).
+#[tokio::test]
+async fn a_login_for_a_foreign_host_is_refused_when_no_origins_are_configured() {
+    let relay = relay().await;
+    let a = Agent::new();
+    for (host, expect_welcome) in [("evil.example", false), ("", true)] {
+        let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!("ws://{}/ws", relay.addr)).unwrap();
+        if !host.is_empty() {
+            req.headers_mut().insert("host", host.parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        let mut c = Client { ws, origin: format!("ws://{}", if host.is_empty() { relay.addr.to_string() } else { host.to_string() }) };
+        assert!(matches!(c.recv().await, RelayToClient::ServerHello { .. }));
+        c.send(&ClientToRelay::Hello { agent_id: a.id, id_token: None }).await;
+        let RelayToClient::Challenge { nonce } = c.recv().await else { panic!() };
+        c.send(&ClientToRelay::Auth { signature: a.sign(&c.origin, &nonce) }).await;
+        if expect_welcome {
+            assert!(matches!(c.recv().await, RelayToClient::Welcome { .. }), "the relay's own origin is accepted");
+        } else {
+            let (code, frames) = c.expect_close().await;
+            assert_eq!((code, error_code(&frames[0])), (close::AUTH_FAILED, Some(ErrorCode::AuthFailed)), "signed for Host {host}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_replayed_challenge_signature_is_refused() {
     let relay = relay().await;
