@@ -80,6 +80,21 @@ impl Contact {
         bundle.verified(now).ok()
     }
 
+    /// Takes `bundle` (already checked to be theirs and valid) unless it is older than
+    /// the one held: prekeys only move forward (`created`, then the prekey id), so a
+    /// replayed card or a stale copy on the relay cannot roll their keys back. Returns
+    /// whether the stored bundle changed; `Err(())` for an older one.
+    pub(crate) fn advance_bundle(&mut self, bundle: &Bundle) -> Result<bool, ()> {
+        let held = Bundle::from_bytes(&self.bundle).ok().map(|b| (b.created(), b.prekey_id()));
+        if held.is_some_and(|held| (bundle.created(), bundle.prekey_id()) < held) {
+            return Err(());
+        }
+        let bytes = bundle.to_bytes();
+        let changed = bytes != self.bundle;
+        self.bundle = bytes;
+        Ok(changed)
+    }
+
     /// What the negotiation machines enforce for them.
     pub fn settings(&self) -> ContactSettings {
         let policy = match self.policy {

@@ -15,7 +15,7 @@ use tokio::sync::{Mutex, Notify};
 
 use crate::receive::InboxSink;
 use crate::records::preferences::{load_language_model, load_settings};
-use crate::records::{Records, SecretName, SettingId};
+use crate::records::{Records, SecretName, SettingId, absent_is_none};
 use crate::settings::{Prefs, Settings};
 use crate::{Agent, AgentError, Keys, Policy};
 
@@ -73,6 +73,12 @@ impl<S: Store + 'static> Agent<S> {
         if ring.rotate_if_due(unix_secs(now()), &mut rng()) {
             vault.put_secret(SecretName::Prekeys.name(), &ring.to_bytes()).await?;
         }
+        // A replay must be refused after a restart too: the window comes back as it was.
+        let replay = match absent_is_none(vault.secret(SecretName::ReplayWindow.name()).await)? {
+            Some(bytes) => ReplayWindow::from_bytes(&bytes)
+                .map_err(|e| AgentError::InvalidSetting { reason: format!("stored replay window is damaged: {e}") })?,
+            None => ReplayWindow::new(REPLAY_WINDOW),
+        };
         let settings = load_settings(&vault).await?;
         // A choice that no longer reads or builds must not lock the owner out of their
         // profile: the caller's interpreter answers, and Settings can save a new choice.
@@ -100,7 +106,7 @@ impl<S: Store + 'static> Agent<S> {
         // Whatever arrived before a crash or while another process held the profile.
         inbox.notify_one();
         Ok(Agent {
-            keys: Mutex::new(Keys { identity, ring, replay: ReplayWindow::new(REPLAY_WINDOW) }),
+            keys: Mutex::new(Keys { identity, ring, replay }),
             records,
             outbox: StoreOutbox::new(store.clone()),
             store,

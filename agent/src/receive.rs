@@ -15,6 +15,7 @@ use agentnet_platform::transport::InboundSink;
 use tokio::sync::Notify;
 
 use crate::negotiation::Input;
+use crate::records::SecretName;
 use crate::records::transcript::About;
 use crate::{Agent, AgentError, Contact, Direction, Keys};
 
@@ -69,6 +70,9 @@ impl<S: Store + 'static> Agent<S> {
                 let about = About { negotiation: None, peer: refusal.peer.as_ref().map(|c| c.id.clone()) };
                 self.records.transcript.refused(about, format!("Refused a message from {who}: {}.", refusal.reason)).await?;
             }
+            // Saved after acting and before the envelope leaves the inbox: a crash in
+            // between makes it run again (handlers are idempotent), never pass twice.
+            self.records.vault.put_secret(SecretName::ReplayWindow.name(), &keys.replay.to_bytes()).await?;
             drop(keys);
             self.store.delete(Collection::Inbox, &record.id).await?;
         }
@@ -115,11 +119,15 @@ impl<S: Store + 'static> Agent<S> {
             _ => return Refusal::by(known, "its card carries prekeys that are not its own or not valid"),
         };
         match (known, card.token) {
-            (Some(mut contact), _) => {
-                contact.bundle = bundle.to_bytes();
-                self.records.contacts.save(&contact).await?;
-                Ok(Ok(()))
-            }
+            (Some(mut contact), _) => match contact.advance_bundle(&bundle) {
+                Ok(changed) => {
+                    if changed {
+                        self.records.contacts.save(&contact).await?;
+                    }
+                    Ok(Ok(()))
+                }
+                Err(()) => Refusal::by(Some(contact), "its card carries older prekeys than the ones it gave before"),
+            },
             (None, Some(token)) => {
                 if !self.records.invites.take(&token).await? {
                     return Refusal::by(None, "it answers an invite that is unknown, used or expired");

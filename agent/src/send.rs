@@ -87,8 +87,11 @@ impl<S: Store + 'static> Agent<S> {
             let fetched = bundles.get(&message.contact).cloned().unwrap_or_else(|| Err("no keys".to_owned()));
             match (contact, fetched) {
                 (Some(mut contact), Ok(bundle)) => {
-                    if contact.bundle != bundle {
-                        contact.bundle = bundle;
+                    // The relay's copy is taken only if it is theirs and not older than ours.
+                    let fetched = Bundle::from_bytes(&bundle).ok().filter(|b| Some(b.agent_id()) == contact.agent_id());
+                    if let Some(fetched) = fetched
+                        && contact.advance_bundle(&fetched) == Ok(true)
+                    {
                         self.records.contacts.save(&contact).await?;
                     }
                     let Some(verified) = contact.verified_bundle(unix_secs(now())) else {

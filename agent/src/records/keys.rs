@@ -48,6 +48,8 @@ pub(crate) enum SecretName {
     GoogleTokens,
     /// The verifier and state of a Google connection being made.
     GooglePending,
+    /// The envelopes already opened (the replay window), kept across restarts.
+    ReplayWindow,
 }
 
 impl SecretName {
@@ -58,6 +60,7 @@ impl SecretName {
             SecretName::LanguageModel => "language-model",
             SecretName::GoogleTokens => "google.tokens",
             SecretName::GooglePending => "google.pending",
+            SecretName::ReplayWindow => "replay-window",
         }
     }
 }
