@@ -1,5 +1,6 @@
 //! Connecting with people: issuing invites, accepting one, and changing a contact.
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::protocol::{Card, Payload};
 use agentnet_platform::rt::{now, random_id};
 use agentnet_platform::store::Store;
@@ -24,15 +25,17 @@ pub enum ContactChange {
 
 impl<S: Store + 'static> Agent<S> {
     /// A new one-time invite for someone to connect to this agent. When connected, it
-    /// first makes sure the relay holds our prekeys (the invitee fetches them from there).
+    /// makes sure the relay holds our prekeys (the invitee fetches them from there) and
+    /// the delivery key the invite opens (the invitee's card travels with it).
     pub async fn invite(&self) -> Result<Invite, AgentError> {
         let settings = self.records.preferences.get();
-        if self.client.is_some() {
-            // The relay answers in order, so our own bundle coming back means it is stored.
-            self.fetch_bundle(&settings.name, *self.agent_id.as_bytes()).await?;
-        }
         let token = random_id();
-        self.records.invites.issue(&token).await?;
+        {
+            let keys = self.keys.lock().await;
+            self.records.invites.issue(&token).await?;
+            self.publish_delivery_keys(&keys).await?;
+        }
+        self.relay_synced(&settings.name).await?;
         Ok(Invite { agent_id: self.agent_id, relay: settings.relay, name: settings.name, token })
     }
 
@@ -57,9 +60,18 @@ impl<S: Store + 'static> Agent<S> {
             verified: false,
             blocked: false,
             added_ms: now().as_millisecond(),
+            // Theirs comes in their card; until then messages to them wait.
+            delivery_key: None,
         };
-        let card = Card { name: settings.name.clone(), token: Some(invite.token), bundle: keys.ring.bundle(&keys.identity).to_bytes() };
-        self.send_payload(&keys, &contact, &Payload::Card(card), random_id(), None).await?;
+        let card = Card {
+            name: settings.name.clone(),
+            token: Some(invite.token),
+            delivery_key: keys.delivery.clone(),
+            bundle: keys.ring.bundle(&keys.identity).to_bytes(),
+        };
+        // Our card goes with the key the invite opens.
+        let introduce = Contact { delivery_key: Some(DeliveryKey::for_invite(&invite.token)), ..contact.clone() };
+        self.send_payload(&keys, &introduce, &Payload::Card(card), random_id(), None).await?;
         self.records.contacts.save(&contact).await?;
         let line = format!("You accepted {}'s invite; your agent introduced itself.", contact.name);
         self.records.transcript.note(About::peer(&contact.id), line).await?;

@@ -1,5 +1,6 @@
 //! [`Contact`]: another person's agent this agent talks to, as kept in the store.
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::crypto::prekey::{Bundle, VerifiedBundle};
 use agentnet_core::identity::{AgentId, SafetyNumber};
 use agentnet_core::schedule::{ContactPolicy, ContactSettings};
@@ -58,6 +59,10 @@ pub struct Contact {
     pub blocked: bool,
     /// When they were added, unix milliseconds.
     pub added_ms: i64,
+    /// The key the relay wants on messages to them, from their card; `None` until their
+    /// first card arrives (messages to them wait until then).
+    #[serde(default)]
+    pub delivery_key: Option<DeliveryKey>,
 }
 
 impl Contact {

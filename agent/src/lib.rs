@@ -54,6 +54,7 @@ mod when;
 use std::sync::Arc;
 
 use agentnet_core::crypto::prekey::Ring;
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::crypto::replay::SeenIds as ReplayWindow;
 use agentnet_core::identity::{AgentId, Keypair};
 use agentnet_platform::llm::Understand;
@@ -79,11 +80,12 @@ pub use summary::{Disclosure, Summary, Waiting};
 use records::Records;
 
 /// What only commands touch, one at a time: the keys an envelope is sealed with and opened
-/// by, and the window of envelopes already opened.
+/// by, the window of envelopes already opened, and the delivery key our contacts send with.
 pub(crate) struct Keys {
     identity: Keypair,
     ring: Ring,
     replay: ReplayWindow,
+    delivery: DeliveryKey,
 }
 
 /// One owner's agent.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::crypto::prekey::Ring;
 use agentnet_core::crypto::replay::SeenIds as ReplayWindow;
 use agentnet_core::crypto::vault::KdfParams;
@@ -15,7 +16,7 @@ use tokio::sync::{Mutex, Notify};
 
 use crate::receive::InboxSink;
 use crate::records::preferences::{load_language_model, load_settings};
-use crate::records::{Records, SecretName, SettingId, absent_is_none};
+use crate::records::{ContactKeys, Records, SecretName, SettingId, absent_is_none};
 use crate::settings::{Prefs, Settings};
 use crate::{Agent, AgentError, Keys, Policy};
 
@@ -46,6 +47,7 @@ impl<S: Store + 'static> Agent<S> {
         let ring = Ring::new(&identity, unix_secs(now()), &mut rng());
         vault.put_identity(&identity).await?;
         vault.put_secret(SecretName::Prekeys.name(), &ring.to_bytes()).await?;
+        vault.put_secret(SecretName::DeliveryKey.name(), DeliveryKey::generate(&mut rng()).as_bytes()).await?;
         let settings = Settings {
             name: profile.name,
             zone: profile.zone,
@@ -79,6 +81,16 @@ impl<S: Store + 'static> Agent<S> {
                 .map_err(|e| AgentError::InvalidSetting { reason: format!("stored replay window is damaged: {e}") })?,
             None => ReplayWindow::new(REPLAY_WINDOW),
         };
+        let delivery = match absent_is_none(vault.secret(SecretName::DeliveryKey.name()).await)? {
+            Some(bytes) => DeliveryKey::from_bytes(
+                bytes.as_slice().try_into().map_err(|_| AgentError::InvalidSetting { reason: "stored delivery key is damaged".into() })?,
+            ),
+            None => {
+                let key = DeliveryKey::generate(&mut rng());
+                vault.put_secret(SecretName::DeliveryKey.name(), key.as_bytes()).await?;
+                key
+            }
+        };
         let settings = load_settings(&vault).await?;
         // A choice that no longer reads or builds must not lock the owner out of their
         // profile: the caller's interpreter answers, and Settings can save a new choice.
@@ -88,9 +100,11 @@ impl<S: Store + 'static> Agent<S> {
             Err(e) => return Err(e),
         };
         let inbox = Arc::new(Notify::new());
+        let vault = Arc::new(vault);
         let client = if connect {
             let stores = ClientStores {
                 outbox: Arc::new(StoreOutbox::new(store.clone())),
+                keys: Arc::new(ContactKeys(vault.clone())),
                 seen: Arc::new(StoreSeen::new(store.clone())),
                 sink: Arc::new(InboxSink::new(store.clone(), inbox.clone())),
             };
@@ -102,11 +116,11 @@ impl<S: Store + 'static> Agent<S> {
             None
         };
         let agent_id = identity.agent_id();
-        let records = Records::new(Arc::new(vault), settings);
+        let records = Records::new(vault, settings);
         // Whatever arrived before a crash or while another process held the profile.
         inbox.notify_one();
-        Ok(Agent {
-            keys: Mutex::new(Keys { identity, ring, replay }),
+        let agent = Agent {
+            keys: Mutex::new(Keys { identity, ring, replay, delivery }),
             records,
             outbox: StoreOutbox::new(store.clone()),
             store,
@@ -114,7 +128,19 @@ impl<S: Store + 'static> Agent<S> {
             client,
             inbox,
             understand: Mutex::new(understand),
-        })
+        };
+        agent.publish_delivery_keys(&*agent.keys.lock().await).await?;
+        Ok(agent)
+    }
+
+    /// Tells the relay which delivery keys Sends to us may carry: our own, and one per
+    /// open invite (for the invitee's first card). Called again whenever that changes.
+    pub(crate) async fn publish_delivery_keys(&self, keys: &Keys) -> Result<(), AgentError> {
+        let Some(client) = &self.client else { return Ok(()) };
+        let mut hashes = vec![keys.delivery.hash()];
+        hashes.extend(self.records.invites.open().await?.iter().map(|t| DeliveryKey::for_invite(t).hash()));
+        client.publish_delivery_keys(hashes)?;
+        Ok(())
     }
 
     /// Rotates the prekeys when due, saves them and publishes the new bundle.

@@ -9,7 +9,7 @@ use agentnet_core::crypto::prekey::Bundle;
 use agentnet_core::protocol::{Act, Card, Limits, Message, Payload};
 use agentnet_core::transcript::{Reader, sentence};
 use agentnet_core::wire::MessageId as WireId;
-use agentnet_platform::rt::{now, unix_secs};
+use agentnet_platform::rt::{now, random_id, unix_secs};
 use agentnet_platform::store::{Collection, Query, Record, Store, StoreError};
 use agentnet_platform::transport::InboundSink;
 use tokio::sync::Notify;
@@ -106,13 +106,13 @@ impl<S: Store + 'static> Agent<S> {
             Err(e) => return Refusal::by(contact, e.to_string()),
         };
         match (payload, contact) {
-            (Payload::Card(card), contact) => self.receive_card(sender, card, contact).await,
+            (Payload::Card(card), contact) => self.receive_card(keys, sender, card, contact).await,
             (Payload::Task(_), None) => Refusal::by(None, "it is not one of your contacts"),
             (Payload::Task(message), Some(contact)) => self.receive_task(keys, contact, message).await,
         }
     }
 
-    async fn receive_card(&self, sender: String, card: Card, known: Option<Contact>) -> Result<Result<(), Refusal>, AgentError> {
+    async fn receive_card(&self, keys: &Keys, sender: String, card: Card, known: Option<Contact>) -> Result<Result<(), Refusal>, AgentError> {
         let at = now();
         let bundle = match Bundle::from_bytes(&card.bundle) {
             Ok(bundle) if hex::encode(bundle.agent_id().as_bytes()) == sender && bundle.verify(unix_secs(at)).is_ok() => bundle,
@@ -121,7 +121,9 @@ impl<S: Store + 'static> Agent<S> {
         match (known, card.token) {
             (Some(mut contact), _) => match contact.advance_bundle(&bundle) {
                 Ok(changed) => {
-                    if changed {
+                    let new_key = contact.delivery_key.as_ref() != Some(&card.delivery_key);
+                    if changed || new_key {
+                        contact.delivery_key = Some(card.delivery_key);
                         self.records.contacts.save(&contact).await?;
                     }
                     Ok(Ok(()))
@@ -142,8 +144,15 @@ impl<S: Store + 'static> Agent<S> {
                     verified: false,
                     blocked: false,
                     added_ms: at.as_millisecond(),
+                    delivery_key: Some(card.delivery_key),
                 };
                 self.records.contacts.save(&contact).await?;
+                // The invite is used: the relay stops taking its key. Our card answers
+                // with the key the new contact sends with from now on.
+                self.publish_delivery_keys(keys).await?;
+                let settings = self.records.preferences.get();
+                let ours = Card { name: settings.name.clone(), token: None, delivery_key: keys.delivery.clone(), bundle: keys.ring.bundle(&keys.identity).to_bytes() };
+                self.send_payload(keys, &contact, &Payload::Card(ours), random_id(), None).await?;
                 let line = format!("{}'s agent accepted your invite and is now a contact.", card.name);
                 self.records.transcript.note(About::peer(&contact.id), line).await?;
                 Ok(Ok(()))

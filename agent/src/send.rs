@@ -1,12 +1,15 @@
 //! Sending: a message is sealed to the contact's prekeys and handed to the durable outbox,
-//! which the relay client delivers whenever it is (or gets) online. When the stored
-//! prekeys expired, the message is held ([`crate::records::Held`]) and the command goes
-//! on; [`Agent::deliver_held`] fetches fresh keys after the command released its lock.
+//! which the relay client delivers whenever it is (or gets) online, with the delivery key
+//! the contact gave us. When the stored prekeys expired, or the contact's card (with its
+//! delivery key) has not arrived yet, the message is held ([`crate::records::Held`]) and
+//! the command goes on; [`Agent::deliver_held`] sends it once it can, after the command
+//! released its lock.
 
 use std::collections::HashMap;
 use std::pin::pin;
 use std::time::Duration;
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::crypto::envelope::{MessageId as EnvelopeId, seal};
 use agentnet_core::crypto::prekey::Bundle;
 use agentnet_core::protocol::{Message, Payload};
@@ -45,15 +48,15 @@ impl<S: Store + 'static> Agent<S> {
     }
 
     /// Seals `payload` to `contact`'s stored prekeys and puts it in the outbox; holds it
-    /// for [`Agent::deliver_held`] when they expired.
+    /// for [`Agent::deliver_held`] when they expired or the contact gave no delivery key yet.
     pub(crate) async fn send_payload(&self, keys: &Keys, contact: &Contact, payload: &Payload, id: [u8; 16], negotiation: Option<&str>) -> Result<(), AgentError> {
         let bytes = payload.to_bytes();
-        match contact.verified_bundle(unix_secs(now())) {
-            Some(bundle) => {
+        match (contact.verified_bundle(unix_secs(now())), &contact.delivery_key) {
+            (Some(bundle), Some(key)) => {
                 let envelope = seal(&keys.identity, &bundle, EnvelopeId(id), unix_secs(now()), &bytes, &mut rng())?;
-                self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: id, envelope: envelope.into() }).await
+                self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: id, envelope: envelope.into() }, key).await
             }
-            None => {
+            _ => {
                 let held = HeldMessage { id, contact: contact.id.clone(), negotiation: negotiation.map(str::to_owned), payload: bytes };
                 self.records.held.hold(&held).await
             }
@@ -65,7 +68,15 @@ impl<S: Store + 'static> Agent<S> {
     /// whose keys cannot be had is dropped with a transcript line saying why (a
     /// negotiation's machine sends again on its timer).
     pub(crate) async fn deliver_held(&self) -> Result<(), AgentError> {
-        let held = self.records.held.all().await?;
+        let mut held = self.records.held.all().await?;
+        // A contact whose card has not come yet gave no delivery key: theirs wait for it.
+        let mut keyless = Vec::new();
+        for message in &held {
+            if self.records.contacts.get(&message.contact).await?.is_some_and(|c| c.delivery_key.is_none()) {
+                keyless.push(message.id);
+            }
+        }
+        held.retain(|m| !keyless.contains(&m.id));
         if held.is_empty() {
             return Ok(());
         }
@@ -100,8 +111,9 @@ impl<S: Store + 'static> Agent<S> {
                         self.records.held.release(&message).await?;
                         continue;
                     };
+                    let Some(key) = &contact.delivery_key else { continue };
                     let envelope = seal(&keys.identity, &verified, EnvelopeId(message.id), unix_secs(now()), &message.payload, &mut rng())?;
-                    self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: message.id, envelope: envelope.into() }).await?;
+                    self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: message.id, envelope: envelope.into() }, key).await?;
                 }
                 (contact, Err(reason)) => {
                     let who = contact.map_or_else(|| "a former contact".to_owned(), |c| c.name);
@@ -114,14 +126,25 @@ impl<S: Store + 'static> Agent<S> {
         Ok(())
     }
 
-    /// Hands a sealed message to the relay client, or to the outbox for the next
-    /// connected start when this agent runs offline.
-    async fn enqueue(&self, message: Outgoing) -> Result<(), AgentError> {
+    /// Hands a sealed message and its recipient's delivery key to the relay client, or
+    /// the message to the outbox for the next connected start when this agent runs
+    /// offline (the key is looked up again then).
+    async fn enqueue(&self, message: Outgoing, key: &DeliveryKey) -> Result<(), AgentError> {
         match &self.client {
-            Some(client) => client.enqueue(message.recipient, message.message_id, message.envelope).await?,
+            Some(client) => client.enqueue(message, key.clone()).await?,
             None => self.outbox.record(&message).await?,
         }
         Ok(())
+    }
+
+    /// Waits (a bounded while) until the relay has handled what we published: our
+    /// prekeys and delivery keys. `name` is the owner's, for the error.
+    pub(crate) async fn relay_synced(&self, name: &str) -> Result<(), AgentError> {
+        let Some(client) = &self.client else { return Ok(()) };
+        match select(pin!(client.sync()), pin!(sleep(FETCH_WAIT))).await {
+            Either::Left((answer, _)) => Ok(answer?),
+            Either::Right(_) => Err(AgentError::NoPrekeys { name: name.to_owned(), reason: "the relay did not answer in time".into() }),
+        }
     }
 
     /// An agent's current prekey bundle from the relay, checked to be its own and valid.

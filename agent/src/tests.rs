@@ -38,6 +38,7 @@ async fn ann_with_bob() -> Agent<Arc<SqliteStore>> {
         verified: true,
         blocked: false,
         added_ms: 0,
+        delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([1; 32])),
     };
     agent.records.contacts.save(&contact).await.unwrap();
     agent

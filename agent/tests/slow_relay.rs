@@ -72,6 +72,7 @@ fn bob_with_expired_keys() -> Contact {
         verified: true,
         blocked: false,
         added_ms: 0,
+        delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([8; 32])),
     }
 }
 
@@ -91,9 +92,12 @@ async fn screen_reads(agent: &Agent<SqliteStore>) -> Duration {
 async fn screens_answer_while_a_contacts_keys_are_fetched_from_a_slow_relay() {
     let relay_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let relay_addr = relay_listener.local_addr().unwrap();
-    tokio::spawn(agentnet_relay::serve(relay_listener, agentnet_relay::AppState::new(), std::future::pending()));
     let slow = Arc::new(AtomicBool::new(false));
     let proxy_addr = proxy(relay_addr, slow.clone()).await;
+    // Clients dial the proxy, so logins are signed for its address.
+    let state = agentnet_relay::AppState::new();
+    state.listening_on(proxy_addr);
+    tokio::spawn(agentnet_relay::serve(relay_listener, state, std::future::pending()));
 
     // Ann's profile, with Bob added as the profile's owner would have him.
     let dir = std::env::temp_dir().join(format!("agentnet-slow-relay-{}-{}", std::process::id(), jiff::Timestamp::now().as_nanosecond()));

@@ -126,6 +126,27 @@ fn two_agents_book_a_meeting_and_the_relay_learns_nothing() {
             assert!(!contains(&bytes, secret), "{what} contain {secret:?}");
         }
     }
+    assert_sealed_sender(&relay.logs());
+}
+
+/// Every message went over a connection that never logged in: the relay's debug log
+/// names connections by number, and no connection that sent is one that authenticated.
+fn assert_sealed_sender(logs: &[u8]) {
+    // Without colour codes: "... agentnet_relay::connection: sealed send conn=7".
+    let mut logs = String::from_utf8_lossy(logs).into_owned();
+    while let Some(at) = logs.find('\x1b') {
+        let end = logs[at..].find('m').map_or(logs.len(), |m| at + m + 1);
+        logs.replace_range(at..end, "");
+    }
+    let conns = |event: &str| -> std::collections::HashSet<String> {
+        let marker = format!(": {event} conn=");
+        logs.lines()
+            .filter_map(|l| l.split_once(&marker)?.1.split_whitespace().next().map(str::to_owned))
+            .collect()
+    };
+    let (senders, logged_in) = (conns("sealed send"), conns("authenticated"));
+    assert!(!senders.is_empty() && !logged_in.is_empty(), "the relay logged no sends or no logins:\n{logs}");
+    assert!(senders.is_disjoint(&logged_in), "a connection that sent had logged in: {senders:?} / {logged_in:?}");
 }
 
 #[test]

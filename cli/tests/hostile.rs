@@ -12,8 +12,10 @@ use agentnet_core::crypto::prekey::Bundle;
 use agentnet_core::identity::Keypair;
 use agentnet_core::protocol::{Act, ContextId, Meeting, Message, MessageId, Payload, Role, TaskId, TaskState};
 use agentnet_core::schedule::Interval;
-use agentnet_platform::store::{Profile, SqliteStore, StoreError};
-use agentnet_platform::transport::{ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryOutbox, MemorySeen, RelayClient};
+use agentnet_platform::store::{Collection, Profile, SqliteStore, StoreError};
+use agentnet_platform::transport::{
+    ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryKeyBook, MemoryOutbox, MemorySeen, Outgoing, RelayClient,
+};
 use agentnet_platform::vault::Vault;
 use jiff::{SignedDuration, Timestamp};
 use support::{Agent, PASSPHRASE, Relay, Scratch, wait_until};
@@ -56,26 +58,44 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
     let scratch = Scratch::new("hostile");
     let relay = Relay::start(&scratch.0, None);
     let mut alice = Agent::init(&scratch.0, "Alice", "Europe/Berlin", &relay.url);
-    let mallory = Agent::init(&scratch.0, "Mallory", "Europe/Berlin", &relay.url);
+    let mut mallory = Agent::init(&scratch.0, "Mallory", "Europe/Berlin", &relay.url);
     alice.start();
     let invite = alice.json(&["invite"]);
     mallory.json(&["accept", invite["code"].as_str().unwrap()]);
     wait_until(Duration::from_secs(90), "Mallory to become Alice's contact", || alice.json(&["contacts"]).as_array().unwrap().len() == 1);
+    let alice_hex = mallory.json(&["contacts"])[0]["id"].as_str().unwrap().to_owned();
+    let alice_id = hex_to_id(&alice_hex);
+    // Mallory's agent takes Alice's card (her delivery key), then stops.
+    mallory.start();
+    let mallory_dir = mallory.dir.clone();
+    let open = || async {
+        let store = SqliteStore::open(&mallory_dir, &Profile::new("agent").unwrap()).await.unwrap();
+        let mut vault = Vault::open(store).await.unwrap();
+        vault.unlock(PASSPHRASE.as_bytes()).await.unwrap();
+        vault
+    };
+    let alice_key = loop {
+        let record = open().await.get(Collection::Contacts, &alice_hex).await.unwrap();
+        if let Some(key) = record.decode::<agentnet_agent::Contact>().unwrap().delivery_key {
+            break key;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    mallory.kill();
 
     // Mallory's own keys, straight from its profile, driving a raw relay client.
-    let store = SqliteStore::open(&mallory.dir, &Profile::new("agent").unwrap()).await.unwrap();
-    let mut vault = Vault::open(store).await.unwrap();
-    vault.unlock(PASSPHRASE.as_bytes()).await.unwrap();
-    let identity = vault.identity().await.unwrap();
+    let identity = open().await.identity().await.unwrap();
     let me = Keypair::from_secret_bytes(&identity.to_secret_bytes());
     let inbox = Arc::new(Collected::default());
-    let stores = ClientStores { outbox: Arc::new(MemoryOutbox::new()), seen: Arc::new(MemorySeen::new()), sink: inbox.clone() };
+    let stores = ClientStores {
+        outbox: Arc::new(MemoryOutbox::new()),
+        keys: Arc::new(MemoryKeyBook::new()),
+        seen: Arc::new(MemorySeen::new()),
+        sink: inbox.clone(),
+    };
     let client = RelayClient::start(ClientConfig::new(relay.url.clone()), me, stores).unwrap();
     client.state().wait_for(|s| *s == ConnectionState::Online).await.unwrap();
-    let alice_id: [u8; 32] = {
-        let contacts = mallory.json(&["contacts"]);
-        hex_to_id(contacts[0]["id"].as_str().unwrap())
-    };
+    let to_alice = |message_id: [u8; 16], envelope: Vec<u8>| Outgoing { recipient: alice_id, message_id, envelope };
     let bundle = Bundle::from_bytes(&client.fetch_prekeys(alice_id).await.unwrap().unwrap()).unwrap();
     let now = Timestamp::now().as_second() as u64;
     let send = |plaintext: Vec<u8>| {
@@ -103,12 +123,12 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
     ];
     for (plaintext, _) in &attacks {
         let (id, envelope) = send(plaintext.clone());
-        client.send(alice_id, id, envelope).await.unwrap();
+        client.send(to_alice(id, envelope), alice_key.clone()).await.unwrap();
     }
     // A valid proposal, then the very same envelope again under a new relay message id.
     let (id, envelope) = send(task(&propose(2)));
-    client.send(alice_id, id, envelope.clone()).await.unwrap();
-    client.send(alice_id, random(), envelope).await.unwrap();
+    client.send(to_alice(id, envelope.clone()), alice_key.clone()).await.unwrap();
+    client.send(to_alice(random(), envelope), alice_key.clone()).await.unwrap();
 
     let expected: Vec<&str> = attacks.iter().map(|(_, why)| *why).chain(["was already received"]).collect();
     let mut transcript = String::new();

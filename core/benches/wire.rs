@@ -5,11 +5,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn frames(c: &mut Criterion) {
-    let send = ClientToRelay::Send { recipient: [7; 32], message_id: [9; 16], envelope: vec![0xab; 256] };
+    let send = ClientToRelay::Send { recipient: [7; 32], delivery_key: agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([3; 32]), message_id: [9; 16], envelope: vec![0xab; 256] };
     let send_bytes = send.encode();
     let deliver = RelayToClient::Deliver { delivery_id: 42, message_id: [9; 16], envelope: vec![0xab; 256] };
     let deliver_bytes = deliver.encode();
-    let ack = RelayToClient::Ack { message_id: [9; 16], status: AckStatus::Delivered }.encode();
+    let ack = RelayToClient::Ack { message_id: [9; 16], status: AckStatus::Stored }.encode();
 
     let mut g = c.benchmark_group("wire");
     g.throughput(Throughput::Elements(1));

@@ -26,7 +26,7 @@ fn every_example_frame_in_the_doc_decodes_and_round_trips() {
     for (name, bytes) in examples {
         assert_eq!(bytes[0], agentnet_core::WIRE_VERSION, "{name}");
         // Frame type numbers overlap between directions: the doc says which one it is.
-        let client = matches!(name.as_str(), "hello" | "send" | "deliver-ack");
+        let client = matches!(name.as_str(), "hello" | "send" | "delivery-keys" | "deliver-ack");
         let reencoded = if client {
             ClientToRelay::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}")).encode()
         } else {
@@ -34,4 +34,13 @@ fn every_example_frame_in_the_doc_decodes_and_round_trips() {
         };
         assert_eq!(reencoded, bytes, "{name}");
     }
+}
+
+#[test]
+fn the_delivery_key_example_holds_the_hash_of_the_send_example_key() {
+    let examples = examples();
+    let frame = |name: &str| examples.iter().find(|(n, _)| n == name).map(|(_, b)| ClientToRelay::decode(b).unwrap()).unwrap();
+    let ClientToRelay::Send { delivery_key, .. } = frame("send") else { panic!("send") };
+    let ClientToRelay::DeliveryKeys { hashes } = frame("delivery-keys") else { panic!("delivery-keys") };
+    assert_eq!(hashes, vec![delivery_key.hash()]);
 }

@@ -14,12 +14,13 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::identity::Keypair;
 use agentnet_core::wire::{AckStatus, MessageId};
 use agentnet_platform::store::{SqliteStore, StoreError};
 use agentnet_platform::transport::{
-    BackoffConfig, ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryOutbox, MemorySeen, Outbox,
-    RelayClient, SequenceJitter, StoreOutbox, StoreSeen,
+    BackoffConfig, ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryKeyBook, MemoryOutbox, MemorySeen,
+    Outbox, Outgoing, RelayClient, SequenceJitter, StoreOutbox, StoreSeen,
 };
 use proxy::Proxy;
 use relay::{RedisServer, RelayProcess};
@@ -82,6 +83,8 @@ fn id(from: u8, n: u32) -> MessageId {
 
 struct Agent {
     id: [u8; 32],
+    /// What Sends to this agent must carry.
+    delivery: DeliveryKey,
     client: Arc<RelayClient>,
     inbox: Arc<Inbox>,
     outbox: Arc<dyn Outbox>,
@@ -95,26 +98,31 @@ impl Agent {
         let mut config = ClientConfig::new(url);
         config.backoff = BackoffConfig { base: Duration::from_millis(20), max: Duration::from_millis(300) };
         config.jitter = Box::new(SequenceJitter::new(vec![0.2, 0.9, 0.5]));
-        let stores = ClientStores { outbox: outbox.clone(), seen, sink: inbox.clone() };
+        let stores = ClientStores { outbox: outbox.clone(), keys: Arc::new(MemoryKeyBook::new()), seen, sink: inbox.clone() };
         let client = Arc::new(RelayClient::start(config, key, stores).unwrap());
-        Agent { id, client, inbox, outbox }
+        let delivery = DeliveryKey::from_bytes(rand::random());
+        client.publish_delivery_keys(vec![delivery.hash()]).unwrap();
+        Agent { id, delivery, client, inbox, outbox }
     }
 
     fn in_memory(url: &str) -> Agent {
         Agent::start(url, Arc::new(MemoryOutbox::new()), Arc::new(MemorySeen::new()))
     }
 
+    /// Online, with its delivery key stored by the relay.
     async fn online(&self) {
         let mut state = self.client.state();
         tokio::time::timeout(GUARD, state.wait_for(|s| *s == ConnectionState::Online))
             .await
             .expect("never came online")
             .unwrap();
+        tokio::time::timeout(GUARD, self.client.sync()).await.expect("the relay never answered").unwrap();
     }
 
     /// Sends `ids` to `to` with up to `window` unacknowledged at once; returns the acks.
-    fn send_all(&self, to: [u8; 32], ids: Vec<MessageId>, window: usize) -> tokio::task::JoinHandle<Vec<AckStatus>> {
+    fn send_all(&self, to: &Agent, ids: Vec<MessageId>, window: usize) -> tokio::task::JoinHandle<Vec<AckStatus>> {
         let client = self.client.clone();
+        let (to, key) = (to.id, to.delivery.clone());
         tokio::spawn(async move {
             let mut in_flight = JoinSet::new();
             let mut acks = Vec::new();
@@ -122,8 +130,9 @@ impl Agent {
                 if in_flight.len() >= window {
                     acks.push(in_flight.join_next().await.unwrap().unwrap());
                 }
-                let client = client.clone();
-                in_flight.spawn(async move { client.send(to, mid, envelope_of(&mid)).await.expect("send failed") });
+                let (client, key) = (client.clone(), key.clone());
+                let message = Outgoing { recipient: to, message_id: mid, envelope: envelope_of(&mid) };
+                in_flight.spawn(async move { client.send(message, key).await.expect("send failed") });
             }
             while let Some(ack) = in_flight.join_next().await {
                 acks.push(ack.unwrap());
@@ -135,7 +144,8 @@ impl Agent {
     /// Sends one last message and waits for it: whatever duplicate the relay or the
     /// network held back arrives before it (one connection delivers in order).
     async fn barrier(&self, to: &Agent, marker: MessageId, total: usize) {
-        self.client.send(to.id, marker, envelope_of(&marker)).await.unwrap();
+        let message = Outgoing { recipient: to.id, message_id: marker, envelope: envelope_of(&marker) };
+        self.client.send(message, to.delivery.clone()).await.unwrap();
         to.inbox.wait_for(total).await;
     }
 }
@@ -149,10 +159,10 @@ async fn two_clients_exchange_messages_both_ways_each_stored_once() {
     b.online().await;
     let to_b: Vec<_> = (0..N).map(|n| id(1, n)).collect();
     let to_a: Vec<_> = (0..N).map(|n| id(2, n)).collect();
-    let (sent_ab, sent_ba) = (a.send_all(b.id, to_b.clone(), 8), b.send_all(a.id, to_a.clone(), 8));
+    let (sent_ab, sent_ba) = (a.send_all(&b, to_b.clone(), 8), b.send_all(&a, to_a.clone(), 8));
     let (acks_ab, acks_ba) = (sent_ab.await.unwrap(), sent_ba.await.unwrap());
     assert_eq!((acks_ab.len(), acks_ba.len()), (N as usize, N as usize));
-    assert!(acks_ab.iter().chain(&acks_ba).all(|s| *s == AckStatus::Delivered), "both were online");
+    assert!(acks_ab.iter().chain(&acks_ba).all(|s| *s == AckStatus::Stored), "every one was stored");
     a.barrier(&b, id(9, 0), N as usize + 1).await;
     b.barrier(&a, id(9, 1), N as usize + 1).await;
     let mut expect_b: HashSet<_> = to_b.into_iter().collect();
@@ -179,7 +189,7 @@ async fn relay_killed_and_restarted_mid_stream_loses_nothing() {
 
     let ids: Vec<_> = (0..N).map(|n| id(1, n)).collect();
     let (first, second) = ids.split_at(N as usize / 2);
-    let sending = a.send_all(b.id, first.to_vec(), 16);
+    let sending = a.send_all(&b, first.to_vec(), 16);
     b.inbox.wait_for(20).await;
     relay.kill();
     // The relay is gone and cannot come back until started again: the clients see it.
@@ -189,7 +199,7 @@ async fn relay_killed_and_restarted_mid_stream_loses_nothing() {
         .expect("the sender never noticed the kill")
         .unwrap();
     // The sender keeps sending while the relay is down: these wait in the outbox.
-    let sending_more = a.send_all(b.id, second.to_vec(), 16);
+    let sending_more = a.send_all(&b, second.to_vec(), 16);
     relay.start_again().await;
     a.online().await;
     let more = tokio::time::timeout(GUARD, sending_more).await.expect("sends never completed").unwrap();
@@ -206,15 +216,17 @@ async fn relay_killed_and_restarted_mid_stream_loses_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cuts_duplicates_and_reordering_still_store_each_message_once() {
     const N: u32 = 90;
-    let relay = RelayProcess::start(None).await;
-    let proxy = Proxy::start(relay.addr).await;
+    // The relay takes logins signed for the proxy's address, the one the clients dial.
+    let port = relay::free_port();
+    let relay = RelayProcess::behind(&format!("ws://127.0.0.1:{port}")).await;
+    let proxy = Proxy::start(port, relay.addr).await;
     let (a, b) = (Agent::in_memory(&proxy.url()), Agent::in_memory(&proxy.url()));
     a.online().await;
     b.online().await;
     let ids: Vec<_> = (0..N).map(|n| id(1, n)).collect();
     let back: Vec<_> = (0..N / 3).map(|n| id(2, n)).collect();
-    let sending = a.send_all(b.id, ids.clone(), 16);
-    let replying = b.send_all(a.id, back.clone(), 4);
+    let sending = a.send_all(&b, ids.clone(), 16);
+    let replying = b.send_all(&a, back.clone(), 4);
     for at in [10, 30, 50, 70] {
         b.inbox.wait_for(at).await;
         proxy.cut();

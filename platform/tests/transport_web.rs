@@ -14,11 +14,13 @@ use std::pin::pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::identity::Keypair;
 use agentnet_core::wire::{AckStatus, MessageId};
 use agentnet_platform::store::StoreError;
 use agentnet_platform::transport::{
-    ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryOutbox, MemorySeen, Outbox, RelayClient,
+    ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryKeyBook, MemoryOutbox, MemorySeen, Outbox, Outgoing,
+    RelayClient,
 };
 use futures_util::future::{Either, select};
 use tokio::sync::watch;
@@ -69,6 +71,7 @@ impl InboundSink for Inbox {
 
 struct Agent {
     id: [u8; 32],
+    delivery: DeliveryKey,
     client: RelayClient,
     inbox: Arc<Inbox>,
     outbox: Arc<MemoryOutbox>,
@@ -80,14 +83,27 @@ impl Agent {
         let id = *key.agent_id().as_bytes();
         let inbox = Arc::new(Inbox { messages: Mutex::new(Vec::new()), count: watch::channel(0).0 });
         let outbox = Arc::new(MemoryOutbox::new());
-        let stores = ClientStores { outbox: outbox.clone(), seen: Arc::new(MemorySeen::new()), sink: inbox.clone() };
+        let stores = ClientStores {
+            outbox: outbox.clone(),
+            keys: Arc::new(MemoryKeyBook::new()),
+            seen: Arc::new(MemorySeen::new()),
+            sink: inbox.clone(),
+        };
         let client = RelayClient::start(ClientConfig::new(relay_url()), key, stores).expect("a ws:// URL");
-        Agent { id, client, inbox, outbox }
+        let delivery = DeliveryKey::from_bytes([seed; 32]);
+        client.publish_delivery_keys(vec![delivery.hash()]).expect("client running");
+        Agent { id, delivery, client, inbox, outbox }
     }
 
+    /// Online, with its delivery key stored by the relay.
     async fn online(&self) {
         let mut state = self.client.state();
         within("coming online", state.wait_for(|s| *s == ConnectionState::Online)).await.expect("client stopped");
+        within("the relay's sync", self.client.sync()).await.expect("client stopped");
+    }
+
+    fn to(&self, message_id: MessageId, envelope: &[u8]) -> Outgoing {
+        Outgoing { recipient: self.id, message_id, envelope: envelope.to_vec() }
     }
 
     async fn received(&self, n: usize) -> Vec<(MessageId, Vec<u8>)> {
@@ -107,11 +123,11 @@ async fn browser_clients_authenticate_exchange_and_get_acks_from_the_real_relay(
 
     let (to_bob, to_alice) = ([1u8; 16], [2u8; 16]);
     let start = now_ms();
-    let ack = within("the relay's ack", alice.client.send(bob.id, to_bob, b"lunch on tuesday?".to_vec())).await;
-    assert_eq!(ack.expect("send failed"), AckStatus::Delivered, "bob is online");
+    let ack = within("the relay's ack", alice.client.send(bob.to(to_bob, b"lunch on tuesday?"), bob.delivery.clone())).await;
+    assert_eq!(ack.expect("send failed"), AckStatus::Stored);
     assert_eq!(bob.received(1).await, [(to_bob, b"lunch on tuesday?".to_vec())]);
-    let ack = within("the relay's ack", bob.client.send(alice.id, to_alice, b"yes, 12:30".to_vec())).await;
-    assert_eq!(ack.expect("send failed"), AckStatus::Delivered, "alice is online");
+    let ack = within("the relay's ack", bob.client.send(alice.to(to_alice, b"yes, 12:30"), alice.delivery.clone())).await;
+    assert_eq!(ack.expect("send failed"), AckStatus::Stored);
     assert_eq!(alice.received(1).await, [(to_alice, b"yes, 12:30".to_vec())]);
     let exchange_ms = now_ms() - start;
 

@@ -4,6 +4,7 @@
 //! so unit tests drive it through channels. One task per connection does everything
 //! (reads, its send queue, pings, drain), which keeps idle connections small.
 
+use agentnet_core::crypto::delivery_key::Hash;
 use agentnet_core::wire::{
     AckStatus, AgentIdBytes, ClientToRelay, ErrorCode, MessageId, RelayToClient, Version, WireError, close,
 };
@@ -22,6 +23,10 @@ use crate::routing::{Backend, BackendError, SendOutcome};
 use futures_util::stream::FuturesOrdered;
 use crate::routing::local::Outbound;
 use crate::state::{AppState, Drain};
+
+/// Most delivery-key hashes one agent may publish: its own key, a previous one while
+/// contacts catch up, and its open invites.
+const MAX_DELIVERY_KEYS: usize = 64;
 
 /// Redis operations a connection may have in flight at once: Sends are pipelined so
 /// one connection is not limited to one Redis round trip per message.
@@ -47,6 +52,9 @@ enum Phase {
     AwaitHello,
     Challenged { agent: AgentIdBytes, nonce: [u8; 32] },
     Ready(Session),
+    /// A connection that sent without logging in (sealed sender): it may only Send and
+    /// fetch prekeys, and never logs in, so nothing ties its sends to an agent.
+    Sending,
 }
 
 struct Session {
@@ -120,7 +128,7 @@ where
     };
     let mut rx: Option<mpsc::Receiver<Outbound>> = None;
     let hello = RelayToClient::ServerHello {
-        min_version: Version::V1 as u8,
+        min_version: Version::V2 as u8,
         max_version: Version::CURRENT as u8,
         max_frame_len: cfg.max_frame_len as u32,
     };
@@ -138,7 +146,8 @@ where
             if *drain.borrow_and_update() != Drain::Running {
                 break Some(drain_closing(*drain.borrow()));
             }
-            let ready = matches!(c.phase, Phase::Ready(_));
+            // Logging in must finish in time; a sending connection never logs in.
+            let settled = matches!(c.phase, Phase::Ready(_) | Phase::Sending);
             tokio::select! {
                 changed = drain.changed() => {
                     if changed.is_err() {
@@ -203,7 +212,7 @@ where
                         break Some(Closing { code: close::SLOW_CONSUMER, error: None });
                     }
                 },
-                _ = &mut auth_deadline, if !ready => {
+                _ = &mut auth_deadline, if !settled => {
                     m.auth_failures.fetch_add(1, Relaxed);
                     break Some(Closing::with(close::AUTH_FAILED, ErrorCode::AuthFailed, "authentication timed out"));
                 }
@@ -367,6 +376,23 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 }
             }
             ClientToRelay::Pong { .. } => Ok(()),
+            ClientToRelay::Send { recipient, delivery_key, message_id, envelope } => match self.phase {
+                Phase::AwaitHello | Phase::Sending => {
+                    self.phase = Phase::Sending;
+                    self.on_send(recipient, delivery_key.hash(), message_id, envelope, now).await
+                }
+                _ => {
+                    let text = "send on a connection that does not log in (sealed sender)";
+                    self.reply_error(ErrorCode::UnexpectedFrame, Some(message_id), text).await
+                }
+            },
+            ClientToRelay::FetchPrekeys { agent_id } if !matches!(self.phase, Phase::Ready(_)) => {
+                self.phase = Phase::Sending;
+                self.on_fetch(agent_id).await
+            }
+            ClientToRelay::Hello { .. } if matches!(self.phase, Phase::Sending) => {
+                self.reply_error(ErrorCode::UnexpectedFrame, None, "a connection that sent does not log in").await
+            }
             ClientToRelay::Hello { agent_id, id_token } => match self.phase {
                 Phase::AwaitHello => {
                     let inner = self.state.inner.clone();
@@ -408,7 +434,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                     return self.reply_error(ErrorCode::NotAuthenticated, None, "send Hello and Auth first").await;
                 };
                 let agent = session.agent;
-                self.on_session_frame(agent, frame, now).await
+                self.on_session_frame(agent, frame).await
             }
         }
     }
@@ -437,7 +463,6 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         *rx = Some(attached.rx);
         let setup = async {
             inner.backend.attached(&agent).await?;
-            inner.backend.mark_known(&agent).await?;
             inner.backend.backlog(&agent).await
         };
         let backlog = match setup.await {
@@ -495,18 +520,16 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         let inner = self.state.inner.clone();
         match done {
             Completed::Send { message_id, started, result } => match result {
-                Ok(SendOutcome::Accepted(status)) => {
-                    let counter = match status {
-                        AckStatus::Delivered => &inner.metrics.messages_routed,
-                        _ => &inner.metrics.messages_queued,
-                    };
+                Ok(SendOutcome::Accepted { live }) => {
+                    let counter = if live { &inner.metrics.messages_routed } else { &inner.metrics.messages_queued };
                     counter.fetch_add(1, Relaxed);
-                    let r = self.write(&RelayToClient::Ack { message_id, status }).await.map_err(|_| None);
+                    // The same answer online or not: a sender learns nothing about presence.
+                    let r = self.write(&RelayToClient::Ack { message_id, status: AckStatus::Stored }).await.map_err(|_| None);
                     inner.metrics.observe_route_latency(started.elapsed());
                     r
                 }
-                Ok(SendOutcome::UnknownRecipient) => {
-                    self.reply_error(ErrorCode::UnknownRecipient, Some(message_id), "recipient unknown to this relay").await
+                Ok(SendOutcome::Refused) => {
+                    self.reply_error(ErrorCode::SendRefused, Some(message_id), "no delivery key the recipient gave out").await
                 }
                 Ok(SendOutcome::MailboxFull) => {
                     self.reply_error(ErrorCode::MailboxFull, Some(message_id), "recipient mailbox is full").await
@@ -525,20 +548,47 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         }
     }
 
-    async fn on_session_frame(&mut self, agent: AgentIdBytes, frame: ClientToRelay, started: Instant) -> Flow {
+    /// A Send, from a connection that did not log in: nothing here names the sender.
+    async fn on_send(&mut self, recipient: AgentIdBytes, key_hash: Hash, message_id: MessageId, envelope: Vec<u8>, started: Instant) -> Flow {
+        // The connection number only: it never logged in, so there is nobody to name.
+        tracing::debug!(conn = self.id, "sealed send");
+        let inner = self.state.inner.clone();
+        if let Backend::Redis(_) = inner.backend {
+            self.pending.push_back(Box::pin(async move {
+                let result = inner.backend.send(&inner.hub, &recipient, &key_hash, message_id, &envelope).await;
+                Completed::Send { message_id, started, result }
+            }));
+            return Ok(());
+        }
+        let result = inner.backend.send(&inner.hub, &recipient, &key_hash, message_id, &envelope).await;
+        self.complete(Completed::Send { message_id, started, result }).await
+    }
+
+    async fn on_fetch(&mut self, agent_id: AgentIdBytes) -> Flow {
+        match self.state.inner.backend.get_prekeys(&agent_id).await {
+            Ok(bundle) => self.write(&RelayToClient::Prekeys { agent_id, bundle }).await.map_err(|_| None),
+            Err(e) => {
+                tracing::error!(error = %e, "reading prekeys failed");
+                self.reply_error(ErrorCode::Internal, None, "internal error").await
+            }
+        }
+    }
+
+    async fn on_session_frame(&mut self, agent: AgentIdBytes, frame: ClientToRelay) -> Flow {
         let inner = self.state.inner.clone();
         let cfg = &inner.config;
         match frame {
-            ClientToRelay::Send { recipient, message_id, envelope } => {
-                if let Backend::Redis(_) = inner.backend {
-                    self.pending.push_back(Box::pin(async move {
-                        let result = inner.backend.send(&inner.hub, &recipient, message_id, &envelope).await;
-                        Completed::Send { message_id, started, result }
-                    }));
-                    return Ok(());
+            ClientToRelay::DeliveryKeys { hashes } => {
+                if hashes.len() > MAX_DELIVERY_KEYS {
+                    return self.reply_error(ErrorCode::LimitExceeded, None, "too many delivery keys").await;
                 }
-                let result = inner.backend.send(&inner.hub, &recipient, message_id, &envelope).await;
-                self.complete(Completed::Send { message_id, started, result }).await
+                match inner.backend.put_delivery_keys(&agent, &hashes).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        tracing::error!(error = %e, "storing delivery keys failed");
+                        self.reply_error(ErrorCode::Internal, None, "internal error").await
+                    }
+                }
             }
             ClientToRelay::DeliverAck { delivery_id } => {
                 if let Backend::Redis(_) = inner.backend {
@@ -561,13 +611,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                     }
                 }
             }
-            ClientToRelay::FetchPrekeys { agent_id } => match inner.backend.get_prekeys(&agent_id).await {
-                Ok(bundle) => self.write(&RelayToClient::Prekeys { agent_id, bundle }).await.map_err(|_| None),
-                Err(e) => {
-                    tracing::error!(error = %e, "reading prekeys failed");
-                    self.reply_error(ErrorCode::Internal, None, "internal error").await
-                }
-            },
+            ClientToRelay::FetchPrekeys { agent_id } => self.on_fetch(agent_id).await,
             ClientToRelay::PresenceAllow { agent_ids } => {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
@@ -657,12 +701,16 @@ mod tests {
         let signature = key.sign(&auth_message("wss://relay.test", &nonce, &id));
         tx.send(bin(ClientToRelay::Auth { signature })).await.unwrap();
         assert_eq!(next(&mut rx).await, RelayToClient::Welcome { mailbox_len: 0 });
-        // To itself: the Deliver comes through the send queue, the Ack directly.
-        tx.send(bin(ClientToRelay::Send { recipient: id, message_id: [5; 16], envelope: vec![1, 2] })).await.unwrap();
-        let mut got = [next(&mut rx).await, next(&mut rx).await];
-        got.sort_by_key(|f| f.frame_type());
-        assert_eq!(got[0], RelayToClient::Ack { message_id: [5; 16], status: AckStatus::Delivered });
-        assert!(matches!(&got[1], RelayToClient::Deliver { message_id, envelope, .. } if *message_id == [5; 16] && envelope == &[1, 2]));
+        let key = agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([3; 32]);
+        tx.send(bin(ClientToRelay::DeliveryKeys { hashes: vec![key.hash()] })).await.unwrap();
+        tx.send(bin(ClientToRelay::Ping { nonce: 2 })).await.unwrap();
+        assert_eq!(next(&mut rx).await, RelayToClient::Pong { nonce: 2 });
+        // A second connection sends without logging in; the Deliver reaches the first.
+        let (stx, mut srx, _sending) = channel_conn(&state);
+        assert!(matches!(next(&mut srx).await, RelayToClient::ServerHello { .. }));
+        stx.send(bin(ClientToRelay::Send { recipient: id, delivery_key: key, message_id: [5; 16], envelope: vec![1, 2] })).await.unwrap();
+        assert_eq!(next(&mut srx).await, RelayToClient::Ack { message_id: [5; 16], status: AckStatus::Stored });
+        assert!(matches!(next(&mut rx).await, RelayToClient::Deliver { message_id, envelope, .. } if message_id == [5; 16] && envelope == [1, 2]));
     }
 
     #[test]

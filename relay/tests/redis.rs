@@ -20,14 +20,15 @@ async fn agents_on_two_instances_exchange_messages_both_ways() {
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(one.addr, &a).await;
     let (mut cb, _) = Client::login(two.addr, &b).await;
+    let (mut sa, mut sb) = (Client::sender(one.addr).await, Client::sender(two.addr).await);
     for i in 0..20 {
-        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![i as u8; 64] }).await;
-        assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(i), status: AckStatus::Delivered });
+        sa.send(&b.send(mid(i), &[i as u8; 64])).await;
+        assert_eq!(sa.recv().await, RelayToClient::Ack { message_id: mid(i), status: AckStatus::Stored });
         let RelayToClient::Deliver { delivery_id, message_id, envelope } = cb.recv().await else { panic!() };
         assert_eq!((message_id, envelope), (mid(i), vec![i as u8; 64]));
         cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
-        cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(100 + i), envelope: vec![1] }).await;
-        assert!(matches!(cb.recv().await, RelayToClient::Ack { status: AckStatus::Delivered, .. }));
+        sb.send(&a.send(mid(100 + i), &[1])).await;
+        assert!(matches!(sb.recv().await, RelayToClient::Ack { status: AckStatus::Stored, .. }));
         assert!(matches!(ca.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(100 + i)));
     }
 }
@@ -39,10 +40,11 @@ async fn mail_for_an_agent_offline_on_one_instance_arrives_on_the_other() {
     let (a, b) = (Agent::new(), Agent::new());
     drop(Client::login(one.addr, &b).await);
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let (mut ca, _) = Client::login(one.addr, &a).await;
+    let _ = a;
+    let mut ca = Client::sender(one.addr).await;
     for i in 0..3 {
-        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![i as u8] }).await;
-        assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(i), status: AckStatus::Queued });
+        ca.send(&b.send(mid(i), &[i as u8])).await;
+        assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(i), status: AckStatus::Stored });
     }
     let (mut cb, waiting) = Client::login(two.addr, &b).await;
     assert_eq!(waiting, 3);
@@ -66,7 +68,8 @@ async fn prekeys_published_on_one_instance_are_fetched_on_the_other() {
     let bundle = a.prekey_bundle();
     ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
     assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
-    let (mut cb, _) = Client::login(two.addr, &b).await;
+    let _ = b;
+    let mut cb = Client::sender(two.addr).await;
     cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
     assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
 }
@@ -117,13 +120,14 @@ async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
     let mut two = RelayProcess::start(&redis).await;
     let (sender, receiver) = (Agent::new(), Agent::new());
     let (mut rx, _) = Client::login(two.addr, &receiver).await;
-    let (mut tx, _) = Client::login(one.addr, &sender).await;
+    let _ = sender;
+    let mut tx = Client::sender(one.addr).await;
 
-    let recipient = receiver.id;
+    let frames: Vec<ClientToRelay> = (0..N).map(|i| receiver.send(mid(i), &[0; 256])).collect();
     let sending = tokio::spawn(async move {
         let mut acked = HashSet::new();
-        for i in 0..N {
-            tx.send(&ClientToRelay::Send { recipient, message_id: mid(i), envelope: vec![0; 256] }).await;
+        for frame in frames {
+            tx.send(&frame).await;
             if let RelayToClient::Ack { message_id, .. } = tx.recv().await {
                 acked.insert(message_id);
             }
@@ -136,7 +140,12 @@ async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
     let mut deliveries = 0;
     let mut killed = false;
     loop {
-        match tokio::time::timeout(Duration::from_secs(3), rx.ws.next_frame()).await {
+        // Frames read ahead by the login's barrier come first.
+        let next = match rx.ahead.pop_front() {
+            Some(frame) => Ok(Some(frame)),
+            None => tokio::time::timeout(Duration::from_secs(3), rx.ws.next_frame()).await,
+        };
+        match next {
             Ok(Some(RelayToClient::Deliver { delivery_id, message_id, .. })) => {
                 deliveries += 1;
                 app.insert(message_id);
@@ -227,8 +236,9 @@ async fn pubsub_subscriptions_come_back_after_the_redis_connection_is_killed() {
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(one.addr, &a).await;
     let (mut cb, _) = Client::login(two.addr, &b).await;
-    ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(0), envelope: vec![0] }).await;
-    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(0), status: AckStatus::Delivered });
+    let (mut sa, mut sb) = (Client::sender(one.addr).await, Client::sender(two.addr).await);
+    sa.send(&b.send(mid(0), &[0])).await;
+    assert_eq!(sa.recv().await, RelayToClient::Ack { message_id: mid(0), status: AckStatus::Stored });
     assert!(matches!(cb.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(0)));
 
     // Cut every pub/sub connection (both instances'); command connections stay.
@@ -237,24 +247,26 @@ async fn pubsub_subscriptions_come_back_after_the_redis_connection_is_killed() {
     let killed: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query_async(&mut admin).await.unwrap();
     assert_eq!(killed, 2);
 
-    // Keep sending until a Send is delivered live again; the ones in between are queued.
+    // Keep sending until b, still on its old connection, gets a Deliver again: the
+    // subscriptions are back (the sender's Acks say the same either way).
     let mut sent = HashSet::new();
+    let mut got = HashSet::new();
     let mut i = 1;
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         assert!(tokio::time::Instant::now() < deadline, "live routing did not come back");
-        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![1] }).await;
-        let RelayToClient::Ack { message_id, status } = ca.recv().await else { panic!("expected Ack") };
+        sa.send(&b.send(mid(i), &[1])).await;
+        let RelayToClient::Ack { message_id, .. } = sa.recv().await else { panic!("expected Ack") };
         sent.insert(message_id);
         i += 1;
-        if status == AckStatus::Delivered {
+        if let Some(RelayToClient::Deliver { message_id, delivery_id, .. }) = cb.try_recv(Duration::from_millis(5)).await {
+            got.insert(message_id);
+            cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
             break;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    // b, still on its old connection, gets every one of them (the queued ones are
-    // re-delivered when the subscriptions come back).
-    let mut got = HashSet::new();
+    // b gets every one of them (the ones stored meanwhile are re-delivered when the
+    // subscriptions come back).
     while !sent.is_subset(&got) {
         match cb.recv().await {
             RelayToClient::Deliver { message_id, delivery_id, .. } => {
@@ -266,16 +278,8 @@ async fn pubsub_subscriptions_come_back_after_the_redis_connection_is_killed() {
     }
     // And the other direction works too. (A message stored while the subscription came
     // back may arrive both live and re-delivered: the client de-duplicates by id.)
-    cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(999), envelope: vec![2] }).await;
-    loop {
-        match cb.recv().await {
-            RelayToClient::Deliver { message_id, .. } => assert!(sent.contains(&message_id)),
-            other => {
-                assert_eq!(other, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Delivered });
-                break;
-            }
-        }
-    }
+    sb.send(&a.send(mid(999), &[2])).await;
+    assert_eq!(sb.recv().await, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Stored });
     assert!(matches!(ca.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(999)));
     eprintln!("{} sends before live routing returned", sent.len());
 }
@@ -287,6 +291,7 @@ async fn both_redis_connections_come_back_after_they_are_killed() {
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(one.addr, &a).await;
     let (mut cb, _) = Client::login(two.addr, &b).await;
+    let (mut sa, mut sb) = (Client::sender(one.addr).await, Client::sender(two.addr).await);
 
     // Every connection of both instances: the command ones and the pub/sub ones.
     let admin = redis::Client::open(redis.url.as_str()).unwrap();
@@ -301,8 +306,8 @@ async fn both_redis_connections_come_back_after_they_are_killed() {
     for i in 0..20 {
         loop {
             assert!(tokio::time::Instant::now() < deadline, "routing did not come back");
-            ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![3] }).await;
-            match ca.recv().await {
+            sa.send(&b.send(mid(i), &[3])).await;
+            match sa.recv().await {
                 RelayToClient::Ack { message_id, .. } if message_id == mid(i) => break,
                 RelayToClient::Error { code: agentnet_core::wire::ErrorCode::Internal, .. } => failures += 1,
                 other => panic!("unexpected {other:?}"),
@@ -320,15 +325,12 @@ async fn both_redis_connections_come_back_after_they_are_killed() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    cb.send(&ClientToRelay::Send { recipient: a.id, message_id: mid(999), envelope: vec![2] }).await;
+    sb.send(&a.send(mid(999), &[2])).await;
+    assert_eq!(sb.recv().await, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Stored });
     loop {
-        match cb.recv().await {
-            // A re-delivery of one already received (its DeliverAck may have been lost).
-            RelayToClient::Deliver { message_id, .. } => assert!(got.contains(&message_id)),
-            other => {
-                assert_eq!(other, RelayToClient::Ack { message_id: mid(999), status: AckStatus::Delivered });
-                break;
-            }
+        match ca.recv().await {
+            RelayToClient::Deliver { message_id, .. } if message_id == mid(999) => break,
+            other => panic!("unexpected {other:?}"),
         }
     }
     eprintln!("{failures} sends failed while the connections were replaced");
@@ -346,16 +348,17 @@ async fn mailbox_caps_hold_for_a_burst_of_sends_stored_together() {
     let (a, b, c) = (Agent::new(), Agent::new(), Agent::new());
     drop(Client::login(relay.addr, &b).await);
     drop(Client::login(relay.addr, &c).await);
-    let (mut ca, _) = Client::login(relay.addr, &a).await;
+    let _ = a;
+    let mut ca = Client::sender(relay.addr).await;
     // Sent without waiting, so they reach Redis in few batches: b by count, c by bytes.
     for i in 0..10 {
-        ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(i), envelope: vec![1; 10] }).await;
-        ca.send(&ClientToRelay::Send { recipient: c.id, message_id: mid(100 + i), envelope: vec![2; 500] }).await;
+        ca.send(&b.send(mid(i), &[1; 10])).await;
+        ca.send(&c.send(mid(100 + i), &[2; 500])).await;
     }
     let (mut queued, mut full) = (HashSet::new(), HashSet::new());
     for _ in 0..20 {
         match ca.recv().await {
-            RelayToClient::Ack { message_id, status: AckStatus::Queued } => queued.insert(message_id),
+            RelayToClient::Ack { message_id, status: AckStatus::Stored } => queued.insert(message_id),
             RelayToClient::Error { code: agentnet_core::wire::ErrorCode::MailboxFull, message_id: Some(id), .. } => full.insert(id),
             other => panic!("unexpected {other:?}"),
         };
@@ -372,6 +375,6 @@ async fn mailbox_caps_hold_for_a_burst_of_sends_stored_together() {
         cb.send(&ClientToRelay::DeliverAck { delivery_id }).await;
     }
     barrier(&mut cb).await;
-    ca.send(&ClientToRelay::Send { recipient: b.id, message_id: mid(50), envelope: vec![1; 10] }).await;
-    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(50), status: AckStatus::Delivered });
+    ca.send(&b.send(mid(50), &[1; 10])).await;
+    assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(50), status: AckStatus::Stored });
 }

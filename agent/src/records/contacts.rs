@@ -1,11 +1,29 @@
 //! [`Contacts`]: the people this agent talks to, sealed in the contacts collection.
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::crypto::prekey::Bundle;
+use agentnet_platform::store::StoreError;
+use agentnet_platform::transport::KeyBook;
 use agentnet_core::nlu::{self, NameMatch};
 use agentnet_platform::store::{Collection, Query, Record, Store};
 
 use super::{AgentVault, Changes, absent_is_none};
 use crate::{AgentError, Contact};
+
+/// The contacts' delivery keys, for the relay client: a read-only view of the same
+/// sealed records.
+pub(crate) struct ContactKeys<S: Store + 'static>(pub(crate) AgentVault<S>);
+
+#[cfg_attr(not(wasm_browser), async_trait::async_trait)]
+#[cfg_attr(wasm_browser, async_trait::async_trait(?Send))]
+impl<S: Store + 'static> KeyBook for ContactKeys<S> {
+    async fn delivery_key(&self, recipient: &[u8; 32]) -> Result<Option<DeliveryKey>, StoreError> {
+        let failed = |e: String| StoreError::Backend { backend: "vault", message: e };
+        let record = absent_is_none(self.0.get(Collection::Contacts, &hex::encode(recipient)).await).map_err(|e| failed(e.to_string()))?;
+        let contact = record.map(|r| r.decode::<Contact>()).transpose().map_err(|e| failed(e.to_string()))?;
+        Ok(contact.and_then(|c| c.delivery_key))
+    }
+}
 
 /// The contacts collection.
 pub(crate) struct Contacts<S: Store + 'static> {

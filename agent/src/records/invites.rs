@@ -6,6 +6,8 @@ use agentnet_platform::rt::now;
 use agentnet_platform::store::{Collection, Record, Store};
 use serde::{Deserialize, Serialize};
 
+use agentnet_platform::store::Query;
+
 use super::{AgentVault, SettingId, absent_is_none};
 use crate::AgentError;
 
@@ -33,6 +35,20 @@ impl<S: Store + 'static> Invites<S> {
         let issued = Issued { expires_ms: now().as_millisecond() + INVITE_LIFETIME_MS };
         self.vault.put(Collection::Settings, Record::json(SettingId::Invite(*token).id(), 0, &issued)?).await?;
         Ok(())
+    }
+
+    /// The invites still open: their delivery keys are published while they are.
+    pub(crate) async fn open(&self) -> Result<Vec<InviteToken>, AgentError> {
+        let now_ms = now().as_millisecond();
+        let mut tokens = Vec::new();
+        for record in self.vault.list(Collection::Settings, Query::all()).await? {
+            let Some(token) = record.id.strip_prefix(SettingId::INVITE_PREFIX) else { continue };
+            let Some(token) = hex::decode(token).ok().and_then(|t| <InviteToken>::try_from(t).ok()) else { continue };
+            if record.decode::<Issued>()?.expires_ms > now_ms {
+                tokens.push(token);
+            }
+        }
+        Ok(tokens)
     }
 
     /// Uses up `token`; `false` if it is unknown, used or expired.

@@ -25,7 +25,7 @@ impl SettingId {
         match self {
             SettingId::Owner => "owner".to_owned(),
             SettingId::Question => "clarification".to_owned(),
-            SettingId::Invite(token) => format!("invite.{}", hex::encode(token)),
+            SettingId::Invite(token) => format!("{}{}", Self::INVITE_PREFIX, hex::encode(token)),
             SettingId::Held(id) => format!("held.{}", hex::encode(id)),
             SettingId::Google => "google".to_owned(),
         }
@@ -33,6 +33,8 @@ impl SettingId {
 
     /// Where the copy of Google's events keeps its sync token.
     pub(crate) const GOOGLE_SYNC_TOKEN: &'static str = "google.sync_token";
+    /// Open invites' ids start with this.
+    pub(crate) const INVITE_PREFIX: &'static str = "invite.";
     /// Held messages' ids start with this.
     pub(crate) const HELD_PREFIX: &'static str = "held.";
 }
@@ -50,6 +52,8 @@ pub(crate) enum SecretName {
     GooglePending,
     /// The envelopes already opened (the replay window), kept across restarts.
     ReplayWindow,
+    /// The delivery key this agent gives its contacts.
+    DeliveryKey,
 }
 
 impl SecretName {
@@ -61,6 +65,7 @@ impl SecretName {
             SecretName::GoogleTokens => "google.tokens",
             SecretName::GooglePending => "google.pending",
             SecretName::ReplayWindow => "replay-window",
+            SecretName::DeliveryKey => "delivery-key",
         }
     }
 }

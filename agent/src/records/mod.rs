@@ -23,7 +23,7 @@ use agentnet_platform::vault::Vault;
 
 pub(crate) use calendar::Calendar;
 pub(crate) use changes::Changes;
-pub(crate) use contacts::Contacts;
+pub(crate) use contacts::{ContactKeys, Contacts};
 pub(crate) use google::{Connecting, Credentials, GoogleRecords};
 pub(crate) use held::{Held, HeldMessage};
 pub(crate) use invites::Invites;

@@ -4,6 +4,7 @@
 //! Every function takes time (`now`, unix seconds) and randomness (a [`rand_core::CryptoRng`])
 //! from the caller: this module never reads a clock or the OS.
 
+pub mod delivery_key;
 pub mod envelope;
 pub mod hpke;
 pub mod prekey;

@@ -3,9 +3,10 @@
 //!
 //! - `0x01` + the message's JSON ([`Message::from_json`] validates it);
 //! - `0x02` + a card: `name_len (1) | name (UTF-8) | has_token (1) | token (16, if any) |
-//!   bundle (the rest: the sender's prekey bundle)`.
+//!   delivery_key (32) | bundle (the rest: the sender's prekey bundle)`.
 
 use super::{Limits, Message, ProtocolError};
+use crate::crypto::delivery_key::DeliveryKey;
 
 const TASK: u8 = 0x01;
 const CARD: u8 = 0x02;
@@ -18,14 +19,17 @@ pub const MAX_CARD_BUNDLE: usize = 16 * 1024;
 /// A one-time invite token, random, 16 bytes.
 pub type InviteToken = [u8; 16];
 
-/// An agent introducing itself: how it wants to be called and the bundle to seal to.
-/// The first card to an inviter answers its invite and carries the invite's token.
+/// An agent introducing itself: how it wants to be called, the bundle to seal to and the
+/// delivery key that lets the receiver send to it through the relay. The first card to an
+/// inviter answers its invite and carries the invite's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Card {
     /// The sender's display name, as its owner chose it (data, shown, never interpreted).
     pub name: String,
     /// The invite this card answers, if any.
     pub token: Option<InviteToken>,
+    /// The key Sends to the sender must carry (a secret between the two agents).
+    pub delivery_key: DeliveryKey,
     /// The sender's prekey bundle bytes (verified by the receiver).
     pub bundle: Vec<u8>,
 }
@@ -50,7 +54,7 @@ impl Payload {
             }
             Payload::Card(card) => {
                 let name = crate::text::truncate(&card.name, MAX_CARD_NAME);
-                let mut out = Vec::with_capacity(3 + name.len() + 16 + card.bundle.len());
+                let mut out = Vec::with_capacity(3 + name.len() + 16 + 32 + card.bundle.len());
                 out.push(CARD);
                 out.push(name.len() as u8);
                 out.extend_from_slice(name.as_bytes());
@@ -61,6 +65,7 @@ impl Payload {
                     }
                     None => out.push(0),
                 }
+                out.extend_from_slice(card.delivery_key.as_bytes());
                 out.extend_from_slice(&card.bundle);
                 out
             }
@@ -89,7 +94,7 @@ fn card(bytes: &[u8]) -> Result<Card, ProtocolError> {
     if name.trim().is_empty() || name.chars().any(char::is_control) {
         return Err(bad("name is empty or has control characters"));
     }
-    let (token, bundle) = match rest[name_len] {
+    let (token, rest) = match rest[name_len] {
         0 => (None, &rest[name_len + 1..]),
         1 if rest.len() >= name_len + 17 => {
             let mut token = [0u8; 16];
@@ -98,10 +103,12 @@ fn card(bytes: &[u8]) -> Result<Card, ProtocolError> {
         }
         _ => return Err(bad("bad token field")),
     };
+    let (key, bundle) = rest.split_first_chunk::<32>().ok_or_else(|| bad("no delivery key"))?;
+    let delivery_key = DeliveryKey::from_bytes(*key);
     if bundle.is_empty() || bundle.len() > MAX_CARD_BUNDLE {
         return Err(bad("bundle size out of range"));
     }
-    Ok(Card { name: name.to_owned(), token, bundle: bundle.to_vec() })
+    Ok(Card { name: name.to_owned(), token, delivery_key, bundle: bundle.to_vec() })
 }
 
 
@@ -111,7 +118,7 @@ mod tests {
     use crate::protocol::{Act, ContextId, MessageId, Role, TaskId, TaskState};
 
     fn card() -> Card {
-        Card { name: "Bob Martin".into(), token: Some([7; 16]), bundle: vec![1, 2, 3] }
+        Card { name: "Bob Martin".into(), token: Some([7; 16]), delivery_key: DeliveryKey::from_bytes([5; 32]), bundle: vec![1, 2, 3] }
     }
 
     #[test]

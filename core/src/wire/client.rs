@@ -2,6 +2,7 @@
 
 use super::codec::{Writer, bytes16_len};
 use super::{AgentIdBytes, HEADER_LEN, MAX_FRAME_LEN, MessageId, SignatureBytes, Version, WireError, open};
+use crate::crypto::delivery_key::{DeliveryKey, Hash};
 
 /// A frame from a client (an agent) to the relay.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,10 +20,14 @@ pub enum ClientToRelay {
         /// Ed25519 signature by `agent_id` of Hello.
         signature: SignatureBytes,
     },
-    /// 0x03: a sealed envelope for another agent. Answered with Ack or Error.
+    /// 0x03: a sealed envelope for another agent, on a connection that never logs in
+    /// (sealed sender). Answered with Ack, or Error SendRefused unless the key is one the
+    /// recipient gave out.
     Send {
         /// The agent the envelope is for.
         recipient: AgentIdBytes,
+        /// A delivery key the recipient gave the sender (in its card or invite).
+        delivery_key: DeliveryKey,
         /// Chosen by the sender, echoed in the Ack and the recipient's Deliver.
         message_id: MessageId,
         /// The ciphertext; the relay never looks inside.
@@ -65,6 +70,12 @@ pub enum ClientToRelay {
         /// The nonce of the Ping.
         nonce: u64,
     },
+    /// 0x0b: the complete set of delivery-key hashes Sends to this agent may carry
+    /// (replaces the previous set; empty refuses every Send).
+    DeliveryKeys {
+        /// `SHA-256("agentnet/v1/delivery-key" || key)` of each key.
+        hashes: Vec<Hash>,
+    },
 }
 
 const HELLO: u8 = 0x01;
@@ -77,6 +88,7 @@ const PRESENCE_ALLOW: u8 = 0x07;
 const PRESENCE_SUBSCRIBE: u8 = 0x08;
 const PING: u8 = 0x09;
 const PONG: u8 = 0x0a;
+const DELIVERY_KEYS: u8 = 0x0b;
 
 fn list_len(ids: &[AgentIdBytes]) -> usize {
     2 + 32 * ids.len().min(usize::from(u16::MAX))
@@ -104,6 +116,7 @@ impl ClientToRelay {
             ClientToRelay::PresenceSubscribe { .. } => PRESENCE_SUBSCRIBE,
             ClientToRelay::Ping { .. } => PING,
             ClientToRelay::Pong { .. } => PONG,
+            ClientToRelay::DeliveryKeys { .. } => DELIVERY_KEYS,
         }
     }
 
@@ -120,6 +133,7 @@ impl ClientToRelay {
             ClientToRelay::PresenceSubscribe { .. } => "presence_subscribe",
             ClientToRelay::Ping { .. } => "ping",
             ClientToRelay::Pong { .. } => "pong",
+            ClientToRelay::DeliveryKeys { .. } => "delivery_keys",
         }
     }
 
@@ -131,12 +145,13 @@ impl ClientToRelay {
                     32 + 1 + id_token.as_deref().map_or(0, bytes16_len)
                 }
                 ClientToRelay::Auth { .. } => 64,
-                ClientToRelay::Send { envelope, .. } => 32 + 16 + 4 + envelope.len(),
+                ClientToRelay::Send { envelope, .. } => 32 + 32 + 16 + 4 + envelope.len(),
                 ClientToRelay::DeliverAck { .. } => 16,
                 ClientToRelay::PublishPrekeys { bundle } => 4 + bundle.len(),
                 ClientToRelay::FetchPrekeys { .. } => 32,
                 ClientToRelay::PresenceAllow { agent_ids }
                 | ClientToRelay::PresenceSubscribe { agent_ids } => list_len(agent_ids),
+                ClientToRelay::DeliveryKeys { hashes } => list_len(hashes),
                 ClientToRelay::Ping { .. } | ClientToRelay::Pong { .. } => 8,
             }
     }
@@ -165,8 +180,9 @@ impl ClientToRelay {
                 }
             }
             ClientToRelay::Auth { signature } => w.fixed(signature),
-            ClientToRelay::Send { recipient, message_id, envelope } => {
+            ClientToRelay::Send { recipient, delivery_key, message_id, envelope } => {
                 w.fixed(recipient);
+                w.fixed(delivery_key.as_bytes());
                 w.fixed(message_id);
                 w.bytes32(envelope);
             }
@@ -175,6 +191,7 @@ impl ClientToRelay {
             ClientToRelay::FetchPrekeys { agent_id } => w.fixed(agent_id),
             ClientToRelay::PresenceAllow { agent_ids }
             | ClientToRelay::PresenceSubscribe { agent_ids } => put_list(&mut w, agent_ids),
+            ClientToRelay::DeliveryKeys { hashes } => put_list(&mut w, hashes),
             ClientToRelay::Ping { nonce } | ClientToRelay::Pong { nonce } => w.u64(*nonce),
         }
     }
@@ -196,6 +213,7 @@ impl ClientToRelay {
             AUTH => ClientToRelay::Auth { signature: r.array()? },
             SEND => ClientToRelay::Send {
                 recipient: r.array()?,
+                delivery_key: DeliveryKey::from_bytes(r.array()?),
                 message_id: r.array()?,
                 envelope: r.bytes32()?,
             },
@@ -206,6 +224,7 @@ impl ClientToRelay {
             PRESENCE_SUBSCRIBE => ClientToRelay::PresenceSubscribe { agent_ids: r.list()? },
             PING => ClientToRelay::Ping { nonce: r.u64()? },
             PONG => ClientToRelay::Pong { nonce: r.u64()? },
+            DELIVERY_KEYS => ClientToRelay::DeliveryKeys { hashes: r.list()? },
             other => return Err(WireError::UnknownFrameType(other)),
         };
         r.finish()?;

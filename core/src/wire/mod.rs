@@ -17,14 +17,18 @@
 //!    in the mailbox), then delivers every waiting message in order with
 //!    [`RelayToClient::Deliver`]. The client answers each with
 //!    [`ClientToRelay::DeliverAck`]; only then does the relay delete it.
-//! 6. From now on the client sends [`ClientToRelay::Send`] (a sealed envelope for a
-//!    recipient); the relay answers [`RelayToClient::Ack`] with
-//!    [`AckStatus::Delivered`] (handed to a live connection of the recipient) or
-//!    [`AckStatus::Queued`] (kept in the recipient's mailbox). Either way the message
-//!    stays stored until the recipient acknowledges it. Prekeys are published and
-//!    fetched with [`ClientToRelay::PublishPrekeys`] / [`ClientToRelay::FetchPrekeys`];
-//!    presence is opt-in with [`ClientToRelay::PresenceAllow`] and
-//!    [`ClientToRelay::PresenceSubscribe`]. Either side may [`ClientToRelay::Ping`].
+//! 6. The logged-in connection receives: it publishes the agent's prekeys
+//!    ([`ClientToRelay::PublishPrekeys`]) and the hashes of the delivery keys it gave out
+//!    ([`ClientToRelay::DeliveryKeys`]), and may opt in to presence
+//!    ([`ClientToRelay::PresenceAllow`], [`ClientToRelay::PresenceSubscribe`]).
+//! 7. Sending goes on a second connection that never says Hello (sealed sender): after
+//!    ServerHello the client sends [`ClientToRelay::Send`] with the recipient's delivery
+//!    key and [`ClientToRelay::FetchPrekeys`]. The relay answers [`RelayToClient::Ack`]
+//!    ([`AckStatus::Stored`], the same whether the recipient is online or not) or
+//!    `Error SendRefused` when the key is not one the recipient published (the same
+//!    answer for an unknown recipient). A stored message stays until the recipient
+//!    acknowledges it. The relay refuses Send on a logged-in connection and Hello on a
+//!    connection that sent. Either side may [`ClientToRelay::Ping`].
 //!
 //! Any violation is answered with [`RelayToClient::Error`] carrying an [`ErrorCode`];
 //! where the connection cannot continue the relay then closes it with a [`close`] code.
@@ -52,24 +56,30 @@ use crate::text::truncate as truncate_str;
 ///   0x07, `PresenceSubscribe` 0x08, `Ping` 0x09, `Pong` 0x0a; relay `ServerHello` 0x01,
 ///   `Challenge` 0x02, `Welcome` 0x03, `Ack` 0x04, `Deliver` 0x05, `Prekeys` 0x06,
 ///   `PrekeysStored` 0x07, `PresenceStatus` 0x08, `Ping` 0x09, `Pong` 0x0a, `Error` 0x0b.
+/// - `V2` (2): sealed sender. `Send` carries the recipient's delivery key after the
+///   recipient and goes on a connection that never logs in; new client frame
+///   `DeliveryKeys` 0x0b; `Ack` always has status 0 (stored), online or not; a refused
+///   Send is answered `Error SendRefused` (16). V1 is no longer spoken.
 ///
 /// Frame type bytes are never reused: a retired frame keeps its number forever.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 #[repr(u8)]
 pub enum Version {
-    /// The first version of the wire.
+    /// The first version of the wire (no longer spoken).
     V1 = 1,
+    /// Sealed sender.
+    V2 = 2,
 }
 
 impl Version {
     /// The version this crate writes.
-    pub const CURRENT: Version = Version::V1;
+    pub const CURRENT: Version = Version::V2;
 
     /// The version with this number, if this crate speaks it.
     pub fn from_u8(v: u8) -> Option<Version> {
         match v {
-            1 => Some(Version::V1),
+            2 => Some(Version::V2),
             _ => None,
         }
     }
@@ -152,22 +162,20 @@ pub enum WireError {
     },
 }
 
-/// Whether a sent message reached a live connection of its recipient.
+/// What the relay did with a Send. One value since V2: the answer must not tell a
+/// sender whether the recipient is online.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[repr(u8)]
 pub enum AckStatus {
-    /// Stored in the recipient's mailbox; the recipient is offline.
-    Queued = 0,
-    /// Stored and handed to at least one live connection of the recipient.
-    Delivered = 1,
+    /// Stored in the recipient's mailbox until the recipient acknowledges it.
+    Stored = 0,
 }
 
 impl AckStatus {
     fn from_u8(v: u8) -> Result<Self, WireError> {
         match v {
-            0 => Ok(AckStatus::Queued),
-            1 => Ok(AckStatus::Delivered),
+            0 => Ok(AckStatus::Stored),
             value => Err(WireError::InvalidValue { field: "status", value: u32::from(value) }),
         }
     }
@@ -193,7 +201,8 @@ pub enum ErrorCode {
     UnexpectedFrame,
     /// Too many frames or bytes per second; slow down. Repeated flooding closes 1008.
     RateLimited,
-    /// The recipient has never connected to this relay.
+    /// The recipient has never connected to this relay. (V1 only: since V2 an unknown
+    /// recipient gets [`ErrorCode::SendRefused`], like a wrong key.)
     UnknownRecipient,
     /// The recipient's mailbox is full (count or bytes); retry later.
     MailboxFull,
@@ -207,6 +216,9 @@ pub enum ErrorCode {
     ShuttingDown,
     /// Something failed inside the relay; the message is generic on purpose.
     Internal,
+    /// The Send's delivery key is not one the recipient published, or the recipient is
+    /// unknown: the same answer for both, so it tells a stranger nothing.
+    SendRefused,
     /// A code this crate does not know (from a newer relay).
     Other(u16),
 }
@@ -230,6 +242,7 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => 13,
             ErrorCode::ShuttingDown => 14,
             ErrorCode::Internal => 15,
+            ErrorCode::SendRefused => 16,
             ErrorCode::Other(n) => n,
         }
     }
@@ -252,6 +265,7 @@ impl ErrorCode {
             13 => ErrorCode::LimitExceeded,
             14 => ErrorCode::ShuttingDown,
             15 => ErrorCode::Internal,
+            16 => ErrorCode::SendRefused,
             n => ErrorCode::Other(n),
         }
     }

@@ -2,6 +2,7 @@
 //! encoded length checked against `encoded_len()`, and hostile inputs.
 
 use super::*;
+use crate::crypto::delivery_key::DeliveryKey;
 use proptest::prelude::*;
 
 /// Encodes `frame`, compares it with the concatenated hex groups, and decodes it back.
@@ -31,7 +32,7 @@ fn snapshot_client_hello_without_token() {
     snap_client(
         ClientToRelay::Hello { agent_id: [0xaa; 32], id_token: None },
         &[
-            "01 01", // version 1, frame Hello
+            "02 01", // version 2, frame Hello
             A32,     // agent id
             "00",    // no ID token
         ],
@@ -43,7 +44,7 @@ fn snapshot_client_hello_with_token() {
     snap_client(
         ClientToRelay::Hello { agent_id: [0xaa; 32], id_token: Some(b"eyJ".to_vec()) },
         &[
-            "01 01",    // version 1, frame Hello
+            "02 01",    // version 2, frame Hello
             A32,        // agent id
             "01",       // ID token present
             "0003",     // token length 3
@@ -56,18 +57,24 @@ fn snapshot_client_hello_with_token() {
 fn snapshot_client_auth() {
     snap_client(
         ClientToRelay::Auth { signature: [0x5a; 64] },
-        &["01 02", &"5a".repeat(64)], // version, Auth; 64-byte signature
+        &["02 02", &"5a".repeat(64)], // version, Auth; 64-byte signature
     );
 }
 
 #[test]
 fn snapshot_client_send() {
     snap_client(
-        ClientToRelay::Send { recipient: [0xbb; 32], message_id: MID, envelope: vec![0xde, 0xad] },
+        ClientToRelay::Send {
+            recipient: [0xbb; 32],
+            delivery_key: DeliveryKey::from_bytes([0xdd; 32]),
+            message_id: MID,
+            envelope: vec![0xde, 0xad],
+        },
         &[
-            "01 03",     // version, Send
-            B32,         // recipient
-            M16,         // message id
+            "02 03",        // version, Send
+            B32,            // recipient
+            &"dd".repeat(32), // delivery key
+            M16,            // message id
             "00000002",  // envelope length 2
             "dead",      // envelope
         ],
@@ -78,7 +85,7 @@ fn snapshot_client_send() {
 fn snapshot_client_deliver_ack() {
     snap_client(
         ClientToRelay::DeliverAck { delivery_id: 0x0102 },
-        &["01 04", "00000000000000000000000000000102"], // version, DeliverAck; u128 delivery id
+        &["02 04", "00000000000000000000000000000102"], // version, DeliverAck; u128 delivery id
     );
 }
 
@@ -86,20 +93,20 @@ fn snapshot_client_deliver_ack() {
 fn snapshot_client_publish_prekeys() {
     snap_client(
         ClientToRelay::PublishPrekeys { bundle: vec![0xb0, 0x0b] },
-        &["01 05", "00000002", "b00b"], // version, PublishPrekeys; length 2; bundle
+        &["02 05", "00000002", "b00b"], // version, PublishPrekeys; length 2; bundle
     );
 }
 
 #[test]
 fn snapshot_client_fetch_prekeys() {
-    snap_client(ClientToRelay::FetchPrekeys { agent_id: [0xbb; 32] }, &["01 06", B32]);
+    snap_client(ClientToRelay::FetchPrekeys { agent_id: [0xbb; 32] }, &["02 06", B32]);
 }
 
 #[test]
 fn snapshot_client_presence_allow() {
     snap_client(
         ClientToRelay::PresenceAllow { agent_ids: vec![[0xaa; 32], [0xbb; 32]] },
-        &["01 07", "0002", A32, B32], // version, PresenceAllow; count 2; ids
+        &["02 07", "0002", A32, B32], // version, PresenceAllow; count 2; ids
     );
 }
 
@@ -107,23 +114,31 @@ fn snapshot_client_presence_allow() {
 fn snapshot_client_presence_subscribe() {
     snap_client(
         ClientToRelay::PresenceSubscribe { agent_ids: vec![] },
-        &["01 08", "0000"], // version, PresenceSubscribe; count 0
+        &["02 08", "0000"], // version, PresenceSubscribe; count 0
+    );
+}
+
+#[test]
+fn snapshot_client_delivery_keys() {
+    snap_client(
+        ClientToRelay::DeliveryKeys { hashes: vec![[0xaa; 32]] },
+        &["02 0b", "0001", A32], // version, DeliveryKeys; count 1; hash
     );
 }
 
 #[test]
 fn snapshot_client_ping_pong() {
-    snap_client(ClientToRelay::Ping { nonce: 7 }, &["01 09", "0000000000000007"]);
-    snap_client(ClientToRelay::Pong { nonce: 7 }, &["01 0a", "0000000000000007"]);
+    snap_client(ClientToRelay::Ping { nonce: 7 }, &["02 09", "0000000000000007"]);
+    snap_client(ClientToRelay::Pong { nonce: 7 }, &["02 0a", "0000000000000007"]);
 }
 
 #[test]
 fn snapshot_relay_server_hello() {
     snap_relay(
-        RelayToClient::ServerHello { min_version: 1, max_version: 1, max_frame_len: 65536 },
+        RelayToClient::ServerHello { min_version: 2, max_version: 2, max_frame_len: 65536 },
         &[
-            "01 01",    // version, ServerHello
-            "01 01",    // speaks versions 1..=1
+            "02 01",    // version, ServerHello
+            "02 02",    // speaks versions 2..=2
             "00010000", // max frame 65,536 bytes
         ],
     );
@@ -131,24 +146,23 @@ fn snapshot_relay_server_hello() {
 
 #[test]
 fn snapshot_relay_challenge() {
-    snap_relay(RelayToClient::Challenge { nonce: [0x11; 32] }, &["01 02", &"11".repeat(32)]);
+    snap_relay(RelayToClient::Challenge { nonce: [0x11; 32] }, &["02 02", &"11".repeat(32)]);
 }
 
 #[test]
 fn snapshot_relay_welcome() {
-    snap_relay(RelayToClient::Welcome { mailbox_len: 3 }, &["01 03", "00000003"]); // 3 waiting
+    snap_relay(RelayToClient::Welcome { mailbox_len: 3 }, &["02 03", "00000003"]); // 3 waiting
 }
 
 #[test]
 fn snapshot_relay_ack() {
     snap_relay(
-        RelayToClient::Ack { message_id: MID, status: AckStatus::Queued },
-        &["01 04", M16, "00"], // version, Ack; message id; 0 = queued
+        RelayToClient::Ack { message_id: MID, status: AckStatus::Stored },
+        &["02 04", M16, "00"], // version, Ack; message id; 0 = stored (online or not)
     );
-    snap_relay(
-        RelayToClient::Ack { message_id: MID, status: AckStatus::Delivered },
-        &["01 04", M16, "01"], // 1 = delivered
-    );
+    let mut bytes = RelayToClient::Ack { message_id: MID, status: AckStatus::Stored }.encode();
+    *bytes.last_mut().unwrap() = 1; // V1's "delivered" is gone: it told presence
+    assert_eq!(RelayToClient::decode(&bytes), Err(WireError::InvalidValue { field: "status", value: 1 }));
 }
 
 #[test]
@@ -156,7 +170,7 @@ fn snapshot_relay_deliver() {
     snap_relay(
         RelayToClient::Deliver { delivery_id: 9, message_id: MID, envelope: vec![0xca, 0xfe] },
         &[
-            "01 05",                            // version, Deliver
+            "02 05",                            // version, Deliver
             "00000000000000000000000000000009", // delivery id
             M16,                                // message id
             "00000002 cafe",                    // envelope, length-prefixed
@@ -168,28 +182,28 @@ fn snapshot_relay_deliver() {
 fn snapshot_relay_prekeys() {
     snap_relay(
         RelayToClient::Prekeys { agent_id: [0xbb; 32], bundle: Some(vec![0xb0]) },
-        &["01 06", B32, "01", "00000001 b0"], // version, Prekeys; agent; present; bundle
+        &["02 06", B32, "01", "00000001 b0"], // version, Prekeys; agent; present; bundle
     );
     snap_relay(
         RelayToClient::Prekeys { agent_id: [0xbb; 32], bundle: None },
-        &["01 06", B32, "00"], // no bundle published
+        &["02 06", B32, "00"], // no bundle published
     );
 }
 
 #[test]
 fn snapshot_relay_prekeys_stored() {
-    snap_relay(RelayToClient::PrekeysStored, &["01 07"]);
+    snap_relay(RelayToClient::PrekeysStored, &["02 07"]);
 }
 
 #[test]
 fn snapshot_relay_presence_status() {
-    snap_relay(RelayToClient::PresenceStatus { agent_id: [0xaa; 32], online: true }, &["01 08", A32, "01"]);
+    snap_relay(RelayToClient::PresenceStatus { agent_id: [0xaa; 32], online: true }, &["02 08", A32, "01"]);
 }
 
 #[test]
 fn snapshot_relay_ping_pong() {
-    snap_relay(RelayToClient::Ping { nonce: 1 }, &["01 09", "0000000000000001"]);
-    snap_relay(RelayToClient::Pong { nonce: 1 }, &["01 0a", "0000000000000001"]);
+    snap_relay(RelayToClient::Ping { nonce: 1 }, &["02 09", "0000000000000001"]);
+    snap_relay(RelayToClient::Pong { nonce: 1 }, &["02 0a", "0000000000000001"]);
 }
 
 #[test]
@@ -197,7 +211,7 @@ fn snapshot_relay_error() {
     snap_relay(
         RelayToClient::error(ErrorCode::MailboxFull, Some(MID), "full"),
         &[
-            "01 0b",     // version, Error
+            "02 0b",     // version, Error
             "000a",      // code 10 = mailbox full
             "01", M16,   // about this message id
             "0004",      // text length 4
@@ -206,7 +220,7 @@ fn snapshot_relay_error() {
     );
     snap_relay(
         RelayToClient::error(ErrorCode::NotAuthenticated, None, ""),
-        &["01 0b", "0004", "00", "0000"], // code 4, no message id, empty text
+        &["02 0b", "0004", "00", "0000"], // code 4, no message id, empty text
     );
 }
 
@@ -228,11 +242,13 @@ fn auth_message_layout_is_pinned() {
 fn hostile_inputs_are_typed_errors() {
     assert_eq!(ClientToRelay::decode(&[]), Err(WireError::Empty));
     assert_eq!(ClientToRelay::decode(&[9, 1]), Err(WireError::UnsupportedVersion(9)));
-    assert_eq!(ClientToRelay::decode(&[1]), Err(WireError::Truncated));
-    assert_eq!(ClientToRelay::decode(&[1, 0xee]), Err(WireError::UnknownFrameType(0xee)));
-    assert_eq!(ClientToRelay::decode(&[1, 0x09, 0, 0]), Err(WireError::Truncated));
+    // V1 frames are no longer spoken: its Send told the relay who sent it.
+    assert_eq!(ClientToRelay::decode(&[1, 0x09, 0, 0, 0, 0, 0, 0, 0, 0]), Err(WireError::UnsupportedVersion(1)));
+    assert_eq!(ClientToRelay::decode(&[2]), Err(WireError::Truncated));
+    assert_eq!(ClientToRelay::decode(&[2, 0xee]), Err(WireError::UnknownFrameType(0xee)));
+    assert_eq!(ClientToRelay::decode(&[2, 0x09, 0, 0]), Err(WireError::Truncated));
     assert_eq!(
-        ClientToRelay::decode(&[1, 0x09, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ClientToRelay::decode(&[2, 0x09, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
         Err(WireError::TrailingBytes { extra: 1 })
     );
     assert_eq!(
@@ -240,14 +256,14 @@ fn hostile_inputs_are_typed_errors() {
         Err(WireError::FrameTooLarge { len: 100, max: 10 })
     );
     // A length prefix claiming 4 GiB must fail without allocating it.
-    let mut send = vec![1, 0x03];
-    send.extend([0u8; 48]);
+    let mut send = vec![2, 0x03];
+    send.extend([0u8; 80]);
     send.extend([0xff, 0xff, 0xff, 0xff]);
     assert_eq!(ClientToRelay::decode(&send), Err(WireError::Truncated));
     // A list count claiming 65,535 ids backed by none.
-    assert_eq!(ClientToRelay::decode(&[1, 0x07, 0xff, 0xff]), Err(WireError::Truncated));
+    assert_eq!(ClientToRelay::decode(&[2, 0x07, 0xff, 0xff]), Err(WireError::Truncated));
     assert_eq!(
-        RelayToClient::decode(&[1, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]),
+        RelayToClient::decode(&[2, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]),
         Err(WireError::InvalidValue { field: "status", value: 7 })
     );
 }
@@ -276,9 +292,10 @@ fn client_frame() -> impl Strategy<Value = ClientToRelay> {
             signature[..32].copy_from_slice(&h);
             ClientToRelay::Auth { signature }
         }),
-        (id32(), any::<[u8; 16]>(), bytes(2000)).prop_map(|(recipient, message_id, envelope)| {
-            ClientToRelay::Send { recipient, message_id, envelope }
+        (id32(), id32(), any::<[u8; 16]>(), bytes(2000)).prop_map(|(recipient, key, message_id, envelope)| {
+            ClientToRelay::Send { recipient, delivery_key: DeliveryKey::from_bytes(key), message_id, envelope }
         }),
+        proptest::collection::vec(id32(), 0..20).prop_map(|hashes| ClientToRelay::DeliveryKeys { hashes }),
         any::<u128>().prop_map(|delivery_id| ClientToRelay::DeliverAck { delivery_id }),
         bytes(500).prop_map(|bundle| ClientToRelay::PublishPrekeys { bundle }),
         id32().prop_map(|agent_id| ClientToRelay::FetchPrekeys { agent_id }),
@@ -291,7 +308,7 @@ fn client_frame() -> impl Strategy<Value = ClientToRelay> {
 }
 
 fn error_code() -> impl Strategy<Value = ErrorCode> {
-    prop_oneof![(1u16..=15).prop_map(ErrorCode::from_u16), (16u16..).prop_map(ErrorCode::Other)]
+    prop_oneof![(1u16..=16).prop_map(ErrorCode::from_u16), (17u16..).prop_map(ErrorCode::Other)]
 }
 
 fn relay_frame() -> impl Strategy<Value = RelayToClient> {
@@ -301,10 +318,7 @@ fn relay_frame() -> impl Strategy<Value = RelayToClient> {
         }),
         id32().prop_map(|nonce| RelayToClient::Challenge { nonce }),
         any::<u32>().prop_map(|mailbox_len| RelayToClient::Welcome { mailbox_len }),
-        (any::<[u8; 16]>(), any::<bool>()).prop_map(|(message_id, d)| RelayToClient::Ack {
-            message_id,
-            status: if d { AckStatus::Delivered } else { AckStatus::Queued },
-        }),
+        any::<[u8; 16]>().prop_map(|message_id| RelayToClient::Ack { message_id, status: AckStatus::Stored }),
         (any::<u128>(), any::<[u8; 16]>(), bytes(2000)).prop_map(|(delivery_id, message_id, envelope)| {
             RelayToClient::Deliver { delivery_id, message_id, envelope }
         }),

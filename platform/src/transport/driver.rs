@@ -1,11 +1,13 @@
-//! The driver shared by both targets: runs the [`Machine`] over a [`Runtime`]'s links,
-//! performs its outputs (writes, outbox, sink, seen ids) and publishes the state.
+//! The driver shared by both targets: runs one [`Machine`] (one of the client's two
+//! connections) over a [`Runtime`]'s links, performs its outputs (writes, outbox, sink,
+//! seen ids) and publishes the state.
 
 use std::collections::{HashMap, VecDeque};
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use agentnet_core::crypto::delivery_key::{DeliveryKey, Hash};
 use agentnet_core::identity::Keypair;
 use agentnet_core::wire::{AckStatus, AgentIdBytes, ClientToRelay, MessageId, RelayToClient};
 use futures_util::FutureExt;
@@ -14,8 +16,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::error::SendError;
 use super::inbound::{InboundSink, SeenIds, accept};
+use super::keybook::KeyBook;
 use super::link::{Link, LinkEvent, Runtime};
-use super::machine::{Input, Machine, Output};
+use super::machine::{Input, Machine, Output, Role};
 use super::outbox::Outbox;
 use super::outgoing::Outgoing;
 use super::state::ConnectionState;
@@ -28,20 +31,27 @@ pub(crate) type BundleReply = oneshot::Sender<Option<Vec<u8>>>;
 
 /// A request from the client handle to the driver.
 pub(crate) enum Command {
-    /// Send a message (already in the outbox) and answer when the relay acks it.
-    Send { message: Outgoing, done: Reply },
-    /// Publish our prekey bundle, now and on every reconnect.
+    /// (Sending) Send a message (already in the outbox) with the recipient's delivery
+    /// key and answer when the relay acks it.
+    Send { message: Outgoing, key: DeliveryKey, done: Reply },
+    /// (Receiving) Publish our prekey bundle, now and on every reconnect.
     Publish { bundle: Vec<u8> },
-    /// Ask for an agent's prekey bundle.
+    /// (Receiving) Publish the delivery-key hashes Sends to us may carry.
+    PublishKeys { hashes: Vec<Hash> },
+    /// (Sending) Ask for an agent's prekey bundle.
     Fetch { agent_id: AgentIdBytes, done: BundleReply },
+    /// Answer once the relay handled everything this connection sent before.
+    Sync { done: oneshot::Sender<()> },
 }
 
 /// Everything the driver owns.
 pub(crate) struct Driver {
     pub(crate) url: String,
-    pub(crate) identity: Keypair,
+    /// Signs the receiving connection's login; the sending one has none.
+    pub(crate) identity: Option<Keypair>,
     pub(crate) machine: Machine,
     pub(crate) outbox: Arc<dyn Outbox>,
+    pub(crate) keys: Arc<dyn KeyBook>,
     pub(crate) seen: Arc<dyn SeenIds>,
     pub(crate) sink: Arc<dyn InboundSink>,
     pub(crate) state: watch::Sender<ConnectionState>,
@@ -49,6 +59,8 @@ pub(crate) struct Driver {
     pub(crate) stable_after: Duration,
     pub(crate) waiters: HashMap<MessageId, Vec<Reply>>,
     pub(crate) fetchers: HashMap<AgentIdBytes, Vec<BundleReply>>,
+    pub(crate) syncers: HashMap<u64, oneshot::Sender<()>>,
+    pub(crate) next_sync: u64,
 }
 
 /// The client handle is gone: stop.
@@ -64,11 +76,23 @@ enum Wake {
 impl Driver {
     /// Connects, serves and reconnects until the client handle is dropped.
     pub(crate) async fn run<R: Runtime>(mut self, rt: R) {
-        // Whatever an earlier run left unacknowledged goes first. An unreadable outbox
-        // is not a reason to stay offline; its messages wait for the next start.
-        if let Ok(pending) = self.outbox.pending().await {
+        // Whatever an earlier run left unacknowledged goes first, with each recipient's
+        // key looked up again. An unreadable outbox is not a reason to stay offline; its
+        // messages wait for the next start. A message for someone who gave us no key
+        // (no longer a contact) can never be sent: it is dropped.
+        if *self.machine.role() == Role::Send
+            && let Ok(pending) = self.outbox.pending().await
+        {
             for message in pending {
-                self.machine.submit(message);
+                match self.keys.delivery_key(&message.recipient).await {
+                    Ok(Some(key)) => {
+                        self.machine.submit(message, key);
+                    }
+                    Ok(None) => {
+                        let _ = self.outbox.remove(&message.message_id).await;
+                    }
+                    Err(_) => {}
+                }
             }
         }
         let url = self.url.clone();
@@ -118,14 +142,20 @@ impl Driver {
 
     fn take(&mut self, command: Command) -> Vec<Output> {
         match command {
-            Command::Send { message, done } => {
+            Command::Send { message, key, done } => {
                 self.waiters.entry(message.message_id).or_default().push(done);
-                self.machine.submit(message)
+                self.machine.submit(message, key)
             }
             Command::Publish { bundle } => self.machine.publish(bundle),
+            Command::PublishKeys { hashes } => self.machine.publish_keys(hashes),
             Command::Fetch { agent_id, done } => {
                 self.fetchers.entry(agent_id).or_default().push(done);
                 self.machine.fetch(agent_id)
+            }
+            Command::Sync { done } => {
+                self.next_sync += 1;
+                self.syncers.insert(self.next_sync, done);
+                self.machine.sync(self.next_sync)
             }
         }
     }
@@ -175,7 +205,11 @@ impl Driver {
                     }
                 }
                 Output::Sign(message) => {
-                    let signature = self.identity.sign(&message);
+                    let Some(identity) = &self.identity else {
+                        link.close().await;
+                        return Some(None);
+                    };
+                    let signature = identity.sign(&message);
                     if link.send(ClientToRelay::Auth { signature }.encode()).await.is_err() {
                         return Some(None);
                     }
@@ -204,6 +238,11 @@ impl Driver {
                 Output::Rejected { message_id, code } => {
                     let _ = self.outbox.remove(&message_id).await;
                     self.answer(&message_id, Err(SendError::Rejected { code }));
+                }
+                Output::Synced { nonce } => {
+                    if let Some(done) = self.syncers.remove(&nonce) {
+                        let _ = done.send(());
+                    }
                 }
                 Output::Prekeys { agent_id, bundle } => {
                     for done in self.fetchers.remove(&agent_id).unwrap_or_default() {

@@ -2,16 +2,36 @@
 //! resend after a reconnect and the reconnect schedule, as a state machine fed with
 //! [`Input`]s that answers with [`Output`]s. It owns no socket, no timer and no secret:
 //! the drivers (native, browser) and the unit tests feed it.
+//!
+//! A client runs two machines, one per connection ([`Role`]): the receiving one logs in
+//! (mailbox, acks, prekeys, delivery keys, presence); the sending one never does, so the
+//! relay cannot tell who sends (sealed sender).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
+use agentnet_core::crypto::delivery_key::{DeliveryKey, Hash};
 use agentnet_core::wire::{
     AckStatus, AgentIdBytes, ClientToRelay, ErrorCode, MessageId, RelayToClient, Version, auth_message, close,
 };
 
 use super::outgoing::Outgoing;
 use crate::rt::backoff::Backoff;
+
+/// Which of the client's two connections a machine drives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Logs in as `agent_id`, signing for `origin`: receives, publishes prekeys and
+    /// delivery keys.
+    Receive {
+        /// Our agent id.
+        agent_id: AgentIdBytes,
+        /// The relay origin we sign for (see [`super::relay_origin`]).
+        origin: String,
+    },
+    /// Never logs in: sends and fetches prekeys.
+    Send,
+}
 
 /// Where the current connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,11 +40,11 @@ pub enum Phase {
     Offline,
     /// The WebSocket is open; waiting for the relay's ServerHello.
     AwaitServerHello,
-    /// Hello sent; waiting for the Challenge.
+    /// (Receiving) Hello sent; waiting for the Challenge.
     AwaitChallenge,
-    /// Auth sent; waiting for the Welcome.
+    /// (Receiving) Auth sent; waiting for the Welcome.
     AwaitWelcome,
-    /// Authenticated.
+    /// Authenticated (receiving), or past ServerHello (sending).
     Online,
 }
 
@@ -94,6 +114,12 @@ pub enum Output {
         /// Why.
         code: ErrorCode,
     },
+    /// The relay answered the [`Machine::sync`] with this nonce: it handled everything
+    /// this connection sent before.
+    Synced {
+        /// The sync's nonce.
+        nonce: u64,
+    },
     /// The relay answered a prekey fetch.
     Prekeys {
         /// The agent asked about.
@@ -110,38 +136,48 @@ pub enum Output {
     },
 }
 
-/// The relay client's protocol state: one per identity and relay.
+/// The protocol state of one connection to the relay.
 #[derive(Debug)]
 pub struct Machine {
-    agent_id: AgentIdBytes,
-    origin: String,
+    role: Role,
     phase: Phase,
-    /// Every message not yet acknowledged, in submission order.
-    unacked: BTreeMap<u64, Outgoing>,
+    /// (Sending) Every message not yet acknowledged, in submission order, with the
+    /// delivery key it goes with.
+    unacked: BTreeMap<u64, (Outgoing, DeliveryKey)>,
     seq_of: HashMap<MessageId, u64>,
     next_seq: u64,
     backoff: Backoff,
-    /// Our prekey bundle, published on every connection (the relay may have lost it).
+    /// (Receiving) Our prekey bundle, published on every connection (the relay may have
+    /// lost it).
     bundle: Option<Vec<u8>>,
+    /// (Receiving) The delivery-key hashes Sends to us may carry, published likewise.
+    keys: Option<Vec<Hash>>,
+    /// Syncs asked for and not yet answered.
+    syncs: BTreeSet<u64>,
     /// Agents whose bundles were asked for and not yet answered.
     fetches: BTreeSet<AgentIdBytes>,
 }
 
 impl Machine {
-    /// A machine for `agent_id` talking to the relay at `origin` (see
-    /// [`super::relay_origin`]), offline until [`Input::Connected`].
-    pub fn new(agent_id: AgentIdBytes, origin: String, backoff: Backoff) -> Self {
+    /// A machine for one connection in `role`, offline until [`Input::Connected`].
+    pub fn new(role: Role, backoff: Backoff) -> Self {
         Self {
-            agent_id,
-            origin,
+            role,
             phase: Phase::Offline,
             unacked: BTreeMap::new(),
             seq_of: HashMap::new(),
             next_seq: 0,
             backoff,
             bundle: None,
+            keys: None,
+            syncs: BTreeSet::new(),
             fetches: BTreeSet::new(),
         }
+    }
+
+    /// The connection this machine drives.
+    pub fn role(&self) -> &Role {
+        &self.role
     }
 
     /// Where the connection stands.
@@ -151,7 +187,7 @@ impl Machine {
 
     /// The ids of the messages not yet acknowledged, oldest first.
     pub fn unacked(&self) -> Vec<MessageId> {
-        self.unacked.values().map(|m| m.message_id).collect()
+        self.unacked.values().map(|(m, _)| m.message_id).collect()
     }
 
     /// Failed connection attempts since the last stable connection.
@@ -159,24 +195,44 @@ impl Machine {
         self.backoff.attempts()
     }
 
-    /// Takes a message to send: sent at once when online, else with the next resend.
-    /// A message id already waiting for its ack is not sent twice.
-    pub fn submit(&mut self, message: Outgoing) -> Vec<Output> {
+    /// (Sending) Takes a message to send with the recipient's delivery key: sent at
+    /// once when online, else with the next resend. A message id already waiting for
+    /// its ack is not sent twice.
+    pub fn submit(&mut self, message: Outgoing, key: DeliveryKey) -> Vec<Output> {
         if self.seq_of.contains_key(&message.message_id) {
             return Vec::new();
         }
         let seq = self.next_seq;
         self.next_seq += 1;
         self.seq_of.insert(message.message_id, seq);
-        let out = if self.phase == Phase::Online { vec![Output::Write(message.frame())] } else { Vec::new() };
-        self.unacked.insert(seq, message);
+        let out = if self.phase == Phase::Online { vec![Output::Write(message.frame(&key))] } else { Vec::new() };
+        self.unacked.insert(seq, (message, key));
         out
     }
 
-    /// Sets the prekey bundle to publish: now if online, and on every later connection.
+    /// (Receiving) Sets the prekey bundle to publish: now if online, and on every
+    /// later connection.
     pub fn publish(&mut self, bundle: Vec<u8>) -> Vec<Output> {
         self.bundle = Some(bundle.clone());
         if self.phase == Phase::Online { vec![Output::Write(ClientToRelay::PublishPrekeys { bundle })] } else { Vec::new() }
+    }
+
+    /// (Receiving) Sets the delivery-key hashes to publish: now if online, and on
+    /// every later connection.
+    pub fn publish_keys(&mut self, hashes: Vec<Hash>) -> Vec<Output> {
+        self.keys = Some(hashes.clone());
+        if self.phase == Phase::Online { vec![Output::Write(ClientToRelay::DeliveryKeys { hashes })] } else { Vec::new() }
+    }
+
+    /// Asks to hear when the relay has handled everything sent so far (a Ping, whose
+    /// Pong the relay sends only after it): now if online, else once online. Answered by
+    /// [`Output::Synced`].
+    pub fn sync(&mut self, nonce: u64) -> Vec<Output> {
+        if self.syncs.insert(nonce) && self.phase == Phase::Online {
+            vec![Output::Write(ClientToRelay::Ping { nonce })]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Asks for `agent_id`'s prekey bundle: now if online, else once online. Answered by
@@ -233,26 +289,30 @@ impl Machine {
                 if !(min_version..=max_version).contains(&ours) {
                     return vec![Output::Disconnect];
                 }
-                self.phase = Phase::AwaitChallenge;
-                vec![Output::Write(ClientToRelay::Hello { agent_id: self.agent_id, id_token: None })]
-            }
-            (Phase::AwaitChallenge, RelayToClient::Challenge { nonce }) => {
-                self.phase = Phase::AwaitWelcome;
-                vec![Output::Sign(auth_message(&self.origin, &nonce, &self.agent_id))]
-            }
-            (Phase::AwaitWelcome, RelayToClient::Welcome { mailbox_len }) => {
-                self.phase = Phase::Online;
-                // Nothing sent on an earlier connection will be acknowledged on this one.
-                let mut out = vec![Output::Online { mailbox_len }];
-                if let Some(bundle) = &self.bundle {
-                    out.push(Output::Write(ClientToRelay::PublishPrekeys { bundle: bundle.clone() }));
+                match &self.role {
+                    Role::Receive { agent_id, .. } => {
+                        self.phase = Phase::AwaitChallenge;
+                        vec![Output::Write(ClientToRelay::Hello { agent_id: *agent_id, id_token: None })]
+                    }
+                    // A sending connection never logs in: it can send right away.
+                    Role::Send => self.online(0),
                 }
-                out.extend(self.fetches.iter().map(|&agent_id| Output::Write(ClientToRelay::FetchPrekeys { agent_id })));
-                out.extend(self.unacked.values().map(|m| Output::Write(m.frame())));
-                out
             }
-            (Phase::Online, RelayToClient::Deliver { delivery_id, message_id, envelope }) => {
-                vec![Output::Deliver { delivery_id, message_id, envelope }]
+            (Phase::AwaitChallenge, RelayToClient::Challenge { nonce }) => match &self.role {
+                Role::Receive { agent_id, origin } => {
+                    self.phase = Phase::AwaitWelcome;
+                    vec![Output::Sign(auth_message(origin, &nonce, agent_id))]
+                }
+                Role::Send => vec![Output::Disconnect],
+            },
+            (Phase::AwaitWelcome, RelayToClient::Welcome { mailbox_len }) => self.online(mailbox_len),
+            (Phase::Online, RelayToClient::Deliver { delivery_id, message_id, envelope }) => match self.role {
+                Role::Receive { .. } => vec![Output::Deliver { delivery_id, message_id, envelope }],
+                // Nothing is delivered to a connection that never logged in.
+                Role::Send => vec![Output::Disconnect],
+            },
+            (Phase::Online, RelayToClient::Pong { nonce }) => {
+                if self.syncs.remove(&nonce) { vec![Output::Synced { nonce }] } else { Vec::new() }
             }
             (Phase::Online, RelayToClient::Prekeys { agent_id, bundle }) => {
                 if self.fetches.remove(&agent_id) { vec![Output::Prekeys { agent_id, bundle }] } else { Vec::new() }
@@ -266,14 +326,15 @@ impl Machine {
                 if !self.seq_of.contains_key(&message_id) {
                     return Vec::new();
                 }
-                if code == ErrorCode::UnknownRecipient {
+                // Refused for good: the key is not (or no longer) one the recipient gave.
+                if matches!(code, ErrorCode::SendRefused | ErrorCode::UnknownRecipient) {
                     self.take(&message_id);
                     vec![Output::Rejected { message_id, code }]
                 } else {
                     vec![Output::Deferred { message_id, code }]
                 }
             }
-            // Errors about the connection are followed by the relay's close; Pongs,
+            // Errors about the connection are followed by the relay's close; other Pongs,
             // presence and the PrekeysStored receipt are not this layer's business.
             (_, RelayToClient::Error { .. } | RelayToClient::Pong { .. }) => Vec::new(),
             (Phase::Online, _) => Vec::new(),
@@ -282,8 +343,25 @@ impl Machine {
         }
     }
 
+    /// The connection is ready: publish, fetch, sync and resend what it is for.
+    fn online(&mut self, mailbox_len: u32) -> Vec<Output> {
+        self.phase = Phase::Online;
+        // Nothing sent on an earlier connection will be acknowledged on this one.
+        let mut out = vec![Output::Online { mailbox_len }];
+        if let Some(bundle) = &self.bundle {
+            out.push(Output::Write(ClientToRelay::PublishPrekeys { bundle: bundle.clone() }));
+        }
+        if let Some(hashes) = &self.keys {
+            out.push(Output::Write(ClientToRelay::DeliveryKeys { hashes: hashes.clone() }));
+        }
+        out.extend(self.fetches.iter().map(|&agent_id| Output::Write(ClientToRelay::FetchPrekeys { agent_id })));
+        out.extend(self.unacked.values().map(|(m, key)| Output::Write(m.frame(key))));
+        out.extend(self.syncs.iter().map(|&nonce| Output::Write(ClientToRelay::Ping { nonce })));
+        out
+    }
+
     fn take(&mut self, message_id: &MessageId) -> Option<Outgoing> {
         let seq = self.seq_of.remove(message_id)?;
-        self.unacked.remove(&seq)
+        self.unacked.remove(&seq).map(|(m, _)| m)
     }
 }

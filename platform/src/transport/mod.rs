@@ -1,11 +1,14 @@
 //! The relay client: a WebSocket to the relay that never loses a message.
 //!
-//! - **Handshake**: ServerHello, Hello, Challenge, Auth signed over
-//!   [`agentnet_core::wire::auth_message`] with the origin of the URL dialled
-//!   ([`relay_origin`]), Welcome.
+//! - **Two connections** (sealed sender): a receiving one that logs in (ServerHello,
+//!   Hello, Challenge, Auth signed over [`agentnet_core::wire::auth_message`] with the
+//!   origin of the URL dialled ([`relay_origin`]), Welcome) and takes the mailbox,
+//!   publishes prekeys and delivery keys; and a sending one that never logs in, so the
+//!   relay cannot tell who sends. Each has its own [`Machine`] and reconnects alone.
 //! - **Sending**: [`RelayClient::send`] first writes the message to the [`Outbox`], then
-//!   completes when the relay acks it (queued or delivered). Everything unacknowledged
-//!   is sent again after each reconnect and after a restart (from the outbox).
+//!   completes when the relay acks it (stored). Each Send carries the recipient's
+//!   delivery key. Everything unacknowledged is sent again after each reconnect and
+//!   after a restart (from the outbox, with keys from the [`KeyBook`]).
 //! - **Receiving**: each Deliver goes to the [`InboundSink`] unless its message id is in
 //!   [`SeenIds`]; the DeliverAck is written only after the sink stored it. Duplicates
 //!   (redeliveries, resends) are acknowledged and dropped.
@@ -25,6 +28,7 @@ mod client;
 mod driver;
 mod error;
 mod inbound;
+mod keybook;
 mod link;
 mod machine;
 mod origin;
@@ -40,7 +44,8 @@ pub use crate::rt::backoff::{Backoff, BackoffConfig, Jitter, RandomJitter, Seque
 pub use client::{ClientConfig, ClientStores, RelayClient};
 pub use error::{SendError, StartError};
 pub use inbound::{InboundSink, MemorySeen, SeenIds, StoreSeen};
-pub use machine::{Input, Machine, Output, Phase};
+pub use keybook::{KeyBook, MemoryKeyBook};
+pub use machine::{Input, Machine, Output, Phase, Role};
 pub use origin::relay_origin;
 pub use outbox::{MemoryOutbox, Outbox, StoreOutbox};
 pub use outgoing::Outgoing;

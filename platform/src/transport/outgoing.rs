@@ -1,8 +1,11 @@
 //! [`Outgoing`]: one sealed message on its way to the relay.
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::wire::{AgentIdBytes, ClientToRelay, MessageId};
 
-/// A sealed envelope for a recipient, under the id its sender chose.
+/// A sealed envelope for a recipient, under the id its sender chose. The delivery key
+/// it travels with is not part of it: the outbox keeps no secret in clear, and the key
+/// is looked up again after a restart ([`super::KeyBook`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Outgoing {
     /// The recipient's agent id.
@@ -14,9 +17,14 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    /// The Send frame that carries it.
-    pub fn frame(&self) -> ClientToRelay {
-        ClientToRelay::Send { recipient: self.recipient, message_id: self.message_id, envelope: self.envelope.clone() }
+    /// The Send frame that carries it with the recipient's delivery key.
+    pub fn frame(&self, key: &DeliveryKey) -> ClientToRelay {
+        ClientToRelay::Send {
+            recipient: self.recipient,
+            delivery_key: key.clone(),
+            message_id: self.message_id,
+            envelope: self.envelope.clone(),
+        }
     }
 }
 

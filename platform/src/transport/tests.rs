@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::wire::{AckStatus, ClientToRelay, ErrorCode, MessageId, RelayToClient, auth_message, close};
 
 use super::inbound::accept;
@@ -12,14 +13,30 @@ use crate::store::StoreError;
 const ME: [u8; 32] = [7; 32];
 const ORIGIN: &str = "ws://relay.test:1";
 
-fn machine() -> Machine {
+fn backoff() -> Backoff {
     let config = BackoffConfig { base: Duration::from_millis(100), max: Duration::from_secs(1) };
-    Machine::new(ME, ORIGIN.into(), Backoff::new(config, Box::new(SequenceJitter::new(vec![0.0]))))
+    Backoff::new(config, Box::new(SequenceJitter::new(vec![0.0])))
+}
+
+/// The receiving connection's machine.
+fn machine() -> Machine {
+    Machine::new(Role::Receive { agent_id: ME, origin: ORIGIN.into() }, backoff())
+}
+
+/// The sending connection's machine.
+fn sender() -> Machine {
+    Machine::new(Role::Send, backoff())
 }
 
 fn msg(n: u8) -> Outgoing {
     Outgoing { recipient: [9; 32], message_id: [n; 16], envelope: vec![n; 4] }
 }
+
+fn key() -> DeliveryKey {
+    DeliveryKey::from_bytes([4; 32])
+}
+
+const HELLO: RelayToClient = RelayToClient::ServerHello { min_version: 2, max_version: 2, max_frame_len: 65536 };
 
 fn sends(outputs: &[Output]) -> Vec<MessageId> {
     outputs
@@ -31,10 +48,17 @@ fn sends(outputs: &[Output]) -> Vec<MessageId> {
         .collect()
 }
 
-/// Runs the handshake; returns the outputs of the Welcome.
+/// Runs the handshake; returns the outputs of going online (the Welcome's, or for the
+/// sending connection the ServerHello's).
 fn connect(m: &mut Machine) -> Vec<Output> {
     assert!(m.handle(Input::Connected).is_empty());
-    let hello = m.handle(Input::Frame(RelayToClient::ServerHello { min_version: 1, max_version: 1, max_frame_len: 65536 }));
+    if *m.role() == Role::Send {
+        let online = m.handle(Input::Frame(HELLO));
+        assert_eq!(online.first(), Some(&Output::Online { mailbox_len: 0 }), "a sending connection never logs in");
+        assert_eq!(m.phase(), Phase::Online);
+        return online;
+    }
+    let hello = m.handle(Input::Frame(HELLO));
     assert_eq!(hello, vec![Output::Write(ClientToRelay::Hello { agent_id: ME, id_token: None })]);
     let nonce = [3; 32];
     let sign = m.handle(Input::Frame(RelayToClient::Challenge { nonce }));
@@ -56,7 +80,7 @@ fn handshake_signs_the_origin_and_nonce_and_goes_online() {
 fn a_relay_without_our_version_is_dropped() {
     let mut m = machine();
     m.handle(Input::Connected);
-    let out = m.handle(Input::Frame(RelayToClient::ServerHello { min_version: 2, max_version: 3, max_frame_len: 1 }));
+    let out = m.handle(Input::Frame(RelayToClient::ServerHello { min_version: 3, max_version: 4, max_frame_len: 1 }));
     assert_eq!(out, vec![Output::Disconnect]);
 }
 
@@ -69,24 +93,49 @@ fn a_handshake_frame_out_of_order_disconnects() {
 
 #[test]
 fn messages_submitted_offline_go_out_in_order_once_online() {
-    let mut m = machine();
-    assert!(m.submit(msg(1)).is_empty());
-    assert!(m.submit(msg(2)).is_empty());
+    let mut m = sender();
+    assert!(m.submit(msg(1), key()).is_empty());
+    assert!(m.submit(msg(2), key()).is_empty());
     assert_eq!(sends(&connect(&mut m)), vec![[1; 16], [2; 16]]);
-    assert_eq!(sends(&m.submit(msg(3))), vec![[3; 16]], "online: sent at once");
+    let now = m.submit(msg(3), key());
+    assert_eq!(sends(&now), vec![[3; 16]], "online: sent at once");
+    assert_eq!(now, vec![Output::Write(msg(3).frame(&key()))], "with the recipient's delivery key");
+}
+
+#[test]
+fn the_sending_connection_never_logs_in_and_takes_no_deliveries() {
+    let mut m = sender();
+    connect(&mut m);
+    let deliver = RelayToClient::Deliver { delivery_id: 1, message_id: [1; 16], envelope: vec![] };
+    assert_eq!(m.handle(Input::Frame(deliver)), vec![Output::Disconnect]);
+}
+
+#[test]
+fn delivery_keys_are_published_on_every_login_and_a_sync_waits_for_its_pong() {
+    let mut m = machine();
+    assert!(m.publish_keys(vec![[1; 32]]).is_empty(), "offline: nothing written yet");
+    assert!(m.sync(7).is_empty());
+    let welcome = connect(&mut m);
+    let keys = welcome.iter().position(|o| *o == Output::Write(ClientToRelay::DeliveryKeys { hashes: vec![[1; 32]] }));
+    let ping = welcome.iter().position(|o| *o == Output::Write(ClientToRelay::Ping { nonce: 7 }));
+    assert!(keys.is_some() && ping > keys, "the sync's Ping follows what it waits for: {welcome:?}");
+    assert_eq!(m.handle(Input::Frame(RelayToClient::Pong { nonce: 7 })), vec![Output::Synced { nonce: 7 }]);
+    assert!(m.handle(Input::Frame(RelayToClient::Pong { nonce: 7 })).is_empty(), "answered once");
+    m.handle(Input::Closed { code: None });
+    assert!(connect(&mut m).contains(&Output::Write(ClientToRelay::DeliveryKeys { hashes: vec![[1; 32]] })));
 }
 
 #[test]
 fn acks_settle_messages_and_the_rest_are_resent_after_a_reconnect() {
-    let mut m = machine();
+    let mut m = sender();
     connect(&mut m);
     for n in 1..=3 {
-        m.submit(msg(n));
+        m.submit(msg(n), key());
     }
-    let ack = m.handle(Input::Frame(RelayToClient::Ack { message_id: [2; 16], status: AckStatus::Queued }));
-    assert_eq!(ack, vec![Output::Acked { message_id: [2; 16], status: AckStatus::Queued }]);
+    let ack = m.handle(Input::Frame(RelayToClient::Ack { message_id: [2; 16], status: AckStatus::Stored }));
+    assert_eq!(ack, vec![Output::Acked { message_id: [2; 16], status: AckStatus::Stored }]);
     // A second ack for the same id (it was sent twice) changes nothing.
-    assert!(m.handle(Input::Frame(RelayToClient::Ack { message_id: [2; 16], status: AckStatus::Queued })).is_empty());
+    assert!(m.handle(Input::Frame(RelayToClient::Ack { message_id: [2; 16], status: AckStatus::Stored })).is_empty());
     assert_eq!(m.unacked(), vec![[1; 16], [3; 16]]);
     m.handle(Input::Closed { code: None });
     assert_eq!(m.phase(), Phase::Offline);
@@ -95,23 +144,23 @@ fn acks_settle_messages_and_the_rest_are_resent_after_a_reconnect() {
 
 #[test]
 fn resubmitting_an_unacked_id_does_not_send_it_twice() {
-    let mut m = machine();
+    let mut m = sender();
     connect(&mut m);
-    assert_eq!(sends(&m.submit(msg(1))).len(), 1);
-    assert!(m.submit(msg(1)).is_empty());
+    assert_eq!(sends(&m.submit(msg(1), key())).len(), 1);
+    assert!(m.submit(msg(1), key()).is_empty());
     assert_eq!(m.unacked().len(), 1);
 }
 
 #[test]
-fn unknown_recipient_rejects_for_good_and_mailbox_full_defers() {
-    let mut m = machine();
+fn a_refused_send_is_rejected_for_good_and_mailbox_full_defers() {
+    let mut m = sender();
     connect(&mut m);
-    m.submit(msg(1));
-    m.submit(msg(2));
+    m.submit(msg(1), key());
+    m.submit(msg(2), key());
     let err = |code, n: u8| RelayToClient::Error { code, message_id: Some([n; 16]), message: String::new() };
     assert_eq!(
-        m.handle(Input::Frame(err(ErrorCode::UnknownRecipient, 1))),
-        vec![Output::Rejected { message_id: [1; 16], code: ErrorCode::UnknownRecipient }]
+        m.handle(Input::Frame(err(ErrorCode::SendRefused, 1))),
+        vec![Output::Rejected { message_id: [1; 16], code: ErrorCode::SendRefused }]
     );
     assert_eq!(
         m.handle(Input::Frame(err(ErrorCode::MailboxFull, 2))),

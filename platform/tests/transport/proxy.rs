@@ -30,9 +30,9 @@ pub(crate) struct Proxy {
 }
 
 impl Proxy {
-    /// Listens on a free port and forwards to `upstream`.
-    pub(crate) async fn start(upstream: SocketAddr) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    /// Listens on 127.0.0.1:`port` and forwards to `upstream`.
+    pub(crate) async fn start(port: u16, upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let stats = Arc::new(Stats::default());
         let (cut, cut_rx) = watch::channel(0u64);

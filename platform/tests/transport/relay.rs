@@ -53,6 +53,8 @@ pub(crate) fn free_port() -> u16 {
 pub(crate) struct RelayProcess {
     pub(crate) addr: SocketAddr,
     redis_url: Option<String>,
+    /// The origin clients sign for, when they dial it through something else.
+    origin: Option<String>,
     child: Child,
 }
 
@@ -60,18 +62,28 @@ impl RelayProcess {
     /// Starts the relay on a free port, with its mailbox in `redis_url` if given.
     pub(crate) async fn start(redis_url: Option<&str>) -> RelayProcess {
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
-        Self::start_on(addr, redis_url.map(str::to_string)).await
+        Self::start_on(addr, redis_url.map(str::to_string), None).await
     }
 
-    async fn start_on(addr: SocketAddr, redis_url: Option<String>) -> RelayProcess {
+    /// Starts the relay on a free port, answering logins signed for `origin` (the
+    /// address of a proxy in front of it).
+    pub(crate) async fn behind(origin: &str) -> RelayProcess {
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        Self::start_on(addr, None, Some(origin.to_owned())).await
+    }
+
+    async fn start_on(addr: SocketAddr, redis_url: Option<String>, origin: Option<String>) -> RelayProcess {
         let mut command = Command::new(relay_binary());
         command.env("RELAY_ADDR", addr.to_string()).env("RUST_LOG", "warn").stdout(Stdio::null());
         if let Some(url) = &redis_url {
             command.env("REDIS_URL", url);
         }
+        if let Some(origin) = &origin {
+            command.env("RELAY_PUBLIC_ORIGINS", origin);
+        }
         let child = command.spawn().expect("starting the relay binary");
         wait_listening(addr, "relay").await;
-        RelayProcess { addr, redis_url, child }
+        RelayProcess { addr, redis_url, origin, child }
     }
 
     /// The URL clients dial.
@@ -87,7 +99,7 @@ impl RelayProcess {
 
     /// Starts a new process on the same port and the same Redis (after [`Self::kill`]).
     pub(crate) async fn start_again(&mut self) {
-        let next = Self::start_on(self.addr, self.redis_url.clone()).await;
+        let next = Self::start_on(self.addr, self.redis_url.clone(), self.origin.clone()).await;
         // The old child is already reaped; swap in the new one without a second kill.
         let old = std::mem::replace(self, next);
         std::mem::forget(old);

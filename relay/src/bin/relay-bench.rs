@@ -13,6 +13,7 @@
 //! ```
 //! The relay under test needs generous rate limits (e.g. RELAY_CONN_RATE=10000000).
 
+use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::wire::{ClientToRelay, RelayToClient, auth_message};
 use anyhow::{Context, bail};
 use agentnet_core::identity::Keypair;
@@ -67,7 +68,23 @@ async fn next_frame(ws: &mut Ws) -> anyhow::Result<RelayToClient> {
     }
 }
 
-/// Connects and authenticates agent `n` (key derived from n and a run seed).
+/// The delivery key agent `n` gives its contacts.
+fn delivery_key(n: usize, seed: u64) -> DeliveryKey {
+    let mut bytes = [0xd0_u8; 32];
+    bytes[..8].copy_from_slice(&(n as u64).to_be_bytes());
+    bytes[8..16].copy_from_slice(&seed.to_be_bytes());
+    DeliveryKey::from_bytes(bytes)
+}
+
+/// A sending connection: it never logs in (sealed sender).
+async fn sender(url: &str, n: usize) -> anyhow::Result<Ws> {
+    let mut ws = connect(url, n).await?;
+    let _hello = next_frame(&mut ws).await?;
+    Ok(ws)
+}
+
+/// Connects and authenticates agent `n` (key derived from n and a run seed) and
+/// publishes its delivery key; returns once the relay stored it.
 async fn login(url: &str, n: usize, seed: u64) -> anyhow::Result<(Ws, [u8; 32])> {
     let (_, origin) = host_port(url)?;
     let mut secret = [0u8; 32];
@@ -82,9 +99,14 @@ async fn login(url: &str, n: usize, seed: u64) -> anyhow::Result<(Ws, [u8; 32])>
     let signature = key.sign(&auth_message(&origin, &nonce, &id));
     ws.send(Message::Binary(ClientToRelay::Auth { signature }.encode().into())).await?;
     match next_frame(&mut ws).await? {
-        RelayToClient::Welcome { .. } => Ok((ws, id)),
+        RelayToClient::Welcome { .. } => {}
         other => bail!("expected Welcome, got {other:?}"),
     }
+    let hashes = vec![delivery_key(n, seed).hash()];
+    ws.send(Message::Binary(ClientToRelay::DeliveryKeys { hashes }.encode().into())).await?;
+    ws.send(Message::Binary(ClientToRelay::Ping { nonce: 0 }.encode().into())).await?;
+    while !matches!(next_frame(&mut ws).await?, RelayToClient::Pong { nonce: 0 }) {}
+    Ok((ws, id))
 }
 
 fn rss_kib(pid: u32) -> anyhow::Result<u64> {
@@ -155,7 +177,7 @@ async fn route(args: &Args) -> anyhow::Result<()> {
     let mut senders = Vec::new();
     for p in 0..pairs {
         let (rx_ws, rx_id) = login(&url2, 2 * p, seed).await?;
-        let (tx_ws, _) = login(&url, 2 * p + 1, seed).await?;
+        let tx_ws = sender(&url, 2 * p + 1).await?;
         receivers.push((rx_ws, rx_id));
         senders.push(tx_ws);
     }
@@ -203,6 +225,7 @@ async fn route(args: &Args) -> anyhow::Result<()> {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     for (p, ws) in senders.into_iter().enumerate() {
         let recipient = ids[p];
+        let key = delivery_key(2 * p, seed);
         let stop = stop.clone();
         let (mut sink, mut stream) = ws.split();
         let permits = Arc::new(Semaphore::new(window));
@@ -245,7 +268,7 @@ async fn route(args: &Args) -> anyhow::Result<()> {
                 envelope[..8].copy_from_slice(&(t0.elapsed().as_micros() as u64).to_be_bytes());
                 let mut message_id = [0u8; 16];
                 message_id[..4].copy_from_slice(&n.to_be_bytes());
-                let frame = ClientToRelay::Send { recipient, message_id, envelope: envelope.clone() }.encode();
+                let frame = ClientToRelay::Send { recipient, delivery_key: key.clone(), message_id, envelope: envelope.clone() }.encode();
                 let sent = if tick.is_some() {
                     sink.send(Message::Binary(frame.into())).await
                 } else {

@@ -16,9 +16,6 @@ use super::redis_batch::{Batcher, Caps};
 use crate::task::AbortOnDrop;
 use super::{deliver_frame, now_ms};
 
-/// Redis key of the set of agents that have authenticated at least once.
-pub(crate) const KNOWN: &str = "an:known";
-
 pub(crate) fn stream_key(agent: &AgentIdBytes) -> String {
     format!("an:m:{}", hex::encode(agent))
 }
@@ -31,10 +28,15 @@ pub(crate) fn channel(agent: &AgentIdBytes) -> String {
 fn prekey_key(agent: &AgentIdBytes) -> String {
     format!("an:pk:{}", hex::encode(agent))
 }
+/// The set of delivery-key hashes Sends to the agent may carry.
+pub(crate) fn delivery_keys_key(agent: &AgentIdBytes) -> String {
+    format!("an:dk:{}", hex::encode(agent))
+}
 
 /// What storing a message in Redis did.
 pub(crate) enum Stored {
-    UnknownRecipient,
+    /// The key is not one the recipient published.
+    Refused,
     Full,
     /// Stored; `subscribers` instances hold a connection of the recipient.
     Kept { subscribers: i64 },
@@ -81,14 +83,21 @@ impl RedisMailbox {
         RedisMailbox { conn, batch, max_messages, ttl, _batcher: task }
     }
 
-    pub(crate) async fn mark_known(&self, agent: &AgentIdBytes) -> redis::RedisResult<()> {
+    /// Replaces the agent's delivery-key hashes in one transaction.
+    pub(crate) async fn put_delivery_keys(&self, agent: &AgentIdBytes, hashes: &[[u8; 32]]) -> redis::RedisResult<()> {
+        let key = delivery_keys_key(agent);
+        let mut pipe = redis::pipe();
+        pipe.atomic().del(&key).ignore();
+        if !hashes.is_empty() {
+            pipe.sadd(&key, hashes.iter().map(|h| h.to_vec()).collect::<Vec<_>>()).ignore();
+        }
         let mut l = self.conn.lease();
-        let r = l.conn.sadd(KNOWN, hex::encode(agent)).await;
+        let r = pipe.query_async(&mut l.conn).await;
         self.conn.check(l, r).await
     }
 
-    pub(crate) async fn store(&self, recipient: &AgentIdBytes, message_id: MessageId, envelope: &[u8]) -> redis::RedisResult<Stored> {
-        self.batch.store(recipient, message_id, envelope).await
+    pub(crate) async fn store(&self, recipient: &AgentIdBytes, key_hash: &[u8; 32], message_id: MessageId, envelope: &[u8]) -> redis::RedisResult<Stored> {
+        self.batch.store(recipient, key_hash, message_id, envelope).await
     }
 
     pub(crate) async fn backlog(&self, agent: &AgentIdBytes) -> redis::RedisResult<Vec<(u128, Bytes)>> {

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::conn::SharedConn;
 use super::now_ms;
-use super::redis::{KNOWN, Stored, bytes_key, channel, stream_key};
+use super::redis::{Stored, bytes_key, channel, delivery_keys_key, stream_key};
 
 /// Script calls in flight at once.
 const MAX_IN_FLIGHT: usize = 4;
@@ -27,25 +27,26 @@ const MAX_BATCH: usize = 256;
 /// Envelope bytes per script call (a batch closes early above it).
 const MAX_BATCH_BYTES: usize = 1 << 20;
 
-/// KEYS: known set, then per message its stream and byte counter. ARGV: max count, max
-/// bytes, ttl ms, expiry cutoff ms, then per message: recipient hex, message id, envelope,
-/// channel. Returns per message -1 unknown recipient, -2 full, else the subscriber count.
+/// KEYS: per message its stream, byte counter and delivery-key set. ARGV: max count, max
+/// bytes, ttl ms, expiry cutoff ms, then per message: delivery-key hash, message id,
+/// envelope, channel. Returns per message -1 refused (the hash is not in the recipient's
+/// set), -2 full, else the subscriber count.
 ///
-/// Per mailbox and call the recipient check, the expiry trim, the count and the byte
-/// counter are read once and the counter and expiries written once; per message there is
+/// Per message the delivery key is checked (senders differ); per mailbox and call the
+/// expiry trim, the count and the byte counter are read once and the counter and expiries written once; per message there is
 /// only XADD and PUBLISH. Messages for one mailbox are checked against its caps in order,
 /// exactly as one call each would be.
 const SEND_MANY: &str = r#"
 local maxn, maxb, ttl, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local out, boxes = {}, {}
-for i = 1, (#KEYS - 1) / 2 do
-  local sk, a = KEYS[2 * i], 4 + (i - 1) * 4
+for i = 1, #KEYS / 3 do
+  local sk, bk, dk, a = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], 4 + (i - 1) * 4
   local mid, env = ARGV[a + 2], ARGV[a + 3]
-  local box = boxes[sk]
-  if box == nil then
-    box = false
-    if redis.call('SISMEMBER', KEYS[1], ARGV[a + 1]) == 1 then
-      local bk = KEYS[2 * i + 1]
+  if redis.call('SISMEMBER', dk, ARGV[a + 1]) == 0 then
+    out[i] = -1
+  else
+    local box = boxes[sk]
+    if box == nil then
       local gone = 0
       for _, e in ipairs(redis.call('XRANGE', sk, '-', cutoff, 'COUNT', 100)) do
         gone = gone + string.len(e[2][4])
@@ -53,12 +54,8 @@ for i = 1, (#KEYS - 1) / 2 do
       end
       if gone > 0 then redis.call('DECRBY', bk, gone) end
       box = { bk = bk, n = redis.call('XLEN', sk), b = tonumber(redis.call('GET', bk) or '0'), add = 0 }
+      boxes[sk] = box
     end
-    boxes[sk] = box
-  end
-  if not box then
-    out[i] = -1
-  else
     local size = string.len(env)
     if box.n >= maxn or box.b + size > maxb then
       out[i] = -2
@@ -100,7 +97,7 @@ return out
 "#;
 
 enum Job {
-    Store { recipient: AgentIdBytes, message_id: MessageId, envelope: Vec<u8>, reply: oneshot::Sender<RedisResult<Stored>> },
+    Store { recipient: AgentIdBytes, key_hash: [u8; 32], message_id: MessageId, envelope: Vec<u8>, reply: oneshot::Sender<RedisResult<Stored>> },
     Ack { agent: AgentIdBytes, stream_id: String, reply: oneshot::Sender<RedisResult<bool>> },
 }
 
@@ -129,9 +126,9 @@ impl Batcher {
         (Batcher { jobs }, crate::task::AbortOnDrop(task))
     }
 
-    pub(crate) async fn store(&self, recipient: &AgentIdBytes, message_id: MessageId, envelope: &[u8]) -> RedisResult<Stored> {
+    pub(crate) async fn store(&self, recipient: &AgentIdBytes, key_hash: &[u8; 32], message_id: MessageId, envelope: &[u8]) -> RedisResult<Stored> {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Store { recipient: *recipient, message_id, envelope: envelope.to_vec(), reply };
+        let job = Job::Store { recipient: *recipient, key_hash: *key_hash, message_id, envelope: envelope.to_vec(), reply };
         self.jobs.send(job).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
@@ -143,7 +140,7 @@ impl Batcher {
     }
 }
 
-type StoreJob = (AgentIdBytes, MessageId, Vec<u8>, oneshot::Sender<RedisResult<Stored>>);
+type StoreJob = (AgentIdBytes, [u8; 32], MessageId, Vec<u8>, oneshot::Sender<RedisResult<Stored>>);
 type AckJob = (AgentIdBytes, String, oneshot::Sender<RedisResult<bool>>);
 
 async fn run(mut rx: mpsc::UnboundedReceiver<Job>, conn: Arc<SharedConn>, caps: Caps) {
@@ -159,9 +156,9 @@ async fn run(mut rx: mpsc::UnboundedReceiver<Job>, conn: Arc<SharedConn>, caps: 
                 let mut next = Some(first);
                 while let Some(job) = next.take() {
                     match job {
-                        Job::Store { recipient, message_id, envelope, reply } => {
+                        Job::Store { recipient, key_hash, message_id, envelope, reply } => {
                             bytes += envelope.len();
-                            stores.push((recipient, message_id, envelope, reply));
+                            stores.push((recipient, key_hash, message_id, envelope, reply));
                         }
                         Job::Ack { agent, stream_id, reply } => acks.push((agent, stream_id, reply)),
                     }
@@ -185,15 +182,15 @@ async fn run(mut rx: mpsc::UnboundedReceiver<Job>, conn: Arc<SharedConn>, caps: 
 async fn store_many(conn: Arc<SharedConn>, script: Arc<Script>, caps: Caps, jobs: Vec<StoreJob>) {
     let ttl = caps.ttl.as_millis() as u64;
     let mut inv = script.prepare_invoke();
-    inv.key(KNOWN)
-        .arg(caps.max_messages)
+    inv.arg(caps.max_messages)
         .arg(caps.max_bytes)
         .arg(ttl)
         .arg(now_ms().saturating_sub(ttl));
-    for (recipient, message_id, envelope, _) in &jobs {
+    for (recipient, key_hash, message_id, envelope, _) in &jobs {
         inv.key(stream_key(recipient))
             .key(bytes_key(recipient))
-            .arg(hex::encode(recipient))
+            .key(delivery_keys_key(recipient))
+            .arg(&key_hash[..])
             .arg(&message_id[..])
             .arg(&envelope[..])
             .arg(channel(recipient));
@@ -204,14 +201,14 @@ async fn store_many(conn: Arc<SharedConn>, script: Arc<Script>, caps: Caps, jobs
         Ok(answers) if answers.len() == jobs.len() => {
             for ((.., reply), n) in jobs.into_iter().zip(answers) {
                 let _ = reply.send(Ok(match n {
-                    -1 => Stored::UnknownRecipient,
+                    -1 => Stored::Refused,
                     -2 => Stored::Full,
                     n => Stored::Kept { subscribers: n },
                 }));
             }
         }
-        Ok(_) => fail(jobs.into_iter().map(|j| j.3), redis::RedisError::from((redis::ErrorKind::Parse, "SEND_MANY answer count"))),
-        Err(e) => fail(jobs.into_iter().map(|j| j.3), e),
+        Ok(_) => fail(jobs.into_iter().map(|j| j.4), redis::RedisError::from((redis::ErrorKind::Parse, "SEND_MANY answer count"))),
+        Err(e) => fail(jobs.into_iter().map(|j| j.4), e),
     }
 }
 

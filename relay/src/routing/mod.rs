@@ -15,7 +15,8 @@ pub(crate) mod local;
 pub(crate) mod redis;
 pub(crate) mod signal;
 
-use agentnet_core::wire::{AckStatus, AgentIdBytes, MessageId};
+use agentnet_core::crypto::delivery_key::Hash;
+use agentnet_core::wire::{AgentIdBytes, MessageId};
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -34,20 +35,24 @@ pub(crate) enum BackendError {
 /// The answer to a Send.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum SendOutcome {
-    Accepted(AckStatus),
-    UnknownRecipient,
+    /// Stored; `live` if a connection of the recipient took it at once (for the metrics
+    /// only: the sender is told the same either way).
+    Accepted { live: bool },
+    /// The key is not one the recipient published (or the recipient is unknown).
+    Refused,
     MailboxFull,
 }
 
 pub(crate) struct MemoryBackend {
     pub(crate) mailbox: MemoryMailbox,
-    known: Mutex<HashSet<AgentIdBytes>>,
+    /// Per agent, the hashes of the delivery keys it published.
+    delivery_keys: Mutex<HashMap<AgentIdBytes, HashSet<Hash>>>,
     prekeys: Mutex<HashMap<AgentIdBytes, Vec<u8>>>,
 }
 
 impl MemoryBackend {
     pub(crate) fn new(mailbox: MemoryMailbox) -> Self {
-        MemoryBackend { mailbox, known: Mutex::default(), prekeys: Mutex::default() }
+        MemoryBackend { mailbox, delivery_keys: Mutex::default(), prekeys: Mutex::default() }
     }
 }
 
@@ -61,42 +66,45 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Backend {
-    pub(crate) async fn mark_known(&self, agent: &AgentIdBytes) -> Result<(), BackendError> {
+    /// Replaces the delivery-key hashes Sends to `agent` may carry.
+    pub(crate) async fn put_delivery_keys(&self, agent: &AgentIdBytes, hashes: &[Hash]) -> Result<(), BackendError> {
         match self {
             Backend::Memory(m) => {
-                lock(&m.known).insert(*agent);
+                let mut all = lock(&m.delivery_keys);
+                if hashes.is_empty() {
+                    all.remove(agent);
+                } else {
+                    all.insert(*agent, hashes.iter().copied().collect());
+                }
                 Ok(())
             }
-            Backend::Redis(r) => Ok(r.mailbox.mark_known(agent).await?),
+            Backend::Redis(r) => Ok(r.mailbox.put_delivery_keys(agent, hashes).await?),
         }
     }
 
+    /// Stores a message for `recipient` if `key_hash` is one it published.
     pub(crate) async fn send(
         &self,
         hub: &Hub,
         recipient: &AgentIdBytes,
+        key_hash: &Hash,
         message_id: MessageId,
         envelope: &[u8],
     ) -> Result<SendOutcome, BackendError> {
         match self {
             Backend::Memory(m) => {
-                if !lock(&m.known).contains(recipient) {
-                    return Ok(SendOutcome::UnknownRecipient);
+                if !lock(&m.delivery_keys).get(recipient).is_some_and(|keys| keys.contains(key_hash)) {
+                    return Ok(SendOutcome::Refused);
                 }
                 match m.mailbox.push(recipient, message_id, envelope) {
                     Err(MailboxFull) => Ok(SendOutcome::MailboxFull),
-                    Ok((id, frame)) => {
-                        let n = hub.push(recipient, Outbound::Deliver { id, frame });
-                        Ok(SendOutcome::Accepted(if n > 0 { AckStatus::Delivered } else { AckStatus::Queued }))
-                    }
+                    Ok((id, frame)) => Ok(SendOutcome::Accepted { live: hub.push(recipient, Outbound::Deliver { id, frame }) > 0 }),
                 }
             }
-            Backend::Redis(r) => Ok(match r.mailbox.store(recipient, message_id, envelope).await? {
-                Stored::UnknownRecipient => SendOutcome::UnknownRecipient,
+            Backend::Redis(r) => Ok(match r.mailbox.store(recipient, key_hash, message_id, envelope).await? {
+                Stored::Refused => SendOutcome::Refused,
                 Stored::Full => SendOutcome::MailboxFull,
-                Stored::Kept { subscribers } => {
-                    SendOutcome::Accepted(if subscribers > 0 { AckStatus::Delivered } else { AckStatus::Queued })
-                }
+                Stored::Kept { subscribers } => SendOutcome::Accepted { live: subscribers > 0 },
             }),
         }
     }

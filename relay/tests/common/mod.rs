@@ -2,7 +2,9 @@
 //! wire, and a throwaway redis-server.
 #![allow(dead_code, unreachable_pub)]
 
-use agentnet_core::wire::{ClientToRelay, RelayToClient, auth_message};
+use agentnet_core::crypto::delivery_key::DeliveryKey;
+use agentnet_core::wire::{ClientToRelay, MessageId, RelayToClient, auth_message};
+use std::collections::VecDeque;
 use agentnet_core::crypto::prekey::Ring;
 use agentnet_core::identity::Keypair;
 use futures_util::{SinkExt, StreamExt};
@@ -57,17 +59,23 @@ pub fn config(pairs: &[(&str, &str)]) -> agentnet_relay::Config {
     agentnet_relay::Config::from_sources(None, &env).unwrap()
 }
 
-/// An agent identity.
+/// An agent identity and the delivery key it gives its contacts.
 pub struct Agent {
     pub key: Keypair,
     pub id: [u8; 32],
+    pub delivery: DeliveryKey,
 }
 
 impl Agent {
     pub fn new() -> Agent {
         let key = Keypair::from_secret_bytes(&rand::random());
         let id = *key.agent_id().as_bytes();
-        Agent { key, id }
+        Agent { key, id, delivery: DeliveryKey::from_bytes(rand::random()) }
+    }
+
+    /// A Send to this agent carrying its delivery key, as a contact would send it.
+    pub fn send(&self, message_id: MessageId, envelope: &[u8]) -> ClientToRelay {
+        ClientToRelay::Send { recipient: self.id, delivery_key: self.delivery.clone(), message_id, envelope: envelope.to_vec() }
     }
 
     pub fn sign(&self, origin: &str, nonce: &[u8; 32]) -> [u8; 64] {
@@ -85,25 +93,50 @@ impl Agent {
 pub struct Client {
     pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     pub origin: String,
+    /// Frames read ahead while waiting for a barrier, handed out first.
+    pub ahead: VecDeque<RelayToClient>,
 }
+
+/// The Ping nonce `login` waits for: the relay answers it after the delivery keys.
+const LOGIN_BARRIER: u64 = u64::MAX;
 
 impl Client {
     /// Opens a WebSocket and reads the ServerHello.
     pub async fn connect(addr: SocketAddr) -> Client {
         let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
-        let mut c = Client { ws, origin: format!("ws://{addr}") };
+        let mut c = Client { ws, origin: format!("ws://{addr}"), ahead: VecDeque::new() };
         match c.recv().await {
-            RelayToClient::ServerHello { min_version: 1, .. } => {}
+            RelayToClient::ServerHello { min_version: 2, .. } => {}
             other => panic!("expected ServerHello, got {other:?}"),
         }
         c
     }
 
-    /// Connects and authenticates; returns the client and its Welcome mailbox length.
+    /// Connects, authenticates and publishes the agent's delivery key (stored once this
+    /// returns); returns the receiving client and its Welcome mailbox length.
     pub async fn login(addr: SocketAddr, agent: &Agent) -> (Client, u32) {
         let mut c = Client::connect(addr).await;
         let n = c.authenticate(agent).await;
+        c.send(&ClientToRelay::DeliveryKeys { hashes: vec![agent.delivery.hash()] }).await;
+        c.barrier().await;
         (c, n)
+    }
+
+    /// A connection that never logs in, for sending (sealed sender).
+    pub async fn sender(addr: SocketAddr) -> Client {
+        Client::connect(addr).await
+    }
+
+    /// Waits until the relay handled every frame sent before; frames that arrive
+    /// meanwhile are kept for `recv`.
+    pub async fn barrier(&mut self) {
+        self.send(&ClientToRelay::Ping { nonce: LOGIN_BARRIER }).await;
+        loop {
+            match self.read().await {
+                RelayToClient::Pong { nonce: LOGIN_BARRIER } => return,
+                frame => self.ahead.push_back(frame),
+            }
+        }
     }
 
     pub async fn authenticate(&mut self, agent: &Agent) -> u32 {
@@ -127,6 +160,13 @@ impl Client {
 
     /// The next frame (relay Pings skipped); panics on close or after the wait.
     pub async fn recv(&mut self) -> RelayToClient {
+        match self.ahead.pop_front() {
+            Some(frame) => frame,
+            None => self.read().await,
+        }
+    }
+
+    async fn read(&mut self) -> RelayToClient {
         loop {
             let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out").expect("closed").unwrap();
             match msg {
@@ -151,6 +191,9 @@ impl Client {
     /// The next frame, or (if the relay closes first) the close code and the frames
     /// before it.
     pub async fn try_recv_or_close(&mut self) -> Result<RelayToClient, (u16, Vec<RelayToClient>)> {
+        if let Some(frame) = self.ahead.pop_front() {
+            return Ok(frame);
+        }
         let first = loop {
             let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out");
             match msg {
@@ -173,7 +216,7 @@ impl Client {
 
     /// Reads until the close frame; returns its code and the frames before it.
     pub async fn expect_close(&mut self) -> (u16, Vec<RelayToClient>) {
-        let mut frames = Vec::new();
+        let mut frames: Vec<RelayToClient> = self.ahead.drain(..).collect();
         loop {
             let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("timed out waiting for close");
             match msg {
