@@ -66,5 +66,5 @@ test('a WebSocket opened by the page reaches the relay at /ws', async () => {
     ws.onerror = () => reject(new Error('websocket error'));
   }));
   assert.ok(greeting.length >= 1, 'the relay sent a binary frame');
-  assert.equal(greeting[0], 1, 'the first byte is the wire version');
+  assert.equal(greeting[0], 2, 'the first byte is the wire version (2: sealed sender)');
 });

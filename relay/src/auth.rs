@@ -28,9 +28,8 @@ pub(crate) fn derived_origins(local: std::net::SocketAddr) -> Vec<String> {
     if ip.is_unspecified() || ip.is_loopback() {
         hosts.extend([format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")]);
     }
-    if !ip.is_unspecified() {
+    if !ip.is_unspecified() && !hosts.contains(&local.to_string()) {
         hosts.push(local.to_string());
     }
-    hosts.dedup();
     hosts.into_iter().map(|h| format!("ws://{h}")).collect()
 }
