@@ -1,12 +1,13 @@
 //! Connecting with people: issuing invites, accepting one, and changing a contact.
 
 use agentnet_core::crypto::delivery_key::DeliveryKey;
-use agentnet_core::protocol::{Card, Payload};
-use agentnet_platform::rt::{now, random_id};
+use agentnet_core::protocol::{Card, InviteToken, Payload};
+use agentnet_platform::rt::{now, random_id, rng};
 use agentnet_platform::store::Store;
 
+use crate::records::SecretName;
 use crate::records::transcript::About;
-use crate::{Agent, AgentError, Contact, Invite, Policy};
+use crate::{Agent, AgentError, Contact, Invite, Keys, Policy};
 
 /// A change to a contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +64,7 @@ impl<S: Store + 'static> Agent<S> {
             // Theirs comes in their card; until then messages to them wait.
             delivery_key: None,
         };
-        let card = Card {
-            name: settings.name.clone(),
-            token: Some(invite.token),
-            delivery_key: keys.delivery.clone(),
-            bundle: keys.ring.bundle(&keys.identity).to_bytes(),
-        };
+        let card = self.card(&keys, Some(invite.token));
         // Our card goes with the key the invite opens.
         let introduce = Contact { delivery_key: Some(DeliveryKey::for_invite(&invite.token)), ..contact.clone() };
         self.send_payload(&keys, &introduce, &Payload::Card(card), random_id(), None).await?;
@@ -78,10 +74,12 @@ impl<S: Store + 'static> Agent<S> {
         Ok(contact)
     }
 
-    /// Changes a contact; returns it as saved.
+    /// Changes a contact; returns it as saved. Blocking also rotates our delivery key,
+    /// so the relay stops taking their messages (see [`Agent::rotate_delivery_key`]).
     pub async fn change_contact(&self, query: &str, change: ContactChange) -> Result<Contact, AgentError> {
-        let _keys = self.keys.lock().await;
+        let mut keys = self.keys.lock().await;
         let mut contact = self.records.contacts.find(query).await?;
+        let blocking = matches!(change, ContactChange::Block(true)) && !contact.blocked;
         match change {
             ContactChange::Rename(name) if !name.trim().is_empty() && !name.chars().any(char::is_control) => contact.name = name.trim().into(),
             ContactChange::Rename(_) => return Err(AgentError::InvalidSetting { reason: "a name must be printable and not empty".into() }),
@@ -91,6 +89,28 @@ impl<S: Store + 'static> Agent<S> {
             ContactChange::Budget(budget) => contact.disclosure_budget = budget.clamp(1, 100),
         }
         self.records.contacts.save(&contact).await?;
+        if blocking {
+            self.rotate_delivery_key(&mut keys).await?;
+        }
         Ok(contact)
+    }
+
+    /// Our card: our name, the invite it answers if any, our delivery key and prekeys.
+    pub(crate) fn card(&self, keys: &Keys, token: Option<InviteToken>) -> Card {
+        let name = self.records.preferences.get().name;
+        Card { name, token, delivery_key: keys.delivery.clone(), bundle: keys.ring.bundle(&keys.identity).to_bytes() }
+    }
+
+    /// Draws a new delivery key, gives it in a card to every contact not blocked, then
+    /// tells the relay to take only it (and open invites'): whoever holds the old one, a
+    /// blocked contact, can no longer put anything in our mailbox.
+    pub(crate) async fn rotate_delivery_key(&self, keys: &mut Keys) -> Result<(), AgentError> {
+        let key = DeliveryKey::generate(&mut rng());
+        self.records.vault.put_secret(SecretName::DeliveryKey.name(), key.as_bytes()).await?;
+        keys.delivery = key;
+        for contact in self.records.contacts.all().await?.into_iter().filter(|c| !c.blocked) {
+            self.send_payload(keys, &contact, &Payload::Card(self.card(keys, None)), random_id(), None).await?;
+        }
+        self.publish_delivery_keys(keys).await
     }
 }

@@ -150,9 +150,7 @@ impl<S: Store + 'static> Agent<S> {
                 // The invite is used: the relay stops taking its key. Our card answers
                 // with the key the new contact sends with from now on.
                 self.publish_delivery_keys(keys).await?;
-                let settings = self.records.preferences.get();
-                let ours = Card { name: settings.name.clone(), token: None, delivery_key: keys.delivery.clone(), bundle: keys.ring.bundle(&keys.identity).to_bytes() };
-                self.send_payload(keys, &contact, &Payload::Card(ours), random_id(), None).await?;
+                self.send_payload(keys, &contact, &Payload::Card(self.card(keys, None)), random_id(), None).await?;
                 let line = format!("{}'s agent accepted your invite and is now a contact.", card.name);
                 self.records.transcript.note(About::peer(&contact.id), line).await?;
                 Ok(Ok(()))

@@ -13,8 +13,10 @@ use agentnet_core::identity::Keypair;
 use agentnet_core::protocol::{Act, ContextId, Meeting, Message, MessageId, Payload, Role, TaskId, TaskState};
 use agentnet_core::schedule::Interval;
 use agentnet_platform::store::{Collection, Profile, SqliteStore, StoreError};
+use agentnet_core::wire::ErrorCode;
 use agentnet_platform::transport::{
     ClientConfig, ClientStores, ConnectionState, InboundSink, MemoryKeyBook, MemoryOutbox, MemorySeen, Outgoing, RelayClient,
+    SendError,
 };
 use agentnet_platform::vault::Vault;
 use jiff::{SignedDuration, Timestamp};
@@ -147,6 +149,32 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
     assert!(alice.events().is_empty(), "something was booked");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(inbox.0.lock().unwrap().is_empty(), "Alice's agent answered Mallory");
+
+    // Alice blocks Mallory: her delivery key rotates, so the relay refuses what Mallory
+    // sends with the old one, while Bob, a contact she keeps, gets the new one in a card.
+    let mut bob = Agent::init(&scratch.0, "Bob", "Europe/Berlin", &relay.url);
+    bob.start();
+    alice.connect(&bob, "auto");
+    alice.json(&["contact", "Mallory", "--block"]);
+    let (id, envelope) = send(task(&propose(2)));
+    let mut refused = None;
+    for attempt in 0..600 {
+        // Until Alice's agent has told the relay (a Send in between is dropped by her agent).
+        match client.send(to_alice(if attempt == 0 { id } else { random() }, envelope.clone()), alice_key.clone()).await {
+            Err(SendError::Rejected { code }) => {
+                refused = Some(code);
+                break;
+            }
+            Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(refused, Some(ErrorCode::SendRefused), "the relay still takes Mallory's messages for Alice");
+    let answer = bob.json(&["ask", "find 30 minutes with Alice next week", "--wait", "30"]);
+    assert_eq!(answer["answer"]["intent"], "schedule", "{answer}");
+    wait_until(Duration::from_secs(120), "Bob and Alice to book", || {
+        bob.latest()["state"] == "COMPLETED" && alice.json(&["negotiations"]).as_array().unwrap().iter().any(|n| n["state"] == "COMPLETED")
+    });
 }
 
 fn hex_to_id(hex: &str) -> [u8; 32] {
