@@ -11,6 +11,8 @@ use agentnet_core::crypto::prekey::{Bundle, Ring};
 use agentnet_core::crypto::replay::SeenIds;
 use agentnet_core::crypto::vault::{self, DataKey, Kek, KdfParams, WrappedKey};
 use agentnet_core::identity::{Keypair, SafetyNumber};
+use agentnet_core::protocol::{self as p, Act, Limits, Meeting, Payload};
+use agentnet_core::schedule::Interval;
 
 /// Example time: 2026-01-01T00:00:00Z.
 const NOW: u64 = 1_767_225_600;
@@ -45,6 +47,44 @@ fn bob() -> Keypair {
 /// Bob's ring: signed prekey 1 from ikm = 32 x 0x0b.
 fn bob_ring() -> Ring {
     Ring::new(&bob(), NOW, &mut Constant(0x0b))
+}
+
+/// Alice's ring: signed prekey 1 from ikm = 32 x 0x0a.
+fn alice_ring() -> Ring {
+    Ring::new(&alice(), NOW, &mut Constant(0x0a))
+}
+
+fn slot(start: &str, end: &str) -> Interval {
+    Interval::new(start.parse().unwrap(), end.parse().unwrap()).unwrap()
+}
+
+/// The three task messages of the worked exchange: Alice proposes two times for coffee,
+/// Bob accepts the second, Alice confirms it. Task 16 x 0x7a, context 16 x 0xc0.
+fn exchange() -> [p::Message; 3] {
+    let (task, context) = (p::TaskId([0x7a; 16]), p::ContextId([0xc0; 16]));
+    let (monday, tuesday) = (slot("2026-01-05T13:00:00Z", "2026-01-05T13:30:00Z"), slot("2026-01-06T09:00:00Z", "2026-01-06T09:30:00Z"));
+    let meeting = Meeting { title: "Coffee".into(), duration_minutes: 30 };
+    let propose = p::Message::new(p::MessageId([0x21; 16]), task, context, p::Role::User, p::TaskState::Working, Act::Propose { meeting, slots: vec![monday, tuesday] });
+    let accept = p::Message::new(p::MessageId([0x22; 16]), task, context, p::Role::Agent, p::TaskState::Working, Act::Accept { slots: vec![tuesday] })
+        .replying_to(p::MessageId([0x21; 16]));
+    let confirm = p::Message::new(p::MessageId([0x23; 16]), task, context, p::Role::User, p::TaskState::Completed, Act::Confirm { slot: tuesday });
+    [propose, accept, confirm]
+}
+
+/// Each step's envelope: (name, sender, recipient's ring, message, timestamp, ikmE byte).
+fn exchange_envelopes() -> Vec<(&'static str, Keypair, Ring, p::Message, u64, u8)> {
+    let [propose, accept, confirm] = exchange();
+    vec![
+        ("exchange-propose", alice(), bob_ring(), propose, NOW, 0x1e),
+        ("exchange-accept", bob(), alice_ring(), accept, NOW + 60, 0x2e),
+        ("exchange-confirm", alice(), bob_ring(), confirm, NOW + 120, 0x3e),
+    ]
+}
+
+fn sealed(sender: &Keypair, ring: &Ring, message: &p::Message, at: u64, ikm: u8) -> Vec<u8> {
+    let recipient = if sender.agent_id() == alice().agent_id() { bob() } else { alice() };
+    let content = Payload::Task(message.clone()).to_bytes();
+    envelope::seal(sender, &ring.bundle(&recipient), MessageId(message.message_id.0), at, &content, &mut Constant(ikm)).unwrap().to_bytes()
 }
 
 fn examples() -> BTreeMap<String, Vec<u8>> {
@@ -127,6 +167,53 @@ fn vault_examples_open() {
     assert_eq!(record, expected_record());
 }
 
+/// The whole exchange in bytes: each envelope opens for its recipient, carries the task
+/// message the document shows, and answers what it should.
+#[test]
+fn the_worked_exchange_opens_step_by_step() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).unwrap();
+    let (mut answered, mut accepted) = (None, Vec::new());
+    for (name, sender, mut ring, message, at, ikm) in exchange_envelopes() {
+        let bytes = example(name);
+        let opened = envelope::open(&mut ring, &bytes, NOW + 180, &mut SeenIds::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(opened.sender, sender.agent_id(), "{name}");
+        assert_eq!(opened.message_id.0, message.message_id.0, "{name}: one id in the envelope and the task message");
+        let Ok(Payload::Task(got)) = Payload::from_bytes(&opened.plaintext, &Limits::default()) else { panic!("{name}: not a task message") };
+        assert_eq!(got, message, "{name}");
+        let json = String::from_utf8(opened.plaintext[1..].to_vec()).unwrap();
+        assert!(doc.contains(&json), "docs/protocol.md should show the JSON of {name}: {json}");
+        if let Some(Act::Accept { slots }) = got.act() {
+            assert_eq!(got.reference_message_id, answered, "the accept answers the propose");
+            accepted = slots.clone();
+        }
+        if let Some(Act::Confirm { slot }) = got.act() {
+            assert_eq!(accepted, vec![*slot], "the confirmed slot is the accepted one");
+        }
+        answered = Some(got.message_id);
+        assert_eq!(bytes, sealed(&sender, &ring, &message, at, ikm), "{name}: not the envelope its inputs give");
+    }
+}
+
+/// Every JSON task message the document shows is one a receiver accepts.
+#[test]
+fn the_documented_task_messages_are_valid() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).unwrap();
+    let mut n = 0;
+    let mut lines = doc.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() != "```json" {
+            continue;
+        }
+        let json: String = lines.by_ref().take_while(|l| !l.starts_with("```")).collect::<Vec<_>>().join("\n");
+        if !json.contains("\"parts\"") || json.contains('…') {
+            continue;
+        }
+        p::Message::from_json(json.as_bytes(), &Limits::default()).unwrap_or_else(|e| panic!("{e}: {json}"));
+        n += 1;
+    }
+    assert!(n >= 7, "found {n} task messages");
+}
+
 #[test]
 fn identity_examples_match() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).unwrap();
@@ -152,4 +239,16 @@ fn print_examples() {
     println!("envelope {}", hex::encode(expected_envelope()));
     println!("wrapped {}", hex::encode(expected_wrapped_key()));
     println!("record {}", hex::encode(expected_record()));
+}
+
+/// Prints the worked exchange for the document:
+/// `cargo test --test protocol_doc print_exchange -- --ignored --nocapture`.
+#[test]
+#[ignore = "generator for docs/protocol.md"]
+fn print_exchange() {
+    println!("alice bundle {}", hex::encode(alice_ring().bundle(&alice()).to_bytes()));
+    for (name, sender, ring, message, at, ikm) in exchange_envelopes() {
+        println!("{name} json {}", String::from_utf8(message.to_json()).unwrap());
+        println!("{name} hex {}", hex::encode(sealed(&sender, &ring, &message, at, ikm)));
+    }
 }
