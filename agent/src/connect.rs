@@ -68,6 +68,9 @@ impl<S: Store + 'static> Agent<S> {
         // Our card goes with the key the invite opens.
         let introduce = Contact { delivery_key: Some(DeliveryKey::for_invite(&invite.token)), ..contact.clone() };
         self.send_payload(&keys, &introduce, &Payload::Card(card), random_id(), None).await?;
+        // The card used the one-time prekey the relay handed us, if any.
+        let mut contact = contact;
+        contact.forget_one_time();
         self.records.contacts.save(&contact).await?;
         let line = format!("You accepted {}'s invite; your agent introduced itself.", contact.name);
         self.records.transcript.note(About::peer(&contact.id), line).await?;
@@ -95,10 +98,13 @@ impl<S: Store + 'static> Agent<S> {
         Ok(contact)
     }
 
-    /// Our card: our name, the invite it answers if any, our delivery key and prekeys.
+    /// Our card: our name, the invite it answers if any, our delivery key and signed
+    /// prekey (no one-time prekeys: those the relay hands to one sender each).
     pub(crate) fn card(&self, keys: &Keys, token: Option<InviteToken>) -> Card {
         let name = self.records.preferences.get().name;
-        Card { name, token, delivery_key: keys.delivery.clone(), bundle: keys.ring.bundle(&keys.identity).to_bytes() }
+        let mut bundle = keys.ring.bundle(&keys.identity);
+        bundle.retain_one_time(None);
+        Card { name, token, delivery_key: keys.delivery.clone(), bundle: bundle.to_bytes() }
     }
 
     /// Draws a new delivery key, gives it in a card to every contact not blocked, then

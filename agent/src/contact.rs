@@ -100,6 +100,12 @@ impl Contact {
         Ok(changed)
     }
 
+    /// Drops the one-time prekey their stored bundle may carry (the relay handed it to us
+    /// for one envelope only).
+    pub(crate) fn forget_one_time(&mut self) {
+        self.bundle = without_one_time(&self.bundle);
+    }
+
     /// What the negotiation machines enforce for them.
     pub fn settings(&self) -> ContactSettings {
         let policy = match self.policy {
@@ -116,5 +122,16 @@ impl Contact {
     /// contact is made, so the fallback never shows).
     pub(crate) fn agent_bytes(&self) -> [u8; 32] {
         self.agent_id().map_or([0; 32], |id| *id.as_bytes())
+    }
+}
+
+/// `bundle` without one-time prekeys (unchanged if it has none or does not decode).
+pub(crate) fn without_one_time(bundle: &[u8]) -> Vec<u8> {
+    match Bundle::from_bytes(bundle) {
+        Ok(mut b) if !b.one_time().is_empty() => {
+            b.retain_one_time(None);
+            b.to_bytes()
+        }
+        _ => bundle.to_vec(),
     }
 }

@@ -23,6 +23,10 @@ use crate::{Agent, AgentError, Keys, Policy};
 /// How many envelopes the replay window remembers (on top of the transcript's ids).
 const REPLAY_WINDOW: usize = 4096;
 
+/// One-time prekeys published for first messages (the relay hands each to one sender,
+/// and the ring deletes it once it opened an envelope); topped up below half.
+const ONE_TIME_PREKEYS: usize = 20;
+
 /// What a new profile starts with.
 #[derive(Debug, Clone)]
 pub struct NewProfile {
@@ -44,7 +48,8 @@ impl<S: Store + 'static> Agent<S> {
         agentnet_platform::transport::relay_origin(&profile.relay)?;
         let vault = Vault::create(store, passphrase, kdf).await?;
         let identity = Keypair::generate(&mut rng());
-        let ring = Ring::new(&identity, unix_secs(now()), &mut rng());
+        let mut ring = Ring::new(&identity, unix_secs(now()), &mut rng());
+        ring.add_one_time(ONE_TIME_PREKEYS, unix_secs(now()), &mut rng());
         vault.put_identity(&identity).await?;
         vault.put_secret(SecretName::Prekeys.name(), &ring.to_bytes()).await?;
         vault.put_secret(SecretName::DeliveryKey.name(), DeliveryKey::generate(&mut rng()).as_bytes()).await?;
@@ -72,7 +77,8 @@ impl<S: Store + 'static> Agent<S> {
         let identity = vault.identity().await?;
         let ring_bytes = vault.secret(SecretName::Prekeys.name()).await?;
         let mut ring = Ring::from_bytes(&ring_bytes).map_err(|e| AgentError::InvalidSetting { reason: format!("stored prekeys are damaged: {e}") })?;
-        if ring.rotate_if_due(unix_secs(now()), &mut rng()) {
+        let topped_up = top_up(&mut ring);
+        if ring.rotate_if_due(unix_secs(now()), &mut rng()) || topped_up {
             vault.put_secret(SecretName::Prekeys.name(), &ring.to_bytes()).await?;
         }
         // A replay must be refused after a restart too: the window comes back as it was.
@@ -143,6 +149,18 @@ impl<S: Store + 'static> Agent<S> {
         Ok(())
     }
 
+    /// After envelopes were opened: a one-time prekey that opened one is gone from the
+    /// ring, so the ring is saved (the deleted secret must not come back from disk), and
+    /// topped up and republished when it runs low.
+    pub(crate) async fn keep_prekeys(&self, keys: &mut Keys) -> Result<(), AgentError> {
+        let topped_up = top_up(&mut keys.ring);
+        self.records.vault.put_secret(SecretName::Prekeys.name(), &keys.ring.to_bytes()).await?;
+        if topped_up && let Some(client) = &self.client {
+            client.publish_prekeys(keys.ring.bundle(&keys.identity).to_bytes())?;
+        }
+        Ok(())
+    }
+
     /// Rotates the prekeys when due, saves them and publishes the new bundle.
     pub(crate) async fn rotate_prekeys(&self, keys: &mut Keys) -> Result<(), AgentError> {
         if keys.ring.rotate_if_due(unix_secs(now()), &mut rng()) {
@@ -153,4 +171,15 @@ impl<S: Store + 'static> Agent<S> {
         }
         Ok(())
     }
+}
+
+/// Adds one-time prekeys up to [`ONE_TIME_PREKEYS`] when fewer than half are left;
+/// whether it did.
+fn top_up(ring: &mut Ring) -> bool {
+    let left = ring.one_time_count();
+    if left >= ONE_TIME_PREKEYS / 2 {
+        return false;
+    }
+    ring.add_one_time(ONE_TIME_PREKEYS - left, unix_secs(now()), &mut rng());
+    true
 }

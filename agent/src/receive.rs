@@ -65,6 +65,7 @@ impl<S: Store + 'static> Agent<S> {
         let waiting = self.store.list(Collection::Inbox, Query::all()).await?;
         for record in &waiting {
             let mut keys = self.keys.lock().await;
+            let one_time = keys.ring.one_time_count();
             if let Err(refusal) = self.receive(&mut keys, &record.body).await? {
                 let who = refusal.peer.as_ref().map_or("an unknown agent".to_owned(), |c| format!("{}'s agent", c.name));
                 let about = About { negotiation: None, peer: refusal.peer.as_ref().map(|c| c.id.clone()) };
@@ -73,6 +74,9 @@ impl<S: Store + 'static> Agent<S> {
             // Saved after acting and before the envelope leaves the inbox: a crash in
             // between makes it run again (handlers are idempotent), never pass twice.
             self.records.vault.put_secret(SecretName::ReplayWindow.name(), &keys.replay.to_bytes()).await?;
+            if keys.ring.one_time_count() != one_time {
+                self.keep_prekeys(&mut keys).await?;
+            }
             drop(keys);
             self.store.delete(Collection::Inbox, &record.id).await?;
         }

@@ -10,8 +10,8 @@ use std::pin::pin;
 use std::time::Duration;
 
 use agentnet_core::crypto::delivery_key::DeliveryKey;
-use agentnet_core::crypto::envelope::{MessageId as EnvelopeId, seal};
-use agentnet_core::crypto::prekey::Bundle;
+use agentnet_core::crypto::envelope::{MessageId as EnvelopeId, Options, seal_with};
+use agentnet_core::crypto::prekey::{Bundle, VerifiedBundle};
 use agentnet_core::protocol::{Message, Payload};
 use agentnet_core::transcript::{Reader, sentence};
 use agentnet_platform::rt::{now, rng, sleep, unix_secs};
@@ -52,10 +52,7 @@ impl<S: Store + 'static> Agent<S> {
     pub(crate) async fn send_payload(&self, keys: &Keys, contact: &Contact, payload: &Payload, id: [u8; 16], negotiation: Option<&str>) -> Result<(), AgentError> {
         let bytes = payload.to_bytes();
         match (contact.verified_bundle(unix_secs(now())), &contact.delivery_key) {
-            (Some(bundle), Some(key)) => {
-                let envelope = seal(&keys.identity, &bundle, EnvelopeId(id), unix_secs(now()), &bytes, &mut rng())?;
-                self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: id, envelope: envelope.into() }, key).await
-            }
+            (Some(bundle), Some(key)) => self.seal_to(keys, contact, &bundle, key, id, &bytes).await,
             _ => {
                 let held = HeldMessage { id, contact: contact.id.clone(), negotiation: negotiation.map(str::to_owned), payload: bytes };
                 self.records.held.hold(&held).await
@@ -112,8 +109,11 @@ impl<S: Store + 'static> Agent<S> {
                         continue;
                     };
                     let Some(key) = &contact.delivery_key else { continue };
-                    let envelope = seal(&keys.identity, &verified, EnvelopeId(message.id), unix_secs(now()), &message.payload, &mut rng())?;
-                    self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: message.id, envelope: envelope.into() }, key).await?;
+                    self.seal_to(&keys, &contact, &verified, key, message.id, &message.payload).await?;
+                    // The relay's one-time prekey served this envelope; the next goes without.
+                    if let Some(Ok(fetched)) = bundles.get_mut(&message.contact) {
+                        *fetched = crate::contact::without_one_time(fetched);
+                    }
                 }
                 (contact, Err(reason)) => {
                     let who = contact.map_or_else(|| "a former contact".to_owned(), |c| c.name);
@@ -124,6 +124,22 @@ impl<S: Store + 'static> Agent<S> {
             self.records.held.release(&message).await?;
         }
         Ok(())
+    }
+
+    /// Seals `content` to `bundle` and enqueues it with the contact's delivery key. A
+    /// one-time prekey in the bundle (the relay hands one to one sender) is used for this
+    /// envelope only, then dropped from the stored contact: the recipient deletes its secret
+    /// after opening, so this message stays secret even if their device is seized later.
+    async fn seal_to(&self, keys: &Keys, contact: &Contact, bundle: &VerifiedBundle, key: &DeliveryKey, id: [u8; 16], content: &[u8]) -> Result<(), AgentError> {
+        let options = Options { one_time: true, ..Options::default() };
+        let envelope = seal_with(options, &keys.identity, bundle, EnvelopeId(id), unix_secs(now()), content, &mut rng())?;
+        if !bundle.bundle().one_time().is_empty()
+            && let Some(mut stored) = self.records.contacts.get(&contact.id).await?
+        {
+            stored.forget_one_time();
+            self.records.contacts.save(&stored).await?;
+        }
+        self.enqueue(Outgoing { recipient: contact.agent_bytes(), message_id: id, envelope: envelope.into() }, key).await
     }
 
     /// Hands a sealed message and its recipient's delivery key to the relay client, or

@@ -565,7 +565,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
     }
 
     async fn on_fetch(&mut self, agent_id: AgentIdBytes) -> Flow {
-        match self.state.inner.backend.get_prekeys(&agent_id).await {
+        match self.state.inner.backend.take_prekeys(&agent_id).await {
             Ok(bundle) => self.write(&RelayToClient::Prekeys { agent_id, bundle }).await.map_err(|_| None),
             Err(e) => {
                 tracing::error!(error = %e, "reading prekeys failed");

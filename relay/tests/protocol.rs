@@ -407,6 +407,29 @@ async fn prekeys_are_verified_before_they_are_stored_and_then_fetched() {
     assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
 }
 
+/// Forward secrecy: each sender gets one one-time prekey nobody else gets, also after the
+/// agent republished its bundle (it does on every connection); then only the signed one.
+#[tokio::test]
+async fn each_fetch_hands_out_its_own_one_time_prekey() {
+    let relay = relay().await;
+    let a = Agent::new();
+    let (mut ca, _) = Client::login(relay.addr, &a).await;
+    let bundle = a.prekey_bundle_with(2);
+    ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
+    assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
+    let fetch = async || {
+        let mut s = Client::sender(relay.addr).await;
+        s.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+        one_time_ids(&s.recv().await)
+    };
+    let (first, second) = (fetch().await, fetch().await);
+    assert_eq!((first.len(), second.len()), (1, 1));
+    assert_ne!(first, second);
+    ca.send(&ClientToRelay::PublishPrekeys { bundle }).await;
+    assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
+    assert_eq!(fetch().await, Vec::<u32>::new(), "a republish hands nothing out twice");
+}
+
 #[tokio::test]
 async fn presence_is_shown_only_to_allowed_followers() {
     let relay = relay().await;

@@ -65,13 +65,19 @@ async fn prekeys_published_on_one_instance_are_fetched_on_the_other() {
     let (one, two) = (redis_relay(&redis).await, redis_relay(&redis).await);
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(one.addr, &a).await;
-    let bundle = a.prekey_bundle();
+    let bundle = a.prekey_bundle_with(2);
     ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
     assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
     let _ = b;
-    let mut cb = Client::sender(two.addr).await;
-    cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
-    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
+    // Each instance hands out a different one-time prekey, then none.
+    let mut handed = Vec::new();
+    for addr in [two.addr, one.addr, two.addr] {
+        let mut s = Client::sender(addr).await;
+        s.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+        handed.push(one_time_ids(&s.recv().await));
+    }
+    assert_eq!((handed[0].len(), handed[1].len(), handed[2].len()), (1, 1, 0), "{handed:?}");
+    assert_ne!(handed[0], handed[1]);
 }
 
 /// A relay binary in its own process, so the test can SIGKILL it.

@@ -28,6 +28,10 @@ pub(crate) fn channel(agent: &AgentIdBytes) -> String {
 fn prekey_key(agent: &AgentIdBytes) -> String {
     format!("an:pk:{}", hex::encode(agent))
 }
+/// The one-time prekey ids of the agent already handed to a sender.
+fn handed_key(agent: &AgentIdBytes) -> String {
+    format!("an:pkh:{}", hex::encode(agent))
+}
 /// The set of delivery-key hashes Sends to the agent may carry.
 pub(crate) fn delivery_keys_key(agent: &AgentIdBytes) -> String {
     format!("an:dk:{}", hex::encode(agent))
@@ -141,10 +145,23 @@ impl RedisMailbox {
         self.conn.check(l, r).await
     }
 
-    pub(crate) async fn get_prekeys(&self, agent: &AgentIdBytes) -> redis::RedisResult<Option<Vec<u8>>> {
+    /// The bundle with at most one one-time prekey, claimed for this sender alone: SADD
+    /// to the handed-out set answers 1 only to the first claim of an id.
+    pub(crate) async fn take_prekeys(&self, agent: &AgentIdBytes) -> redis::RedisResult<Option<Vec<u8>>> {
         let mut l = self.conn.lease();
         let r = l.conn.get(prekey_key(agent)).await;
-        self.conn.check(l, r).await
+        let Some(bundle): Option<Vec<u8>> = self.conn.check(l, r).await? else { return Ok(None) };
+        let mut claimed = None;
+        for id in crate::routing::one_time_ids(&bundle) {
+            let mut l = self.conn.lease();
+            let r = l.conn.sadd(handed_key(agent), id).await;
+            let added: i64 = self.conn.check(l, r).await?;
+            if added == 1 {
+                claimed = Some(id);
+                break;
+            }
+        }
+        Ok(Some(crate::routing::with_one_time(&bundle, claimed)))
     }
 }
 

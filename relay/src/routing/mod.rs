@@ -16,6 +16,7 @@ pub(crate) mod redis;
 pub(crate) mod signal;
 
 use agentnet_core::crypto::delivery_key::Hash;
+use agentnet_core::crypto::prekey::Bundle;
 use agentnet_core::wire::{AgentIdBytes, MessageId};
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
@@ -47,7 +48,13 @@ pub(crate) struct MemoryBackend {
     pub(crate) mailbox: MemoryMailbox,
     /// Per agent, the hashes of the delivery keys it published.
     delivery_keys: Mutex<HashMap<AgentIdBytes, HashSet<Hash>>>,
-    prekeys: Mutex<HashMap<AgentIdBytes, Vec<u8>>>,
+    prekeys: Mutex<HashMap<AgentIdBytes, Published>>,
+}
+
+/// An agent's published bundle and the one-time prekeys already handed to a sender.
+struct Published {
+    bundle: Vec<u8>,
+    handed: HashSet<u32>,
 }
 
 impl MemoryBackend {
@@ -139,20 +146,53 @@ impl Backend {
         }
     }
 
+    /// Stores `agent`'s bundle (checked). One-time prekeys already handed out stay
+    /// handed out: an agent republishes its unused ones on every connection.
     pub(crate) async fn put_prekeys(&self, agent: &AgentIdBytes, bundle: &[u8]) -> Result<(), BackendError> {
         match self {
             Backend::Memory(m) => {
-                lock(&m.prekeys).insert(*agent, bundle.to_vec());
+                let mut all = lock(&m.prekeys);
+                let ids: HashSet<u32> = one_time_ids(bundle).collect();
+                let mut handed = all.remove(agent).map(|p| p.handed).unwrap_or_default();
+                // Ids are never reused, so one no longer published is gone for good.
+                handed.retain(|id| ids.contains(id));
+                all.insert(*agent, Published { bundle: bundle.to_vec(), handed });
                 Ok(())
             }
             Backend::Redis(r) => Ok(r.mailbox.put_prekeys(agent, bundle).await?),
         }
     }
 
-    pub(crate) async fn get_prekeys(&self, agent: &AgentIdBytes) -> Result<Option<Vec<u8>>, BackendError> {
+    /// `agent`'s bundle as one sender gets it: the signed prekey and at most one one-time
+    /// prekey, which no other sender gets (so it opens one envelope and is deleted).
+    pub(crate) async fn take_prekeys(&self, agent: &AgentIdBytes) -> Result<Option<Vec<u8>>, BackendError> {
         match self {
-            Backend::Memory(m) => Ok(lock(&m.prekeys).get(agent).cloned()),
-            Backend::Redis(r) => Ok(r.mailbox.get_prekeys(agent).await?),
+            Backend::Memory(m) => {
+                let mut all = lock(&m.prekeys);
+                let Some(published) = all.get_mut(agent) else { return Ok(None) };
+                let id = one_time_ids(&published.bundle).find(|id| !published.handed.contains(id));
+                if let Some(id) = id {
+                    published.handed.insert(id);
+                }
+                Ok(Some(with_one_time(&published.bundle, id)))
+            }
+            Backend::Redis(r) => Ok(r.mailbox.take_prekeys(agent).await?),
         }
+    }
+}
+
+/// The one-time prekey ids a stored (already checked) bundle carries.
+pub(crate) fn one_time_ids(bundle: &[u8]) -> impl Iterator<Item = u32> {
+    Bundle::from_bytes(bundle).map(|b| b.one_time().iter().map(|k| k.id).collect::<Vec<_>>()).unwrap_or_default().into_iter()
+}
+
+/// `bundle` keeping only the one-time prekey `id` (or none).
+pub(crate) fn with_one_time(bundle: &[u8], id: Option<u32>) -> Vec<u8> {
+    match Bundle::from_bytes(bundle) {
+        Ok(mut b) => {
+            b.retain_one_time(id);
+            b.to_bytes()
+        }
+        Err(_) => bundle.to_vec(),
     }
 }

@@ -84,10 +84,31 @@ impl Agent {
 
     /// A freshly signed prekey bundle, valid now.
     pub fn prekey_bundle(&self) -> Vec<u8> {
+        self.prekey_bundle_with(0)
+    }
+
+    /// A freshly signed prekey bundle with `n` one-time prekeys.
+    pub fn prekey_bundle_with(&self, n: usize) -> Vec<u8> {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
         let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(rand::random());
-        Ring::new(&self.key, now, &mut rng).bundle(&self.key).to_bytes()
+        let mut ring = Ring::new(&self.key, now, &mut rng);
+        ring.add_one_time(n, now, &mut rng);
+        ring.bundle(&self.key).to_bytes()
     }
+}
+
+/// The one-time prekey ids in a fetched bundle.
+pub fn one_time_ids(frame: &RelayToClient) -> Vec<u32> {
+    match frame {
+        RelayToClient::Prekeys { bundle: Some(b), .. } => {
+            let bundle = agentnet_core::crypto::prekey::Bundle::from_bytes(b).unwrap();
+            bundle.one_time().iter().map(|k| k.id).collect()
+        }
+        other => panic!("expected a bundle, got {other:?}"),
+    }
+}
+
+impl Agent {
 }
 
 pub struct Client {
