@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn the_agents_asked_are_named_with_the_count() {
-        let person = |name: &str| Contact { id: name.to_lowercase(), name: name.into(), bundle: Vec::new(), policy: crate::Policy::Ask, disclosure_budget: 12, verified: false, blocked: false, added_ms: 0, delivery_key: None };
+        let person = |name: &str| Contact { id: name.to_lowercase(), name: name.into(), bundle: Vec::new(), policy: crate::Policy::Ask, disclosure_budget: 12, verified: false, blocked: false, added_ms: 0, delivery_key: None, invite_key: None };
         assert_eq!(agents_of(&[person("Bob")]), "Bob's agent");
         assert_eq!(agents_of(&[person("Ben"), person("Sofia")]), "Ben's and Sofia's agents");
         assert_eq!(agents_of(&[person("Ben"), person("Liam"), person("Sofia")]), "Ben's, Liam's and Sofia's agents");

@@ -49,9 +49,11 @@ impl<S: Store + 'static> Agent<S> {
             return Err(AgentError::InvalidInvite { reason: "it is your own invite".into() });
         }
         let name = name.map(str::to_owned).unwrap_or_else(|| invite.name.clone());
-        let bundle = self.fetch_bundle(&name, *invite.agent_id.as_bytes()).await?;
+        let invite_key = DeliveryKey::for_invite(&invite.token);
+        let bundle = self.fetch_bundle(&name, *invite.agent_id.as_bytes(), &invite_key).await?;
         let keys = self.keys.lock().await;
         let settings = self.records.preferences.get();
+        let known = self.records.contacts.get(&hex::encode(invite.agent_id.as_bytes())).await?;
         let contact = Contact {
             id: hex::encode(invite.agent_id.as_bytes()),
             name: if name.trim().is_empty() { "Unnamed".into() } else { name },
@@ -61,12 +63,14 @@ impl<S: Store + 'static> Agent<S> {
             verified: false,
             blocked: false,
             added_ms: now().as_millisecond(),
-            // Theirs comes in their card; until then messages to them wait.
-            delivery_key: None,
+            // Theirs comes in their card (unless they are a contact already); until then
+            // messages to them wait.
+            delivery_key: known.and_then(|c| c.delivery_key),
+            invite_key: Some(invite_key.clone()),
         };
         let card = self.card(&keys, Some(invite.token));
         // Our card goes with the key the invite opens.
-        let introduce = Contact { delivery_key: Some(DeliveryKey::for_invite(&invite.token)), ..contact.clone() };
+        let introduce = Contact { delivery_key: Some(invite_key), ..contact.clone() };
         self.send_payload(&keys, &introduce, &Payload::Card(card), random_id(), None).await?;
         // The card used the one-time prekey the relay handed us, if any.
         let mut contact = contact;
@@ -83,6 +87,7 @@ impl<S: Store + 'static> Agent<S> {
         let mut keys = self.keys.lock().await;
         let mut contact = self.records.contacts.find(query).await?;
         let blocking = matches!(change, ContactChange::Block(true)) && !contact.blocked;
+        let unblocking = matches!(change, ContactChange::Block(false)) && contact.blocked;
         match change {
             ContactChange::Rename(name) if !name.trim().is_empty() && !name.chars().any(char::is_control) => contact.name = name.trim().into(),
             ContactChange::Rename(_) => return Err(AgentError::InvalidSetting { reason: "a name must be printable and not empty".into() }),
@@ -94,6 +99,10 @@ impl<S: Store + 'static> Agent<S> {
         self.records.contacts.save(&contact).await?;
         if blocking {
             self.rotate_delivery_key(&mut keys).await?;
+        }
+        if unblocking {
+            // They hold a key from before the block, which the relay no longer takes.
+            self.send_payload(&keys, &contact, &Payload::Card(self.card(&keys, None)), random_id(), None).await?;
         }
         Ok(contact)
     }

@@ -63,6 +63,10 @@ pub struct Contact {
     /// first card arrives (messages to them wait until then).
     #[serde(default)]
     pub delivery_key: Option<DeliveryKey>,
+    /// The key of the invite we accepted from them, which our card went with: what that
+    /// card needs if it is still unsent after a restart. Gone once their card arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_key: Option<DeliveryKey>,
 }
 
 impl Contact {

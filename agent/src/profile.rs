@@ -23,6 +23,9 @@ use crate::{Agent, AgentError, Keys, Policy};
 /// How many envelopes the replay window remembers (on top of the transcript's ids).
 const REPLAY_WINDOW: usize = 4096;
 
+/// Invites whose keys the relay takes at once (it takes 64 hashes; one is our own key).
+const MAX_OPEN_INVITES: usize = 63;
+
 /// One-time prekeys published for first messages (the relay hands each to one sender,
 /// and the ring deletes it once it opened an envelope); topped up below half.
 const ONE_TIME_PREKEYS: usize = 20;
@@ -140,11 +143,13 @@ impl<S: Store + 'static> Agent<S> {
     }
 
     /// Tells the relay which delivery keys Sends to us may carry: our own, and one per
-    /// open invite (for the invitee's first card). Called again whenever that changes.
+    /// open invite (for the invitee's first card), the newest [`MAX_OPEN_INVITES`]. Called
+    /// again whenever that changes.
     pub(crate) async fn publish_delivery_keys(&self, keys: &Keys) -> Result<(), AgentError> {
         let Some(client) = &self.client else { return Ok(()) };
         let mut hashes = vec![keys.delivery.hash()];
-        hashes.extend(self.records.invites.open().await?.iter().map(|t| DeliveryKey::for_invite(t).hash()));
+        let open = self.records.invites.open().await?;
+        hashes.extend(open.iter().take(MAX_OPEN_INVITES).map(|t| DeliveryKey::for_invite(t).hash()));
         client.publish_delivery_keys(hashes)?;
         Ok(())
     }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use agentnet_core::crypto::envelope::{OpenError, open};
-use agentnet_core::crypto::prekey::Bundle;
+use agentnet_core::crypto::prekey::{Bundle, Ring};
 use agentnet_core::protocol::{Act, Card, Limits, Message, Payload};
 use agentnet_core::transcript::{Reader, sentence};
 use agentnet_core::wire::MessageId as WireId;
@@ -65,23 +65,39 @@ impl<S: Store + 'static> Agent<S> {
         let waiting = self.store.list(Collection::Inbox, Query::all()).await?;
         for record in &waiting {
             let mut keys = self.keys.lock().await;
+            // Opening records the envelope as seen and may use up a one-time prekey: if
+            // acting on it fails, both go back, so the next pass opens it again.
+            let (replay, ring) = (keys.replay.clone(), keys.ring.to_bytes());
             let one_time = keys.ring.one_time_count();
-            if let Err(refusal) = self.receive(&mut keys, &record.body).await? {
-                let who = refusal.peer.as_ref().map_or("an unknown agent".to_owned(), |c| format!("{}'s agent", c.name));
-                let about = About { negotiation: None, peer: refusal.peer.as_ref().map(|c| c.id.clone()) };
-                self.records.transcript.refused(about, format!("Refused a message from {who}: {}.", refusal.reason)).await?;
+            if let Err(e) = self.act_on(&mut keys, &record.body).await {
+                keys.replay = replay;
+                if let Ok(ring) = Ring::from_bytes(&ring) {
+                    keys.ring = ring;
+                }
+                return Err(e);
             }
             // Saved after acting and before the envelope leaves the inbox: a crash in
-            // between makes it run again (handlers are idempotent), never pass twice.
-            self.records.vault.put_secret(SecretName::ReplayWindow.name(), &keys.replay.to_bytes()).await?;
+            // between makes it run again (handlers are idempotent), never pass twice. The
+            // ring first: a used one-time secret must not outlive a crash on disk.
             if keys.ring.one_time_count() != one_time {
                 self.keep_prekeys(&mut keys).await?;
             }
+            self.records.vault.put_secret(SecretName::ReplayWindow.name(), &keys.replay.to_bytes()).await?;
             drop(keys);
             self.store.delete(Collection::Inbox, &record.id).await?;
         }
         self.deliver_held().await?;
         Ok(waiting.len())
+    }
+
+    /// One envelope acted on, or its refusal written to the transcript.
+    async fn act_on(&self, keys: &mut Keys, envelope: &[u8]) -> Result<(), AgentError> {
+        if let Err(refusal) = self.receive(keys, envelope).await? {
+            let who = refusal.peer.as_ref().map_or("an unknown agent".to_owned(), |c| format!("{}'s agent", c.name));
+            let about = About { negotiation: None, peer: refusal.peer.as_ref().map(|c| c.id.clone()) };
+            self.records.transcript.refused(about, format!("Refused a message from {who}: {}.", refusal.reason)).await?;
+        }
+        Ok(())
     }
 
     /// One envelope: `Ok(Err(refusal))` when it was refused, `Err` when the store failed
@@ -126,8 +142,9 @@ impl<S: Store + 'static> Agent<S> {
             (Some(mut contact), _) => match contact.advance_bundle(&bundle) {
                 Ok(changed) => {
                     let new_key = contact.delivery_key.as_ref() != Some(&card.delivery_key);
-                    if changed || new_key {
+                    if changed || new_key || contact.invite_key.is_some() {
                         contact.delivery_key = Some(card.delivery_key);
+                        contact.invite_key = None;
                         self.records.contacts.save(&contact).await?;
                     }
                     Ok(Ok(()))
@@ -149,6 +166,7 @@ impl<S: Store + 'static> Agent<S> {
                     blocked: false,
                     added_ms: at.as_millisecond(),
                     delivery_key: Some(card.delivery_key),
+                    invite_key: None,
                 };
                 self.records.contacts.save(&contact).await?;
                 // The invite is used: the relay stops taking its key. Our card answers

@@ -83,7 +83,10 @@ impl<S: Store + 'static> Agent<S> {
                 continue;
             }
             let fetched = match self.records.contacts.get(&message.contact).await? {
-                Some(contact) => self.fetch_bundle(&contact.name, contact.agent_bytes()).await.map_err(|e| e.to_string()),
+                Some(contact) => match &contact.delivery_key {
+                    Some(key) => self.fetch_bundle(&contact.name, contact.agent_bytes(), key).await.map_err(|e| e.to_string()),
+                    None => Err("they gave no delivery key yet".to_owned()),
+                },
                 None => Err("they are no longer a contact".to_owned()),
             };
             bundles.insert(message.contact.clone(), fetched);
@@ -163,14 +166,15 @@ impl<S: Store + 'static> Agent<S> {
         }
     }
 
-    /// An agent's current prekey bundle from the relay, checked to be its own and valid.
-    /// Waits on the network: never call it holding the command lock.
-    pub(crate) async fn fetch_bundle(&self, name: &str, agent: Peer) -> Result<Vec<u8>, AgentError> {
+    /// An agent's current prekey bundle from the relay, asked with a delivery key it gave
+    /// us, checked to be its own and valid. Waits on the network: never call it holding
+    /// the command lock.
+    pub(crate) async fn fetch_bundle(&self, name: &str, agent: Peer, key: &DeliveryKey) -> Result<Vec<u8>, AgentError> {
         let client = self.client.as_ref().ok_or(AgentError::Offline)?;
         let no = |reason: &str| AgentError::NoPrekeys { name: name.to_owned(), reason: reason.into() };
-        let fetch = pin!(client.fetch_prekeys(agent));
+        let fetch = pin!(client.fetch_prekeys(agent, key.clone()));
         let bytes = match select(fetch, pin!(sleep(FETCH_WAIT))).await {
-            Either::Left((answer, _)) => answer?.ok_or_else(|| no("none published"))?,
+            Either::Left((answer, _)) => answer?.ok_or_else(|| no("none published for us"))?,
             Either::Right(_) => return Err(no("the relay did not answer in time")),
         };
         let bundle = Bundle::from_bytes(&bytes).map_err(|e| no(&e.to_string()))?;

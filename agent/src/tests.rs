@@ -39,6 +39,7 @@ async fn ann_with_bob() -> Agent<Arc<SqliteStore>> {
         blocked: false,
         added_ms: 0,
         delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([1; 32])),
+        invite_key: None,
     };
     agent.records.contacts.save(&contact).await.unwrap();
     agent

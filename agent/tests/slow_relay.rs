@@ -73,6 +73,7 @@ fn bob_with_expired_keys() -> Contact {
         blocked: false,
         added_ms: 0,
         delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([8; 32])),
+        invite_key: None,
     }
 }
 

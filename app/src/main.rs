@@ -43,9 +43,10 @@ const STYLE: &str = include_str!("../../assets/main.css");
 fn main() {
     #[cfg(feature = "server")]
     dioxus::serve(|| async move {
-        let state = agentnet_relay::AppState::new();
-        // The relay answers to the address this server listens on (or to
-        // RELAY_PUBLIC_ORIGINS), never to a request's Host header.
+        // RELAY_* settings apply to the mounted relay too (routing stays in memory). It
+        // answers logins for RELAY_PUBLIC_ORIGINS, or else for the address this server
+        // listens on; never for a request's Host header.
+        let state = agentnet_relay::AppState::in_memory(agentnet_relay::Config::from_env()?);
         state.listening_on(dioxus::cli_config::fullstack_address_or_localhost());
         let relay = agentnet_relay::router(state);
         Ok(dioxus::server::router(App).merge(relay))

@@ -98,7 +98,7 @@ async fn a_hostile_contact_is_refused_with_reasons_and_learns_nothing() {
     let client = RelayClient::start(ClientConfig::new(relay.url.clone()), me, stores).unwrap();
     client.state().wait_for(|s| *s == ConnectionState::Online).await.unwrap();
     let to_alice = |message_id: [u8; 16], envelope: Vec<u8>| Outgoing { recipient: alice_id, message_id, envelope };
-    let bundle = Bundle::from_bytes(&client.fetch_prekeys(alice_id).await.unwrap().unwrap()).unwrap();
+    let bundle = Bundle::from_bytes(&client.fetch_prekeys(alice_id, alice_key.clone()).await.unwrap().unwrap()).unwrap();
     let now = Timestamp::now().as_second() as u64;
     let send = |plaintext: Vec<u8>| {
         let id = random();

@@ -24,7 +24,7 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Largest frame accepted, bytes (`RELAY_MAX_FRAME_LEN`, default 65,536).
     pub max_frame_len: usize,
-    /// Time to finish Hello + Auth (`RELAY_AUTH_TIMEOUT_SECS`, default 10).
+    /// Time from Hello to Auth (`RELAY_AUTH_TIMEOUT_SECS`, default 10).
     pub auth_timeout: Duration,
     /// Interval of relay Pings (`RELAY_PING_INTERVAL_SECS`, default 30).
     pub ping_interval: Duration,

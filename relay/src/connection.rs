@@ -135,8 +135,11 @@ where
     let closing = if c.write_now(&hello).await.is_err() {
         None
     } else {
+        // Armed by Hello: a login, once begun, must finish in time. A connection that never
+        // logs in (a sending one) is ended by the idle timeout like any other.
         let auth_deadline = tokio::time::sleep(cfg.auth_timeout);
         tokio::pin!(auth_deadline);
+        let mut armed = false;
         let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + cfg.ping_interval, cfg.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_rx = Instant::now();
@@ -146,8 +149,11 @@ where
             if *drain.borrow_and_update() != Drain::Running {
                 break Some(drain_closing(*drain.borrow()));
             }
-            // Logging in must finish in time; a sending connection never logs in.
-            let settled = matches!(c.phase, Phase::Ready(_) | Phase::Sending);
+            let logging_in = matches!(c.phase, Phase::Challenged { .. });
+            if logging_in && !armed {
+                auth_deadline.as_mut().reset(tokio::time::Instant::now() + cfg.auth_timeout);
+                armed = true;
+            }
             tokio::select! {
                 changed = drain.changed() => {
                     if changed.is_err() {
@@ -212,7 +218,7 @@ where
                         break Some(Closing { code: close::SLOW_CONSUMER, error: None });
                     }
                 },
-                _ = &mut auth_deadline, if !settled => {
+                _ = &mut auth_deadline, if logging_in => {
                     m.auth_failures.fetch_add(1, Relaxed);
                     break Some(Closing::with(close::AUTH_FAILED, ErrorCode::AuthFailed, "authentication timed out"));
                 }
@@ -386,9 +392,9 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                     self.reply_error(ErrorCode::UnexpectedFrame, Some(message_id), text).await
                 }
             },
-            ClientToRelay::FetchPrekeys { agent_id } if !matches!(self.phase, Phase::Ready(_)) => {
+            ClientToRelay::FetchPrekeys { agent_id, delivery_key } if !matches!(self.phase, Phase::Ready(_)) => {
                 self.phase = Phase::Sending;
-                self.on_fetch(agent_id).await
+                self.on_fetch(agent_id, delivery_key.hash()).await
             }
             ClientToRelay::Hello { .. } if matches!(self.phase, Phase::Sending) => {
                 self.reply_error(ErrorCode::UnexpectedFrame, None, "a connection that sent does not log in").await
@@ -564,8 +570,10 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         self.complete(Completed::Send { message_id, started, result }).await
     }
 
-    async fn on_fetch(&mut self, agent_id: AgentIdBytes) -> Flow {
-        match self.state.inner.backend.take_prekeys(&agent_id).await {
+    /// A bundle for whoever holds one of the agent's delivery keys; for anyone else the
+    /// same answer as for an agent that published none.
+    async fn on_fetch(&mut self, agent_id: AgentIdBytes, key_hash: Hash) -> Flow {
+        match self.state.inner.backend.take_prekeys(&agent_id, &key_hash).await {
             Ok(bundle) => self.write(&RelayToClient::Prekeys { agent_id, bundle }).await.map_err(|_| None),
             Err(e) => {
                 tracing::error!(error = %e, "reading prekeys failed");
@@ -611,7 +619,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                     }
                 }
             }
-            ClientToRelay::FetchPrekeys { agent_id } => self.on_fetch(agent_id).await,
+            ClientToRelay::FetchPrekeys { agent_id, delivery_key } => self.on_fetch(agent_id, delivery_key.hash()).await,
             ClientToRelay::PresenceAllow { agent_ids } => {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;

@@ -281,23 +281,27 @@ async fn frames_before_auth_get_not_authenticated_and_the_connection_may_still_l
     c.authenticate(&a).await;
 }
 
+/// A sending connection waits, silent, until its owner has something to send: the login
+/// deadline is not for it.
 #[tokio::test]
 async fn a_sending_connection_outlives_the_login_deadline() {
     let relay = Relay::start(config(&[("RELAY_AUTH_TIMEOUT_SECS", "1")])).await;
     let b = Agent::new();
     let _cb = Client::login(relay.addr, &b).await;
     let mut s = Client::sender(relay.addr).await;
-    s.send(&ClientToRelay::FetchPrekeys { agent_id: b.id }).await;
-    assert!(matches!(s.recv().await, RelayToClient::Prekeys { .. }));
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    s.send(&ClientToRelay::FetchPrekeys { agent_id: b.id, delivery_key: b.delivery.clone() }).await;
+    assert!(matches!(s.recv().await, RelayToClient::Prekeys { .. }));
     s.send(&b.send(mid(1), b"still here")).await;
     assert!(matches!(s.recv().await, RelayToClient::Ack { .. }));
 }
 
 #[tokio::test]
-async fn the_handshake_must_finish_in_time() {
+async fn a_login_once_begun_must_finish_in_time() {
     let relay = Relay::start(config(&[("RELAY_AUTH_TIMEOUT_SECS", "1")])).await;
     let mut c = Client::connect(relay.addr).await;
+    c.send(&ClientToRelay::Hello { agent_id: Agent::new().id, id_token: None }).await;
+    assert!(matches!(c.recv().await, RelayToClient::Challenge { .. }));
     let (code, frames) = c.expect_close().await;
     assert_eq!((code, error_code(&frames[0])), (close::AUTH_FAILED, Some(ErrorCode::AuthFailed)));
 }
@@ -388,8 +392,8 @@ async fn prekeys_are_verified_before_they_are_stored_and_then_fetched() {
     let (a, b) = (Agent::new(), Agent::new());
     let (mut ca, _) = Client::login(relay.addr, &a).await;
     let mut cb = Client::sender(relay.addr).await;
-    let _ = b.id;
-    cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+    let fetch = ClientToRelay::FetchPrekeys { agent_id: a.id, delivery_key: a.delivery.clone() };
+    cb.send(&fetch).await;
     assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: None });
     // Garbage, someone else's bundle, and a bundle with a flipped signature bit: refused.
     ca.send(&ClientToRelay::PublishPrekeys { bundle: vec![1, 2, 3] }).await;
@@ -403,8 +407,11 @@ async fn prekeys_are_verified_before_they_are_stored_and_then_fetched() {
     let bundle = a.prekey_bundle();
     ca.send(&ClientToRelay::PublishPrekeys { bundle: bundle.clone() }).await;
     assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
-    cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+    cb.send(&fetch).await;
     assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: Some(bundle) });
+    // Without one of a's delivery keys: the same answer as for an agent with no bundle.
+    cb.send(&ClientToRelay::FetchPrekeys { agent_id: a.id, delivery_key: b.delivery.clone() }).await;
+    assert_eq!(cb.recv().await, RelayToClient::Prekeys { agent_id: a.id, bundle: None });
 }
 
 /// Forward secrecy: each sender gets one one-time prekey nobody else gets, also after the
@@ -419,7 +426,7 @@ async fn each_fetch_hands_out_its_own_one_time_prekey() {
     assert_eq!(ca.recv().await, RelayToClient::PrekeysStored);
     let fetch = async || {
         let mut s = Client::sender(relay.addr).await;
-        s.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+        s.send(&ClientToRelay::FetchPrekeys { agent_id: a.id, delivery_key: a.delivery.clone() }).await;
         one_time_ids(&s.recv().await)
     };
     let (first, second) = (fetch().await, fetch().await);

@@ -73,7 +73,7 @@ async fn prekeys_published_on_one_instance_are_fetched_on_the_other() {
     let mut handed = Vec::new();
     for addr in [two.addr, one.addr, two.addr] {
         let mut s = Client::sender(addr).await;
-        s.send(&ClientToRelay::FetchPrekeys { agent_id: a.id }).await;
+        s.send(&ClientToRelay::FetchPrekeys { agent_id: a.id, delivery_key: a.delivery.clone() }).await;
         handed.push(one_time_ids(&s.recv().await));
     }
     assert_eq!((handed[0].len(), handed[1].len(), handed[2].len()), (1, 1, 0), "{handed:?}");
@@ -383,4 +383,34 @@ async fn mailbox_caps_hold_for_a_burst_of_sends_stored_together() {
     barrier(&mut cb).await;
     ca.send(&b.send(mid(50), &[1; 10])).await;
     assert_eq!(ca.recv().await, RelayToClient::Ack { message_id: mid(50), status: AckStatus::Stored });
+}
+
+/// Sends stored together in one script call are judged one by one: those with the
+/// recipient's delivery key are kept, the others refused, and nothing of them stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_mixing_keyed_and_unkeyed_sends_keeps_only_the_keyed_ones() {
+    let redis = RedisServer::start().await;
+    let relay = redis_relay(&redis).await;
+    let (b, stranger) = (Agent::new(), Agent::new());
+    drop(Client::login(relay.addr, &b).await);
+    let mut s = Client::sender(relay.addr).await;
+    for i in 0..10 {
+        let key = if i % 2 == 0 { b.delivery.clone() } else { stranger.delivery.clone() };
+        s.send(&ClientToRelay::Send { recipient: b.id, delivery_key: key, message_id: mid(i), envelope: vec![i as u8] }).await;
+    }
+    let (mut stored, mut refused) = (HashSet::new(), HashSet::new());
+    for _ in 0..10 {
+        match s.recv().await {
+            RelayToClient::Ack { message_id, .. } => stored.insert(message_id),
+            RelayToClient::Error { code: agentnet_core::wire::ErrorCode::SendRefused, message_id: Some(id), .. } => refused.insert(id),
+            other => panic!("unexpected {other:?}"),
+        };
+    }
+    assert_eq!(stored, (0..10).step_by(2).map(mid).collect());
+    assert_eq!(refused, (1..10).step_by(2).map(mid).collect());
+    let (mut cb, waiting) = Client::login(relay.addr, &b).await;
+    assert_eq!(waiting, 5);
+    for i in (0..10).step_by(2) {
+        assert!(matches!(cb.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(i)));
+    }
 }

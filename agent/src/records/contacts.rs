@@ -21,7 +21,7 @@ impl<S: Store + 'static> KeyBook for ContactKeys<S> {
         let failed = |e: String| StoreError::Backend { backend: "vault", message: e };
         let record = absent_is_none(self.0.get(Collection::Contacts, &hex::encode(recipient)).await).map_err(|e| failed(e.to_string()))?;
         let contact = record.map(|r| r.decode::<Contact>()).transpose().map_err(|e| failed(e.to_string()))?;
-        Ok(contact.and_then(|c| c.delivery_key))
+        Ok(contact.and_then(|c| c.delivery_key.or(c.invite_key)))
     }
 }
 

@@ -37,18 +37,20 @@ impl<S: Store + 'static> Invites<S> {
         Ok(())
     }
 
-    /// The invites still open: their delivery keys are published while they are.
+    /// The invites still open, newest first: their delivery keys are published while they are.
     pub(crate) async fn open(&self) -> Result<Vec<InviteToken>, AgentError> {
         let now_ms = now().as_millisecond();
-        let mut tokens = Vec::new();
+        let mut open = Vec::new();
         for record in self.vault.list(Collection::Settings, Query::all()).await? {
             let Some(token) = record.id.strip_prefix(SettingId::INVITE_PREFIX) else { continue };
             let Some(token) = hex::decode(token).ok().and_then(|t| <InviteToken>::try_from(t).ok()) else { continue };
-            if record.decode::<Issued>()?.expires_ms > now_ms {
-                tokens.push(token);
+            let expires_ms = record.decode::<Issued>()?.expires_ms;
+            if expires_ms > now_ms {
+                open.push((expires_ms, token));
             }
         }
-        Ok(tokens)
+        open.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(open.into_iter().map(|(_, token)| token).collect())
     }
 
     /// Uses up `token`; `false` if it is unknown, used or expired.

@@ -80,6 +80,7 @@ pub async fn add_contact(dir: &TempDir, name: &str) -> Contact {
         blocked: false,
         added_ms: 1_772_638_200_000,
         delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::generate(&mut rng)),
+        invite_key: None,
     };
     let mut vault = Vault::open(store(dir).await).await.unwrap();
     vault.unlock(PASSPHRASE).await.unwrap();

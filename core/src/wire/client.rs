@@ -43,10 +43,13 @@ pub enum ClientToRelay {
         /// The bundle, in the crypto module's byte format.
         bundle: Vec<u8>,
     },
-    /// 0x06: asks for another agent's prekey bundle. Answered with Prekeys.
+    /// 0x06: asks for another agent's prekey bundle, with a delivery key it gave out.
+    /// Answered with Prekeys (no bundle unless the key is one the agent published).
     FetchPrekeys {
         /// The agent whose bundle is wanted.
         agent_id: AgentIdBytes,
+        /// A delivery key that agent gave the asker (in its card or invite).
+        delivery_key: DeliveryKey,
     },
     /// 0x07: the complete list of agents allowed to see this agent's presence
     /// (replaces the previous list; empty hides it from everyone).
@@ -148,7 +151,7 @@ impl ClientToRelay {
                 ClientToRelay::Send { envelope, .. } => 32 + 32 + 16 + 4 + envelope.len(),
                 ClientToRelay::DeliverAck { .. } => 16,
                 ClientToRelay::PublishPrekeys { bundle } => 4 + bundle.len(),
-                ClientToRelay::FetchPrekeys { .. } => 32,
+                ClientToRelay::FetchPrekeys { .. } => 32 + 32,
                 ClientToRelay::PresenceAllow { agent_ids }
                 | ClientToRelay::PresenceSubscribe { agent_ids } => list_len(agent_ids),
                 ClientToRelay::DeliveryKeys { hashes } => list_len(hashes),
@@ -188,7 +191,10 @@ impl ClientToRelay {
             }
             ClientToRelay::DeliverAck { delivery_id } => w.u128(*delivery_id),
             ClientToRelay::PublishPrekeys { bundle } => w.bytes32(bundle),
-            ClientToRelay::FetchPrekeys { agent_id } => w.fixed(agent_id),
+            ClientToRelay::FetchPrekeys { agent_id, delivery_key } => {
+                w.fixed(agent_id);
+                w.fixed(delivery_key.as_bytes());
+            }
             ClientToRelay::PresenceAllow { agent_ids }
             | ClientToRelay::PresenceSubscribe { agent_ids } => put_list(&mut w, agent_ids),
             ClientToRelay::DeliveryKeys { hashes } => put_list(&mut w, hashes),
@@ -219,7 +225,7 @@ impl ClientToRelay {
             },
             DELIVER_ACK => ClientToRelay::DeliverAck { delivery_id: r.u128()? },
             PUBLISH_PREKEYS => ClientToRelay::PublishPrekeys { bundle: r.bytes32()? },
-            FETCH_PREKEYS => ClientToRelay::FetchPrekeys { agent_id: r.array()? },
+            FETCH_PREKEYS => ClientToRelay::FetchPrekeys { agent_id: r.array()?, delivery_key: DeliveryKey::from_bytes(r.array()?) },
             PRESENCE_ALLOW => ClientToRelay::PresenceAllow { agent_ids: r.list()? },
             PRESENCE_SUBSCRIBE => ClientToRelay::PresenceSubscribe { agent_ids: r.list()? },
             PING => ClientToRelay::Ping { nonce: r.u64()? },

@@ -57,8 +57,8 @@ use crate::text::truncate as truncate_str;
 ///   `Challenge` 0x02, `Welcome` 0x03, `Ack` 0x04, `Deliver` 0x05, `Prekeys` 0x06,
 ///   `PrekeysStored` 0x07, `PresenceStatus` 0x08, `Ping` 0x09, `Pong` 0x0a, `Error` 0x0b.
 /// - `V2` (2): sealed sender. `Send` carries the recipient's delivery key after the
-///   recipient and goes on a connection that never logs in; new client frame
-///   `DeliveryKeys` 0x0b; `Ack` always has status 0 (stored), online or not; a refused
+///   recipient and goes on a connection that never logs in; so does `FetchPrekeys`, which
+///   carries one too (a stranger gets no bundle); new client frame `DeliveryKeys` 0x0b; `Ack` always has status 0 (stored), online or not; a refused
 ///   Send is answered `Error SendRefused` (16). V1 is no longer spoken.
 ///
 /// Frame type bytes are never reused: a retired frame keeps its number forever.

@@ -99,7 +99,10 @@ fn snapshot_client_publish_prekeys() {
 
 #[test]
 fn snapshot_client_fetch_prekeys() {
-    snap_client(ClientToRelay::FetchPrekeys { agent_id: [0xbb; 32] }, &["02 06", B32]);
+    snap_client(
+        ClientToRelay::FetchPrekeys { agent_id: [0xbb; 32], delivery_key: DeliveryKey::from_bytes([0xdd; 32]) },
+        &["02 06", B32, &"dd".repeat(32)], // version, FetchPrekeys; agent id; delivery key
+    );
 }
 
 #[test]
@@ -298,7 +301,7 @@ fn client_frame() -> impl Strategy<Value = ClientToRelay> {
         proptest::collection::vec(id32(), 0..20).prop_map(|hashes| ClientToRelay::DeliveryKeys { hashes }),
         any::<u128>().prop_map(|delivery_id| ClientToRelay::DeliverAck { delivery_id }),
         bytes(500).prop_map(|bundle| ClientToRelay::PublishPrekeys { bundle }),
-        id32().prop_map(|agent_id| ClientToRelay::FetchPrekeys { agent_id }),
+        (id32(), id32()).prop_map(|(agent_id, key)| ClientToRelay::FetchPrekeys { agent_id, delivery_key: DeliveryKey::from_bytes(key) }),
         proptest::collection::vec(id32(), 0..20).prop_map(|agent_ids| ClientToRelay::PresenceAllow { agent_ids }),
         proptest::collection::vec(id32(), 0..20)
             .prop_map(|agent_ids| ClientToRelay::PresenceSubscribe { agent_ids }),

@@ -146,12 +146,13 @@ impl RelayClient {
         answer.await.map_err(|_| SendError::Stopped)
     }
 
-    /// Another agent's prekey bundle as the relay holds it (`None`: it never published
-    /// one), asked on the sending connection so the relay cannot tell who asks. Waits
-    /// until online. The bytes are unverified: check them before use.
-    pub async fn fetch_prekeys(&self, agent_id: AgentIdBytes) -> Result<Option<Vec<u8>>, SendError> {
+    /// Another agent's prekey bundle as the relay hands it to holders of `key`, a delivery
+    /// key that agent gave us (`None`: it published none, or the key is not one of its),
+    /// asked on the sending connection so the relay cannot tell who asks. Waits until
+    /// online. The bytes are unverified: check them before use.
+    pub async fn fetch_prekeys(&self, agent_id: AgentIdBytes, key: DeliveryKey) -> Result<Option<Vec<u8>>, SendError> {
         let (done, answer) = oneshot::channel();
-        self.sending.send(Command::Fetch { agent_id, done }).map_err(|_| SendError::Stopped)?;
+        self.sending.send(Command::Fetch { agent_id, key, done }).map_err(|_| SendError::Stopped)?;
         answer.await.map_err(|_| SendError::Stopped)
     }
 }

@@ -39,7 +39,7 @@ pub(crate) enum Command {
     /// (Receiving) Publish the delivery-key hashes Sends to us may carry.
     PublishKeys { hashes: Vec<Hash> },
     /// (Sending) Ask for an agent's prekey bundle.
-    Fetch { agent_id: AgentIdBytes, done: BundleReply },
+    Fetch { agent_id: AgentIdBytes, key: DeliveryKey, done: BundleReply },
     /// Answer once the relay handled everything this connection sent before.
     Sync { done: oneshot::Sender<()> },
 }
@@ -148,9 +148,9 @@ impl Driver {
             }
             Command::Publish { bundle } => self.machine.publish(bundle),
             Command::PublishKeys { hashes } => self.machine.publish_keys(hashes),
-            Command::Fetch { agent_id, done } => {
+            Command::Fetch { agent_id, key, done } => {
                 self.fetchers.entry(agent_id).or_default().push(done);
-                self.machine.fetch(agent_id)
+                self.machine.fetch(agent_id, key)
             }
             Command::Sync { done } => {
                 self.next_sync += 1;

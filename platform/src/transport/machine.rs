@@ -155,7 +155,7 @@ pub struct Machine {
     /// Syncs asked for and not yet answered.
     syncs: BTreeSet<u64>,
     /// Agents whose bundles were asked for and not yet answered.
-    fetches: BTreeSet<AgentIdBytes>,
+    fetches: BTreeMap<AgentIdBytes, DeliveryKey>,
 }
 
 impl Machine {
@@ -171,7 +171,7 @@ impl Machine {
             bundle: None,
             keys: None,
             syncs: BTreeSet::new(),
-            fetches: BTreeSet::new(),
+            fetches: BTreeMap::new(),
         }
     }
 
@@ -235,11 +235,12 @@ impl Machine {
         }
     }
 
-    /// Asks for `agent_id`'s prekey bundle: now if online, else once online. Answered by
-    /// [`Output::Prekeys`]; asking again before the answer sends nothing more.
-    pub fn fetch(&mut self, agent_id: AgentIdBytes) -> Vec<Output> {
-        if self.fetches.insert(agent_id) && self.phase == Phase::Online {
-            vec![Output::Write(ClientToRelay::FetchPrekeys { agent_id })]
+    /// Asks for `agent_id`'s prekey bundle with a delivery key it gave us: now if online,
+    /// else once online. Answered by [`Output::Prekeys`]; asking again before the answer
+    /// sends nothing more.
+    pub fn fetch(&mut self, agent_id: AgentIdBytes, key: DeliveryKey) -> Vec<Output> {
+        if self.fetches.insert(agent_id, key.clone()).is_none() && self.phase == Phase::Online {
+            vec![Output::Write(ClientToRelay::FetchPrekeys { agent_id, delivery_key: key })]
         } else {
             Vec::new()
         }
@@ -315,7 +316,7 @@ impl Machine {
                 if self.syncs.remove(&nonce) { vec![Output::Synced { nonce }] } else { Vec::new() }
             }
             (Phase::Online, RelayToClient::Prekeys { agent_id, bundle }) => {
-                if self.fetches.remove(&agent_id) { vec![Output::Prekeys { agent_id, bundle }] } else { Vec::new() }
+                if self.fetches.remove(&agent_id).is_some() { vec![Output::Prekeys { agent_id, bundle }] } else { Vec::new() }
             }
             (Phase::Online, RelayToClient::Ack { message_id, status }) => match self.take(&message_id) {
                 Some(_) => vec![Output::Acked { message_id, status }],
@@ -354,7 +355,7 @@ impl Machine {
         if let Some(hashes) = &self.keys {
             out.push(Output::Write(ClientToRelay::DeliveryKeys { hashes: hashes.clone() }));
         }
-        out.extend(self.fetches.iter().map(|&agent_id| Output::Write(ClientToRelay::FetchPrekeys { agent_id })));
+        out.extend(self.fetches.iter().map(|(&agent_id, key)| Output::Write(ClientToRelay::FetchPrekeys { agent_id, delivery_key: key.clone() })));
         out.extend(self.unacked.values().map(|(m, key)| Output::Write(m.frame(key))));
         out.extend(self.syncs.iter().map(|&nonce| Output::Write(ClientToRelay::Ping { nonce })));
         out

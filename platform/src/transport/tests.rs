@@ -289,11 +289,11 @@ fn memory_outbox_keeps_order_and_replaces_by_id() {
 fn the_bundle_is_published_on_every_connection_and_fetches_wait_for_one() {
     let mut m = machine();
     assert!(m.publish(vec![1, 2]).is_empty(), "offline: nothing written yet");
-    assert!(m.fetch([5; 32]).is_empty());
+    assert!(m.fetch([5; 32], key()).is_empty());
     let welcome = connect(&mut m);
     assert!(welcome.contains(&Output::Write(ClientToRelay::PublishPrekeys { bundle: vec![1, 2] })));
-    assert!(welcome.contains(&Output::Write(ClientToRelay::FetchPrekeys { agent_id: [5; 32] })));
-    assert!(m.fetch([5; 32]).is_empty(), "one question in flight per agent");
+    assert!(welcome.contains(&Output::Write(ClientToRelay::FetchPrekeys { agent_id: [5; 32], delivery_key: key() })));
+    assert!(m.fetch([5; 32], key()).is_empty(), "one question in flight per agent");
     let answer = m.handle(Input::Frame(RelayToClient::Prekeys { agent_id: [5; 32], bundle: Some(vec![9]) }));
     assert_eq!(answer, vec![Output::Prekeys { agent_id: [5; 32], bundle: Some(vec![9]) }]);
     let unasked = m.handle(Input::Frame(RelayToClient::Prekeys { agent_id: [6; 32], bundle: None }));

@@ -147,7 +147,13 @@ impl RedisMailbox {
 
     /// The bundle with at most one one-time prekey, claimed for this sender alone: SADD
     /// to the handed-out set answers 1 only to the first claim of an id.
-    pub(crate) async fn take_prekeys(&self, agent: &AgentIdBytes) -> redis::RedisResult<Option<Vec<u8>>> {
+    pub(crate) async fn take_prekeys(&self, agent: &AgentIdBytes, key_hash: &[u8; 32]) -> redis::RedisResult<Option<Vec<u8>>> {
+        let mut l = self.conn.lease();
+        let r = l.conn.sismember(delivery_keys_key(agent), &key_hash[..]).await;
+        let allowed: bool = self.conn.check(l, r).await?;
+        if !allowed {
+            return Ok(None);
+        }
         let mut l = self.conn.lease();
         let r = l.conn.get(prekey_key(agent)).await;
         let Some(bundle): Option<Vec<u8>> = self.conn.check(l, r).await? else { return Ok(None) };

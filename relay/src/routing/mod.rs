@@ -164,10 +164,14 @@ impl Backend {
     }
 
     /// `agent`'s bundle as one sender gets it: the signed prekey and at most one one-time
-    /// prekey, which no other sender gets (so it opens one envelope and is deleted).
-    pub(crate) async fn take_prekeys(&self, agent: &AgentIdBytes) -> Result<Option<Vec<u8>>, BackendError> {
+    /// prekey, which no other sender gets (so it opens one envelope and is deleted). Only
+    /// for a `key_hash` the agent published: strangers cannot use up its one-time prekeys.
+    pub(crate) async fn take_prekeys(&self, agent: &AgentIdBytes, key_hash: &Hash) -> Result<Option<Vec<u8>>, BackendError> {
         match self {
             Backend::Memory(m) => {
+                if !lock(&m.delivery_keys).get(agent).is_some_and(|keys| keys.contains(key_hash)) {
+                    return Ok(None);
+                }
                 let mut all = lock(&m.prekeys);
                 let Some(published) = all.get_mut(agent) else { return Ok(None) };
                 let id = one_time_ids(&published.bundle).find(|id| !published.handed.contains(id));
@@ -176,7 +180,7 @@ impl Backend {
                 }
                 Ok(Some(with_one_time(&published.bundle, id)))
             }
-            Backend::Redis(r) => Ok(r.mailbox.take_prekeys(agent).await?),
+            Backend::Redis(r) => Ok(r.mailbox.take_prekeys(agent, key_hash).await?),
         }
     }
 }
