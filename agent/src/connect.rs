@@ -51,6 +51,9 @@ impl<S: Store + 'static> Agent<S> {
         let name = name.map(str::to_owned).unwrap_or_else(|| invite.name.clone());
         let invite_key = DeliveryKey::for_invite(&invite.token);
         let bundle = self.fetch_bundle(&name, *invite.agent_id.as_bytes(), &invite_key).await?;
+        // Our card gives out our delivery key: the relay must hold it before the inviter
+        // can answer (a Send with a key it does not hold yet is refused).
+        self.relay_synced(&self.records.preferences.get().name).await?;
         let keys = self.keys.lock().await;
         let settings = self.records.preferences.get();
         let known = self.records.contacts.get(&hex::encode(invite.agent_id.as_bytes())).await?;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use agentnet_core::crypto::delivery_key::DeliveryKey;
+use agentnet_core::crypto::delivery_key::{DeliveryKey, Hash};
 use agentnet_core::crypto::prekey::Ring;
 use agentnet_core::crypto::replay::SeenIds as ReplayWindow;
 use agentnet_core::crypto::vault::KdfParams;
@@ -109,7 +109,9 @@ impl<S: Store + 'static> Agent<S> {
             Err(e) => return Err(e),
         };
         let inbox = Arc::new(Notify::new());
-        let vault = Arc::new(vault);
+        let relay = settings.relay.clone();
+        let records = Records::new(Arc::new(vault), settings);
+        let vault = records.vault.clone();
         let client = if connect {
             let stores = ClientStores {
                 outbox: Arc::new(StoreOutbox::new(store.clone())),
@@ -118,14 +120,16 @@ impl<S: Store + 'static> Agent<S> {
                 sink: Arc::new(InboxSink::new(store.clone(), inbox.clone())),
             };
             let keys = Keypair::from_secret_bytes(&identity.to_secret_bytes());
-            let client = RelayClient::start(ClientConfig::new(settings.relay.clone()), keys, stores)?;
+            let client = RelayClient::start(ClientConfig::new(relay), keys, stores)?;
+            // Both go out with the first login, before anyone can have been told to write
+            // to us: a send with our key must never find the relay without it.
             client.publish_prekeys(ring.bundle(&identity).to_bytes())?;
+            client.publish_delivery_keys(delivery_hashes(&records, &delivery).await?)?;
             Some(client)
         } else {
             None
         };
         let agent_id = identity.agent_id();
-        let records = Records::new(vault, settings);
         // Whatever arrived before a crash or while another process held the profile.
         inbox.notify_one();
         let agent = Agent {
@@ -138,7 +142,6 @@ impl<S: Store + 'static> Agent<S> {
             inbox,
             understand: Mutex::new(understand),
         };
-        agent.publish_delivery_keys(&*agent.keys.lock().await).await?;
         Ok(agent)
     }
 
@@ -147,10 +150,7 @@ impl<S: Store + 'static> Agent<S> {
     /// again whenever that changes.
     pub(crate) async fn publish_delivery_keys(&self, keys: &Keys) -> Result<(), AgentError> {
         let Some(client) = &self.client else { return Ok(()) };
-        let mut hashes = vec![keys.delivery.hash()];
-        let open = self.records.invites.open().await?;
-        hashes.extend(open.iter().take(MAX_OPEN_INVITES).map(|t| DeliveryKey::for_invite(t).hash()));
-        client.publish_delivery_keys(hashes)?;
+        client.publish_delivery_keys(delivery_hashes(&self.records, &keys.delivery).await?)?;
         Ok(())
     }
 
@@ -187,4 +187,12 @@ fn top_up(ring: &mut Ring) -> bool {
     }
     ring.add_one_time(ONE_TIME_PREKEYS - left, unix_secs(now()), &mut rng());
     true
+}
+
+/// What the relay should take on Sends to us: our key first, then the newest open invites'.
+async fn delivery_hashes<S: Store + 'static>(records: &Records<S>, ours: &DeliveryKey) -> Result<Vec<Hash>, AgentError> {
+    let mut hashes = vec![ours.hash()];
+    let open = records.invites.open().await?;
+    hashes.extend(open.iter().take(MAX_OPEN_INVITES).map(|t| DeliveryKey::for_invite(t).hash()));
+    Ok(hashes)
 }

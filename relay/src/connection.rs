@@ -535,6 +535,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                     r
                 }
                 Ok(SendOutcome::Refused) => {
+                    tracing::debug!(conn = self.id, "send refused");
                     self.reply_error(ErrorCode::SendRefused, Some(message_id), "no delivery key the recipient gave out").await
                 }
                 Ok(SendOutcome::MailboxFull) => {
@@ -591,7 +592,10 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "too many delivery keys").await;
                 }
                 match inner.backend.put_delivery_keys(&agent, &hashes).await {
-                    Ok(()) => Ok(()),
+                    Ok(()) => {
+                        tracing::debug!(conn = self.id, count = hashes.len(), "delivery keys stored");
+                        Ok(())
+                    }
                     Err(e) => {
                         tracing::error!(error = %e, "storing delivery keys failed");
                         self.reply_error(ErrorCode::Internal, None, "internal error").await

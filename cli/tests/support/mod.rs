@@ -51,7 +51,8 @@ fn relay_binary() -> &'static PathBuf {
     })
 }
 
-/// A scratch directory, removed on drop.
+/// A scratch directory, removed on drop unless the test failed (then its logs stay, and
+/// the path is printed).
 pub struct Scratch(pub PathBuf);
 
 impl Scratch {
@@ -65,6 +66,10 @@ impl Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept for inspection: {}", self.0.display());
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
