@@ -132,7 +132,7 @@ impl<S: Store + 'static> Agent<S> {
         let agent_id = identity.agent_id();
         // Whatever arrived before a crash or while another process held the profile.
         inbox.notify_one();
-        let agent = Agent {
+        Ok(Agent {
             keys: Mutex::new(Keys { identity, ring, replay, delivery }),
             records,
             outbox: StoreOutbox::new(store.clone()),
@@ -141,8 +141,7 @@ impl<S: Store + 'static> Agent<S> {
             client,
             inbox,
             understand: Mutex::new(understand),
-        };
-        Ok(agent)
+        })
     }
 
     /// Tells the relay which delivery keys Sends to us may carry: our own, and one per

@@ -5,7 +5,7 @@
 //! the command goes on; [`Agent::deliver_held`] sends it once it can, after the command
 //! released its lock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::pin::pin;
 use std::time::Duration;
 
@@ -65,34 +65,31 @@ impl<S: Store + 'static> Agent<S> {
     /// whose keys cannot be had is dropped with a transcript line saying why (a
     /// negotiation's machine sends again on its timer).
     pub(crate) async fn deliver_held(&self) -> Result<(), AgentError> {
-        let mut held = self.records.held.all().await?;
-        // A contact whose card has not come yet gave no delivery key: theirs wait for it.
-        let mut keyless = Vec::new();
-        for message in &held {
-            if self.records.contacts.get(&message.contact).await?.is_some_and(|c| c.delivery_key.is_none()) {
-                keyless.push(message.id);
-            }
-        }
-        held.retain(|m| !keyless.contains(&m.id));
+        let held = self.records.held.all().await?;
         if held.is_empty() {
             return Ok(());
         }
         let mut bundles: HashMap<String, Result<Vec<u8>, String>> = HashMap::new();
+        // A contact whose card has not come yet gave no delivery key: theirs wait for it.
+        let mut keyless = HashSet::new();
         for message in &held {
-            if bundles.contains_key(&message.contact) {
+            if bundles.contains_key(&message.contact) || keyless.contains(&message.contact) {
                 continue;
             }
             let fetched = match self.records.contacts.get(&message.contact).await? {
                 Some(contact) => match &contact.delivery_key {
                     Some(key) => self.fetch_bundle(&contact.name, contact.agent_bytes(), key).await.map_err(|e| e.to_string()),
-                    None => Err("they gave no delivery key yet".to_owned()),
+                    None => {
+                        keyless.insert(message.contact.clone());
+                        continue;
+                    }
                 },
                 None => Err("they are no longer a contact".to_owned()),
             };
             bundles.insert(message.contact.clone(), fetched);
         }
         let keys = self.keys.lock().await;
-        for message in held {
+        for message in held.into_iter().filter(|m| !keyless.contains(&m.contact)) {
             let about = About { negotiation: message.negotiation.clone(), peer: Some(message.contact.clone()) };
             let contact = self.records.contacts.get(&message.contact).await?;
             let fetched = bundles.get(&message.contact).cloned().unwrap_or_else(|| Err("no keys".to_owned()));
