@@ -90,7 +90,7 @@ impl<S: Store + 'static> Agent<S> {
                         let stays = stays.clone().unwrap_or_default();
                         format!(
                             "Your agent has shown {} of your free times, all it may show, and none suits everyone yet.{stays} To show more, raise their disclosure budget in Contacts and ask again.",
-                            shown.join(" and ")
+                            agentnet_core::text::and_list(&shown)
                         )
                     }
                     Failure::Declined { by } => format!("{}'s agent declined.", self.records.contacts.name(&by).await?),

@@ -228,10 +228,10 @@ impl<S: Store + 'static> Agent<S> {
 /// "Bob's agent", "Ben's and Sofia's agents", "Ben's, Liam's and Sofia's agents".
 fn agents_of(people: &[Contact]) -> String {
     let owners: Vec<String> = people.iter().map(|c| format!("{}'s", c.name)).collect();
-    match owners.as_slice() {
-        [] => "nobody's agent".to_owned(),
-        [one] => format!("{one} agent"),
-        [rest @ .., last] => format!("{} and {last} agents", rest.join(", ")),
+    match owners.len() {
+        0 => "nobody's agent".to_owned(),
+        1 => format!("{} agent", owners[0]),
+        _ => format!("{} agents", agentnet_core::text::and_list(&owners)),
     }
 }
 
@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn the_agents_asked_are_named_with_the_count() {
-        let person = |name: &str| Contact { id: name.to_lowercase(), name: name.into(), bundle: Vec::new(), policy: crate::Policy::Ask, disclosure_budget: 12, verified: false, blocked: false, added_ms: 0, delivery_key: None, invite_key: None };
+        let person = |name: &str| Contact { id: name.to_lowercase(), name: name.into(), bundle: Vec::new(), policy: crate::Policy::Ask, disclosure_budget: 12, verified: false, blocked: false, added_ms: 0, delivery_key: None, invite_key: None, hours: None, share_hours: true };
         assert_eq!(agents_of(&[person("Bob")]), "Bob's agent");
         assert_eq!(agents_of(&[person("Ben"), person("Sofia")]), "Ben's and Sofia's agents");
         assert_eq!(agents_of(&[person("Ben"), person("Liam"), person("Sofia")]), "Ben's, Liam's and Sofia's agents");

@@ -1,18 +1,24 @@
 //! The owner changing how their agent works: settings, the language model, and what
 //! their calendar holds.
 
+use agentnet_core::schedule::SharedHours;
 use agentnet_platform::store::Store;
 
 use crate::{Agent, AgentError, LanguageModel, Settings};
 
 impl<S: Store + 'static> Agent<S> {
     /// Changes the owner's settings (preferences, name, default policy); returns them as
-    /// saved. A refused change saves nothing.
+    /// saved. A refused change saves nothing. When the working day contacts see changes
+    /// (hours or home zone), they are sent a fresh card.
     pub async fn update_settings(&self, change: impl FnOnce(&mut Settings) -> Result<(), AgentError>) -> Result<Settings, AgentError> {
-        let _keys = self.keys.lock().await;
+        let keys = self.keys.lock().await;
         let mut settings = self.records.preferences.get();
+        let shown = SharedHours::of(&settings.preferences());
         change(&mut settings)?;
         self.records.preferences.save(settings.clone()).await?;
+        if SharedHours::of(&settings.preferences()) != shown {
+            self.send_cards(&keys).await?;
+        }
         Ok(settings)
     }
 

@@ -2,6 +2,7 @@
 
 use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::protocol::{Card, InviteToken, Payload};
+use agentnet_core::schedule::SharedHours;
 use agentnet_platform::rt::{now, random_id, rng};
 use agentnet_platform::store::Store;
 
@@ -22,6 +23,8 @@ pub enum ContactChange {
     Policy(Policy),
     /// How many free slots they may see per negotiation.
     Budget(u32),
+    /// Whether our cards to them carry our coarse working day.
+    ShareHours(bool),
 }
 
 impl<S: Store + 'static> Agent<S> {
@@ -68,10 +71,12 @@ impl<S: Store + 'static> Agent<S> {
             added_ms: now().as_millisecond(),
             // Theirs comes in their card (unless they are a contact already); until then
             // messages to them wait.
-            delivery_key: known.and_then(|c| c.delivery_key),
+            delivery_key: known.as_ref().and_then(|c| c.delivery_key.clone()),
             invite_key: Some(invite_key.clone()),
+            hours: known.as_ref().and_then(|c| c.hours.clone()),
+            share_hours: known.as_ref().is_none_or(|c| c.share_hours),
         };
-        let card = self.card(&keys, Some(invite.token));
+        let card = self.card(&keys, Some(invite.token), contact.share_hours);
         // Our card goes with the key the invite opens.
         let introduce = Contact { delivery_key: Some(invite_key), ..contact.clone() };
         self.send_payload(&keys, &introduce, &Payload::Card(card), random_id(), None).await?;
@@ -91,6 +96,7 @@ impl<S: Store + 'static> Agent<S> {
         let mut contact = self.records.contacts.find(query).await?;
         let blocking = matches!(change, ContactChange::Block(true)) && !contact.blocked;
         let unblocking = matches!(change, ContactChange::Block(false)) && contact.blocked;
+        let sharing_changed = matches!(change, ContactChange::ShareHours(on) if on != contact.share_hours);
         match change {
             ContactChange::Rename(name) if !name.trim().is_empty() && !name.chars().any(char::is_control) => contact.name = name.trim().into(),
             ContactChange::Rename(_) => return Err(AgentError::InvalidSetting { reason: "a name must be printable and not empty".into() }),
@@ -98,25 +104,39 @@ impl<S: Store + 'static> Agent<S> {
             ContactChange::Verify(verified) => contact.verified = verified,
             ContactChange::Policy(policy) => contact.policy = policy,
             ContactChange::Budget(budget) => contact.disclosure_budget = budget.clamp(1, 100),
+            ContactChange::ShareHours(on) => contact.share_hours = on,
         }
         self.records.contacts.save(&contact).await?;
         if blocking {
             self.rotate_delivery_key(&mut keys).await?;
         }
-        if unblocking {
-            // They hold a key from before the block, which the relay no longer takes.
-            self.send_payload(&keys, &contact, &Payload::Card(self.card(&keys, None)), random_id(), None).await?;
+        if unblocking || (sharing_changed && !contact.blocked) {
+            // Unblocked, they hold a key from before the block, which the relay no longer
+            // takes; a fresh card also gives (or takes back) our working day.
+            self.send_payload(&keys, &contact, &Payload::Card(self.card(&keys, None, contact.share_hours)), random_id(), None).await?;
         }
         Ok(contact)
     }
 
-    /// Our card: our name, the invite it answers if any, our delivery key and signed
-    /// prekey (no one-time prekeys: those the relay hands to one sender each).
-    pub(crate) fn card(&self, keys: &Keys, token: Option<InviteToken>) -> Card {
-        let name = self.records.preferences.get().name;
+    /// Our card: our name, the invite it answers if any, our delivery key, our coarse
+    /// working day if `share_hours`, and signed prekey (no one-time prekeys: those the
+    /// relay hands to one sender each).
+    pub(crate) fn card(&self, keys: &Keys, token: Option<InviteToken>, share_hours: bool) -> Card {
+        let settings = self.records.preferences.get();
+        let hours = if share_hours { SharedHours::of(&settings.preferences()) } else { None };
         let mut bundle = keys.ring.bundle(&keys.identity);
         bundle.retain_one_time(None);
-        Card { name, token, delivery_key: keys.delivery.clone(), bundle: bundle.to_bytes() }
+        Card { name: settings.name, token, delivery_key: keys.delivery.clone(), hours, bundle: bundle.to_bytes() }
+    }
+
+    /// Sends our card again to every contact not blocked: after our delivery key or our
+    /// working day changed.
+    pub(crate) async fn send_cards(&self, keys: &Keys) -> Result<(), AgentError> {
+        for contact in self.records.contacts.all().await?.into_iter().filter(|c| !c.blocked) {
+            let card = self.card(keys, None, contact.share_hours);
+            self.send_payload(keys, &contact, &Payload::Card(card), random_id(), None).await?;
+        }
+        Ok(())
     }
 
     /// Draws a new delivery key, gives it in a card to every contact not blocked, then
@@ -126,9 +146,7 @@ impl<S: Store + 'static> Agent<S> {
         let key = DeliveryKey::generate(&mut rng());
         self.records.vault.put_secret(SecretName::DeliveryKey.name(), key.as_bytes()).await?;
         keys.delivery = key;
-        for contact in self.records.contacts.all().await?.into_iter().filter(|c| !c.blocked) {
-            self.send_payload(keys, &contact, &Payload::Card(self.card(keys, None)), random_id(), None).await?;
-        }
+        self.send_cards(keys).await?;
         self.publish_delivery_keys(keys).await
     }
 }

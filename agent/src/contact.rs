@@ -3,7 +3,7 @@
 use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::crypto::prekey::{Bundle, VerifiedBundle};
 use agentnet_core::identity::{AgentId, SafetyNumber};
-use agentnet_core::schedule::{ContactPolicy, ContactSettings};
+use agentnet_core::schedule::{ContactPolicy, ContactSettings, SharedHours};
 use serde::{Deserialize, Serialize};
 
 /// How this agent answers a contact's requests, as stored and shown.
@@ -67,6 +67,17 @@ pub struct Contact {
     /// card needs if it is still unsent after a restart. Gone once their card arrived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_key: Option<DeliveryKey>,
+    /// The coarse working day they share with us, from their last card.
+    #[serde(default)]
+    pub hours: Option<SharedHours>,
+    /// Whether our cards to them carry our coarse working day (on unless the owner turns
+    /// it off for them).
+    #[serde(default = "sharing_by_default")]
+    pub share_hours: bool,
+}
+
+fn sharing_by_default() -> bool {
+    true
 }
 
 impl Contact {

@@ -78,7 +78,7 @@ impl<S: Store + 'static> Agent<S> {
         for peer in &n.peers {
             names.push(self.records.contacts.get(peer).await?.map_or_else(|| "their".to_owned(), |c| format!("{}'s", c.name)));
         }
-        let line = format!("You suggested {times} instead; your agent offers {} to {} agent.", if slots.len() == 1 { "it" } else { "them" }, names.join(" and "));
+        let line = format!("You suggested {times} instead; your agent offers {} to {} agent.", if slots.len() == 1 { "it" } else { "them" }, agentnet_core::text::and_list(&names));
         self.records.transcript.note(About::negotiation(&n.id), line).await?;
         self.advance(&keys, &mut n, Input::Countered { slots, now: now() }).await?;
         drop(keys);

@@ -11,7 +11,7 @@ use agentnet_core::schedule::negotiation::{
     Effect, Invitee, Organiser, OrganiserEvent, OrganiserSetup, Participant, ParticipantEvent, ParticipantSetup,
     RetryPolicy,
 };
-use agentnet_core::schedule::{Availability, ContactPolicy, ContactSettings, Interval, IntervalSet};
+use agentnet_core::schedule::{Availability, ContactPolicy, ContactSettings, Interval, IntervalSet, SharedHours};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +75,10 @@ enum Start {
         context_id: ContextId,
         meeting: Meeting,
         invitees: Vec<(Peer, u32)>,
+        /// The working day each invitee shared, in `invitees` order (a field of its own so
+        /// journals written before it was kept still read).
+        #[serde(default)]
+        invitee_hours: Vec<Option<SharedHours>>,
         batch_size: usize,
         retry_secs: i64,
         max_resends: u32,
@@ -90,6 +94,9 @@ enum Start {
         duration_minutes: u32,
         free: Vec<Interval>,
         candidates: Vec<Interval>,
+        /// The working day the organiser shared.
+        #[serde(default)]
+        organiser_hours: Option<SharedHours>,
     },
 }
 
@@ -195,6 +202,7 @@ impl Journal {
             context_id: setup.context_id,
             meeting: setup.meeting.clone(),
             invitees: setup.invitees.iter().map(|i| (i.peer, i.disclosure_budget)).collect(),
+            invitee_hours: setup.invitees.iter().map(|i| i.hours.clone()).collect(),
             batch_size: setup.batch_size,
             retry_secs: setup.retry.first_wait.as_secs(),
             max_resends: setup.retry.max_resends,
@@ -220,6 +228,7 @@ impl Journal {
             duration_minutes,
             free: availability.free().as_slice().to_vec(),
             candidates,
+            organiser_hours: setup.organiser_hours.clone(),
         };
         Journal { start, steps: Vec::new() }
     }
@@ -232,19 +241,25 @@ impl Journal {
     /// Replays the journal, handing each step's effects to `seen`.
     fn replay_with(&self, mut seen: impl FnMut(Vec<Effect<Peer>>)) -> Machine {
         let mut machine = match &self.start {
-            Start::Organiser { task_id, context_id, meeting, invitees, batch_size, retry_secs, max_resends, free, candidates } => {
+            Start::Organiser { task_id, context_id, meeting, invitees, invitee_hours, batch_size, retry_secs, max_resends, free, candidates } => {
                 let setup = OrganiserSetup {
                     task_id: *task_id,
                     context_id: *context_id,
                     meeting: meeting.clone(),
-                    invitees: invitees.iter().map(|&(peer, disclosure_budget)| Invitee { peer, disclosure_budget }).collect(),
+                    invitees: invitees
+                        .iter()
+                        .enumerate()
+                        .map(|(at, &(peer, disclosure_budget))| {
+                            Invitee { peer, disclosure_budget, hours: invitee_hours.get(at).cloned().flatten() }
+                        })
+                        .collect(),
                     batch_size: *batch_size,
                     retry: RetryPolicy { first_wait: SignedDuration::from_secs(*retry_secs), max_resends: *max_resends },
                 };
                 let availability = availability(free, meeting.duration_minutes);
                 Machine::Organiser(Box::new(Organiser::new(setup, availability, candidates.clone())))
             }
-            Start::Participant { organiser, policy, budget, counter_size, patience_secs, duration_minutes, free, candidates } => {
+            Start::Participant { organiser, policy, budget, counter_size, patience_secs, duration_minutes, free, candidates, organiser_hours } => {
                 let policy = match policy {
                     0 => ContactPolicy::AutoAccept,
                     2 => ContactPolicy::Never,
@@ -255,6 +270,7 @@ impl Journal {
                     contact: ContactSettings { policy, disclosure_budget: *budget },
                     counter_size: *counter_size,
                     patience: SignedDuration::from_secs(*patience_secs),
+                    organiser_hours: organiser_hours.clone(),
                 };
                 Machine::Participant(Box::new(Participant::new(setup, availability(free, *duration_minutes), candidates.clone())))
             }

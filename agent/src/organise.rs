@@ -52,13 +52,16 @@ impl<S: Store + 'static> Agent<S> {
         // the owner asked for: a counter outside their words is never booked.
         let availability = Availability::from_free(availability.free().intersection(&within.allowed), SignedDuration::from_mins(i64::from(minutes)));
         let sent = Meeting { title: title.clone().unwrap_or_else(|| UNTITLED.to_owned()), duration_minutes: minutes };
-        let names = with.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" and ");
+        let names = agentnet_core::text::and_list(&with.iter().map(|c| c.name.as_str()).collect::<Vec<_>>());
         let meeting = Meeting { title: title.unwrap_or_else(|| format!("Meeting with {names}")), duration_minutes: minutes };
         let setup = OrganiserSetup {
             task_id: TaskId(random_id()),
             context_id: ContextId(random_id()),
             meeting: sent,
-            invitees: with.iter().map(|c| Invitee { peer: c.agent_bytes(), disclosure_budget: c.disclosure_budget }).collect(),
+            invitees: with
+                .iter()
+                .map(|c| Invitee { peer: c.agent_bytes(), disclosure_budget: c.disclosure_budget, hours: c.hours.clone() })
+                .collect(),
             batch_size: BATCH,
             retry: RetryPolicy { first_wait: FIRST_RETRY, max_resends: 8 },
         };
@@ -85,7 +88,13 @@ impl<S: Store + 'static> Agent<S> {
         let at = now();
         let window = answer_window(proposed).ok_or_else(|| AgentError::InvalidSetting { reason: "empty window".into() })?;
         let (availability, candidates) = self.owner_slots(&Within::anywhere(window), meeting.duration_minutes).await?;
-        let setup = ParticipantSetup { organiser: organiser.agent_bytes(), contact: organiser.settings(), counter_size: BATCH, patience: PATIENCE };
+        let setup = ParticipantSetup {
+            organiser: organiser.agent_bytes(),
+            contact: organiser.settings(),
+            counter_size: BATCH,
+            patience: PATIENCE,
+            organiser_hours: organiser.hours.clone(),
+        };
         // An untitled meeting is, in this owner's calendar, a meeting with the organiser.
         let title = if meeting.title == UNTITLED { format!("Meeting with {}", organiser.name) } else { meeting.title.clone() };
         Ok(Negotiation {

@@ -142,8 +142,11 @@ impl<S: Store + 'static> Agent<S> {
             (Some(mut contact), _) => match contact.advance_bundle(&bundle) {
                 Ok(changed) => {
                     let new_key = contact.delivery_key.as_ref() != Some(&card.delivery_key);
-                    if changed || new_key || contact.invite_key.is_some() {
+                    // Each card says all they share now: hours left out are taken back.
+                    let new_hours = contact.hours != card.hours;
+                    if changed || new_key || new_hours || contact.invite_key.is_some() {
                         contact.delivery_key = Some(card.delivery_key);
+                        contact.hours = card.hours;
                         contact.invite_key = None;
                         self.records.contacts.save(&contact).await?;
                     }
@@ -167,12 +170,14 @@ impl<S: Store + 'static> Agent<S> {
                     added_ms: at.as_millisecond(),
                     delivery_key: Some(card.delivery_key),
                     invite_key: None,
+                    hours: card.hours.clone(),
+                    share_hours: true,
                 };
                 self.records.contacts.save(&contact).await?;
                 // The invite is used: the relay stops taking its key. Our card answers
                 // with the key the new contact sends with from now on.
                 self.publish_delivery_keys(keys).await?;
-                self.send_payload(keys, &contact, &Payload::Card(self.card(keys, None)), random_id(), None).await?;
+                self.send_payload(keys, &contact, &Payload::Card(self.card(keys, None, contact.share_hours)), random_id(), None).await?;
                 let line = format!("{}'s agent accepted your invite and is now a contact.", card.name);
                 self.records.transcript.note(About::peer(&contact.id), line).await?;
                 Ok(Ok(()))

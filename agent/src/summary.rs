@@ -110,7 +110,7 @@ impl Negotiation {
             (TaskState::Rejected, ..) => ended("Declined"),
             (TaskState::Completed, None, _) => "Done".to_owned(),
             (_, _, Waiting::Peers(peers)) => {
-                let names = peers.iter().map(|p| name(p)).collect::<Vec<_>>().join(" and ");
+                let names = agentnet_core::text::and_list(&peers.iter().map(|p| name(p)).collect::<Vec<_>>());
                 match (self.side, last_sent) {
                     (Side::Organiser, Some(Act::Cancel)) => format!("Cancelling: waiting for {names} to acknowledge"),
                     (Side::Organiser, Some(Act::Confirm { slot })) => format!("Waiting for {names} to confirm {}", when(&slot, zone)),

@@ -40,6 +40,8 @@ async fn ann_with_bob() -> Agent<Arc<SqliteStore>> {
         added_ms: 0,
         delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([1; 32])),
         invite_key: None,
+        hours: None,
+        share_hours: true,
     };
     agent.records.contacts.save(&contact).await.unwrap();
     agent
@@ -130,7 +132,7 @@ fn roadmap_with_bob() -> OrganiserSetup<Peer> {
         task_id: TaskId([0; 16]),
         context_id: ContextId([1; 16]),
         meeting: Meeting { title: "Roadmap".into(), duration_minutes: 30 },
-        invitees: vec![Invitee { peer: BOB, disclosure_budget: 2 }],
+        invitees: vec![Invitee { peer: BOB, disclosure_budget: 2, hours: None }],
         batch_size: 3,
         retry: RetryPolicy::default(),
     }
@@ -158,6 +160,7 @@ fn a_participant_waits_for_its_owner_then_for_the_organiser_and_shows_only_the_o
         contact: ContactSettings { policy: ContactPolicy::AskFirst, disclosure_budget: 4 },
         counter_size: 3,
         patience: SignedDuration::from_hours(48),
+        organiser_hours: None,
     };
     let mut n = negotiation(Side::Participant, ALICE, Journal::participant(&setup, &availability, candidates, 30));
     let slot = |h: i8| Interval::new(ts(&format!("2026-03-02T{h:02}:00Z")), ts(&format!("2026-03-02T{h:02}:30Z"))).unwrap();

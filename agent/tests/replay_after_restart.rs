@@ -28,7 +28,7 @@ async fn own_bundle(dir: &TempDir) -> Bundle {
 /// Bob's card with `bundle`, sealed to Ann under message id `[n; 16]`.
 fn card_envelope(bob: &Keypair, ann: &Bundle, bundle: &Bundle, token: Option<[u8; 16]>, n: u8) -> Vec<u8> {
     let delivery_key = agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([3; 32]);
-    let card = Card { name: "Bob".into(), token, delivery_key, bundle: bundle.to_bytes() };
+    let card = Card { name: "Bob".into(), token, delivery_key, hours: None, bundle: bundle.to_bytes() };
     let ann = ann.clone().verified(unix_now()).unwrap();
     let mut rng = agentnet_platform::rt::rng();
     seal(bob, &ann, MessageId([n; 16]), unix_now(), &Payload::Card(card).to_bytes(), &mut rng).unwrap().into()

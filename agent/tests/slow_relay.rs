@@ -74,6 +74,8 @@ fn bob_with_expired_keys() -> Contact {
         added_ms: 0,
         delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::from_bytes([8; 32])),
         invite_key: None,
+        hours: None,
+        share_hours: true,
     }
 }
 

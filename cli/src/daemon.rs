@@ -92,7 +92,7 @@ async fn log_connection(agent: Arc<Agent<SqliteStore>>) {
 /// Prints each new transcript line: the owner (or a test) sees the agent act.
 async fn log_transcript(agent: Arc<Agent<SqliteStore>>) {
     let mut changes = agent.changes();
-    let mut since = jiff::Timestamp::now().as_millisecond();
+    let mut since = agentnet_platform::rt::now().as_millisecond();
     loop {
         if changes.changed().await.is_err() {
             return;

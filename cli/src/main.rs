@@ -85,6 +85,9 @@ enum Command {
         /// Most of your free slots they may see per negotiation.
         #[arg(long)]
         budget: Option<u32>,
+        /// Whether your cards to them carry your coarse working day (zone and hours): on or off.
+        #[arg(long, value_name = "on|off")]
+        share_hours: Option<String>,
     },
     /// Tell your agent what you want, in plain English.
     Ask {
@@ -187,6 +190,10 @@ enum CalendarAction {
 
 fn main() {
     let cli = Cli::parse();
+    if let Err(error) = agentnet_platform::rt::start_clock_from_env() {
+        eprintln!("error: {error}");
+        std::process::exit(exit::INVALID);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("starting the async runtime");
     let code = match runtime.block_on(run(cli)) {
         Ok(code) => code,
@@ -226,7 +233,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Invite => Request::Invite,
         Command::Accept { code, name } => Request::Accept { code, name },
         Command::Contacts => Request::Contacts,
-        Command::Contact { query, rename, block, unblock, verify, policy, budget } => {
+        Command::Contact { query, rename, block, unblock, verify, policy, budget, share_hours } => {
             let mut changes = Vec::new();
             changes.extend(rename.map(Change::Rename));
             if block || unblock {
@@ -237,6 +244,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             changes.extend(policy.map(Change::Policy));
             changes.extend(budget.map(Change::Budget));
+            changes.extend(share_hours.map(Change::ShareHours));
             Request::Contact { query, changes }
         }
         Command::Ask { text, wait } => Request::Ask { text, wait_secs: wait },

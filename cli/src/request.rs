@@ -47,6 +47,7 @@ pub(crate) enum Change {
     Verify(bool),
     Policy(String),
     Budget(u32),
+    ShareHours(String),
 }
 
 /// A change to the owner's settings, as given on the command line.
@@ -136,6 +137,11 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
                     Change::Verify(on) => ContactChange::Verify(on),
                     Change::Policy(p) => ContactChange::Policy(Policy::parse(&p).ok_or_else(|| AgentError::InvalidSetting { reason: format!("policy must be auto, ask or never, not {p:?}") })?),
                     Change::Budget(n) => ContactChange::Budget(n),
+                    Change::ShareHours(on) => ContactChange::ShareHours(match on.as_str() {
+                        "on" => true,
+                        "off" => false,
+                        _ => return Err(AgentError::InvalidSetting { reason: format!("--share-hours must be on or off, not {on:?}") }.into()),
+                    }),
                 };
                 contact = agent.change_contact(&contact.id, change).await?;
             }
@@ -188,8 +194,19 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
         }
         Request::Negotiations => {
             let all = agent.negotiations().await?;
+            let summaries = agent.summaries(&all).await?;
             let human = all.iter().map(|n| status_line(n, &when)).collect::<Vec<_>>().join("\n");
-            Reply::ok(if human.is_empty() { "No negotiations yet.".into() } else { human }, Value::Array(all.iter().map(negotiation_json).collect()))
+            let list = all
+                .iter()
+                .zip(&summaries)
+                .map(|(n, summary)| {
+                    let mut value = negotiation_json(n);
+                    // The owner's free times each contact was shown.
+                    value["shown"] = json!(summary.disclosed.iter().map(|d| json!({ "peer": d.peer, "slots": d.slots.iter().map(slot_json).collect::<Vec<_>>() })).collect::<Vec<_>>());
+                    value
+                })
+                .collect();
+            Reply::ok(if human.is_empty() { "No negotiations yet.".into() } else { human }, Value::Array(list))
         }
         Request::Transcript { id } => {
             let entries = match id {
@@ -213,7 +230,7 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
             Reply::ok(human, serde_json::to_value(&entries).unwrap_or_default())
         }
         Request::Events { days } => {
-            let now = Timestamp::now();
+            let now = agentnet_platform::rt::now();
             let window = Interval::new(now - SignedDuration::from_hours(24), now + SignedDuration::from_hours(24 * i64::from(days.max(1))))
                 .map_err(|_| AgentError::InvalidSetting { reason: "empty window".into() })?;
             let events = agent.events(window).await?;
@@ -343,6 +360,8 @@ fn contact_json<S: Store + 'static>(agent: &Agent<S>, c: &agentnet_agent::Contac
         "name": c.name,
         "policy": c.policy,
         "disclosure_budget": c.disclosure_budget,
+        "share_hours": c.share_hours,
+        "their_hours": c.hours.as_ref().map(|h| h.zone().iana_name().unwrap_or("UTC").to_owned()),
         "verified": c.verified,
         "blocked": c.blocked,
         "safety_number": agent.safety_number(c),

@@ -406,3 +406,86 @@ fn a_three_party_meeting_moves_through_a_relay_restart_and_is_cancelled_for_all(
         assert!(agent.text(&["transcript", &id]).contains("cancelled"), "{}'s transcript says it was cancelled", agent.name);
     }
 }
+
+/// Whether `slot` lies within `from`..`to` o'clock of a weekday in `zone`.
+fn inside_working_day(slot: (Timestamp, Timestamp), zone: &str, from: i8, to: i8) -> bool {
+    let zone = TimeZone::get(zone).unwrap();
+    let (start, end) = (slot.0.to_zoned_datetime(zone.clone()), slot.1.to_zoned_datetime(zone));
+    let weekday = !matches!(start.weekday(), Weekday::Saturday | Weekday::Sunday);
+    weekday && start.date() == end.date() && start.hour() >= from && (end.hour() < to || (end.hour() == to && end.minute() == 0))
+}
+
+/// Every slot `agent` showed anyone in its newest negotiation.
+fn shown_slots(agent: &Agent) -> Vec<(Timestamp, Timestamp)> {
+    let latest = agent.latest();
+    let shown = latest["shown"].as_array().cloned().unwrap_or_default();
+    shown.iter().flat_map(|peer| peer["slots"].as_array().cloned().unwrap_or_default()).map(|s| (instant(&s["start"]), instant(&s["end"]))).collect()
+}
+
+/// Alice works 9-16 in Berlin, Bob 9-17 in New York: one hour a day overlaps (two in the
+/// weeks only one side is on summer time). Bob's card told Alice his zone and hours, so
+/// every time she shows him is inside his day, and the meeting lands in the overlap with
+/// the default budget.
+#[test]
+fn a_berlin_new_york_pair_with_a_one_hour_overlap_books_inside_it() {
+    let scratch = Scratch::new("overlap");
+    let relay = Relay::start(&scratch.0, None);
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut bob = Agent::init(&scratch.0, "Bob", "America/New_York", &relay.url);
+    alice.json(&["prefs", "--hours", "09:00-16:00"]);
+    // Alice's first three mornings are taken, so her own best times are late mornings and
+    // early afternoons: 03:00-08:00 in New York.
+    alice.import(&calendar("alice", &[(0, 9, 11), (1, 9, 11), (2, 9, 11)]));
+    alice.start();
+    bob.start();
+    alice.connect(&bob, "auto");
+    let bob_seen = alice.json(&["contacts"]).as_array().unwrap().iter().find(|c| c["name"] == "Bob").cloned().unwrap();
+    assert_eq!(bob_seen["their_hours"], "America/New_York", "Bob's card carries his zone: {bob_seen}");
+
+    let answer = alice.json(&["ask", "find 30 minutes with Bob next week", "--wait", "30"]);
+    assert_eq!(answer["answer"]["intent"], "schedule", "{answer}");
+    wait_until(PATIENCE, "both sides to settle", || settled(&alice) && settled(&bob));
+    let slot = booked_meeting(&alice, "Meeting with Bob").expect("a time in the overlap was booked");
+    assert_eq!(booked_meeting(&bob, "Meeting with Alice"), Some(slot), "both calendars hold the same time");
+    assert!(inside_working_day(slot, ZONE, 9, 16), "outside Alice's day: {slot:?}");
+    assert!(inside_working_day(slot, "America/New_York", 9, 17), "outside Bob's day: {slot:?}");
+    let shown = shown_slots(&alice);
+    assert!(!shown.is_empty(), "Alice showed Bob some times");
+    for shown in shown {
+        assert!(inside_working_day(shown, "America/New_York", 9, 17), "Alice showed Bob a time outside his day: {shown:?}");
+    }
+}
+
+/// Four people in Berlin, London and New York: the organiser knows everyone's day, and one
+/// time inside all of them is found and booked for all four.
+#[test]
+fn a_four_party_meeting_across_three_zones_books() {
+    let scratch = Scratch::new("four");
+    let relay = Relay::start(&scratch.0, None);
+    let mut alice = Agent::init(&scratch.0, "Alice", ZONE, &relay.url);
+    let mut ben = Agent::init(&scratch.0, "Ben", "Europe/London", &relay.url);
+    let mut carol = Agent::init(&scratch.0, "Carol", "America/New_York", &relay.url);
+    let mut dan = Agent::init(&scratch.0, "Dan", ZONE, &relay.url);
+    // Busy in parts of the overlap (15:00-17:00 Berlin) on different days.
+    ben.import(&calendar("ben", &[(0, 15, 17), (1, 15, 16)]));
+    dan.import(&calendar("dan", &[(1, 16, 17), (2, 15, 17)]));
+    for agent in [&mut alice, &mut ben, &mut carol, &mut dan] {
+        agent.start();
+    }
+    for other in [&ben, &carol, &dan] {
+        alice.connect(other, "auto");
+    }
+    let answer = alice.json(&["ask", "find 30 minutes with Ben, Carol and Dan next week", "--wait", "30"]);
+    assert_eq!(answer["answer"]["intent"], "schedule", "{answer}");
+    wait_until(PATIENCE, "everyone to settle", || [&alice, &ben, &carol, &dan].iter().all(|a| settled(a)));
+    let slot = booked_meeting(&alice, "Meeting with Ben, Carol and Dan").expect("the organiser booked the meeting");
+    for agent in [&ben, &carol, &dan] {
+        assert_eq!(booked_meeting(agent, "Meeting with Alice"), Some(slot), "{} holds another time", agent.name);
+        for event in agent.events().iter().filter(|e| e["title"] == "Busy") {
+            assert!(slot.1 <= instant(&event["start"]) || slot.0 >= instant(&event["end"]), "{} was busy then", agent.name);
+        }
+    }
+    for (zone, who) in [(ZONE, "Alice and Dan"), ("Europe/London", "Ben"), ("America/New_York", "Carol")] {
+        assert!(inside_working_day(slot, zone, 9, 17), "outside {who}'s day: {slot:?}");
+    }
+}

@@ -34,7 +34,7 @@ fn organiser(availability: Availability) -> Organiser<u8> {
         task_id: TaskId([9; 16]),
         context_id: ContextId([8; 16]),
         meeting: Meeting { title: "Roadmap".to_owned(), duration_minutes: 30 },
-        invitees: vec![Invitee { peer: BOB, disclosure_budget: 6 }],
+        invitees: vec![Invitee { peer: BOB, disclosure_budget: 6, hours: None }],
         batch_size: 3,
         retry: RetryPolicy { first_wait: SignedDuration::from_mins(10), max_resends: 2 },
     };
@@ -48,6 +48,7 @@ fn participant(availability: Availability, policy: ContactPolicy) -> Participant
         contact: ContactSettings { policy, disclosure_budget: 4 },
         counter_size: 3,
         patience: SignedDuration::from_hours(48),
+        organiser_hours: None,
     };
     Participant::new(setup, availability, candidates)
 }
@@ -221,7 +222,7 @@ fn a_spent_budget_is_told_apart_from_no_common_time() {
     let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T17:00Z"));
     // Bob may reveal nothing of his own, and is free only at the end of the day.
     let bob_free = free("2026-03-02T16:30Z", "2026-03-02T17:00Z");
-    let setup = ParticipantSetup { organiser: ALICE, contact: ContactSettings { policy: ContactPolicy::AutoAccept, disclosure_budget: 0 }, counter_size: 3, patience: SignedDuration::from_hours(48) };
+    let setup = ParticipantSetup { organiser: ALICE, contact: ContactSettings { policy: ContactPolicy::AutoAccept, disclosure_budget: 0 }, counter_size: 3, patience: SignedDuration::from_hours(48), organiser_hours: None };
     let mut bob = Participant::new(setup, bob_free.clone(), bob_free.slots(SLOT_STEP));
 
     let failure = until_failed(&mut alice, &mut bob, now);

@@ -2,18 +2,24 @@
 //!
 //! `AGENTNET_SIM_RUNS` sets the number of seeds (default 10,000); runs alternate between a
 //! clean network (delays and reordering only) and a lossy one (loss up to 30 %, duplicates).
+//! Owners live in one to three of ten zones (half- and quarter-hour offsets, DST both ways,
+//! a year of start dates so many windows cross a change), keep recurring meetings with
+//! exceptions, travel, and share their coarse working day with each other; the organiser
+//! asks for a part of the day in four runs of ten, and every fourth booking is then moved.
+//! Every booking is checked against each owner's rules and the request by the naive oracle
+//! in `sim/oracle.rs`, which shares no code with the availability under test.
 
 mod sim;
 
 /// The least share (%) of clean two-party runs with a common slot that must book it within
-/// three round trips (measured: 97.52 % of 1,131).
-const TWO_PARTY_FLOOR: f64 = 97.0;
-/// The least share (%) of 3-10-party runs with a common slot that must book it
-/// (measured: 44 of 52, 84.62 %).
-const N_PARTY_FLOOR: f64 = 84.0;
+/// three round trips, with default budgets (the bar; measured 99.85 % of 1,339).
+const TWO_PARTY_FLOOR: f64 = 99.0;
+/// The least share (%) of 3-10-party runs with a common slot that must book it, with
+/// default budgets (measured: 154 of 167, 92.22 %; the bar of 97 % is not reached yet).
+const N_PARTY_FLOOR: f64 = 92.0;
 /// The least share (%) of lossy-network runs with a common slot that must book it
-/// (measured: 97.71 % of 1,135).
-const LOSSY_FLOOR: f64 = 97.0;
+/// (measured: 98.44 % of 1,537).
+const LOSSY_FLOOR: f64 = 98.0;
 
 fn runs() -> u64 {
     std::env::var("AGENTNET_SIM_RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(10_000)
@@ -28,11 +34,19 @@ fn negotiations_book_safely_and_find_common_slots() {
     let (mut lossy_exists, mut lossy_found) = (0u64, 0u64);
     let mut booked_without_common = 0u64;
     let mut rounds_total = 0u64;
+    // Moves: (tried, moved, kept where it was although a slot to move to existed).
+    let (mut moves, mut moved, mut kept, mut kept_with_slot) = (0u64, 0u64, 0u64, 0u64);
     for seed in 0..runs {
         let lossy = seed % 2 == 1;
         let outcome = sim::run(seed, lossy);
         if !outcome.violations.is_empty() {
             failures.push(format!("seed {seed} ({} parties, lossy {lossy}): {:?}", outcome.parties, outcome.violations));
+        }
+        if let Some((did_move, slot_existed)) = outcome.moved {
+            moves += 1;
+            moved += u64::from(did_move);
+            kept += u64::from(!did_move);
+            kept_with_slot += u64::from(!did_move && slot_existed);
         }
         if outcome.booked.is_some() && !outcome.common_slot_exists {
             booked_without_common += 1;
@@ -53,6 +67,9 @@ fn negotiations_book_safely_and_find_common_slots() {
             (_, false) => {
                 n_exists += 1;
                 n_found += u64::from(found);
+                if !found && std::env::var("AGENTNET_SIM_DEBUG").is_ok() {
+                    println!("miss seed {seed} ({} parties): rounds {} common slots {} failure {:?}", outcome.parties, outcome.rounds, outcome.common_slots, outcome.failure);
+                }
             }
             (_, true) => {
                 lossy_exists += 1;
@@ -68,12 +85,16 @@ fn negotiations_book_safely_and_find_common_slots() {
     println!("lossy network, common slot exists: {lossy_exists}; found: {:.2}%", pct(lossy_found, lossy_exists));
     println!("mean rounds when a common slot exists: {:.2}", rounds_total as f64 / (two_clean_exists + n_exists + lossy_exists).max(1) as f64);
     println!("booked although the oracle saw no common slot: {booked_without_common}");
+    println!("moves asked: {moves}; moved: {moved}; kept where it was: {kept} ({kept_with_slot} of them although a slot to move to existed)");
     assert!(failures.is_empty(), "{} runs broke a property, first ones:\n{}", failures.len(), failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
     assert_eq!(booked_without_common, 0, "a booking the oracle says was impossible");
     assert!(two_clean_exists > 0 && n_exists > 0 && lossy_exists > 0, "every kind of run had a common slot at least once");
+    // Each move either moved everyone or left everyone's booking where it was (checked per
+    // run above); both outcomes must have happened for that check to mean anything.
+    assert!(moved > 0 && kept > 0, "moves that moved ({moved}) and moves that kept the meeting ({kept}) both occur");
     assert!(pct(two_clean_found_3rt, two_clean_exists) >= TWO_PARTY_FLOOR, "two-party success within 3 round trips {:.2}% below {TWO_PARTY_FLOOR}%", pct(two_clean_found_3rt, two_clean_exists));
-    // Held at the rates measured on 2026-12-02 (10,000 runs), so a regression fails; the
-    // issue's bars (99 % two-party, 97 % for 3-10 parties) are not reached yet.
+    // The 3-10-party floor is held at the rate measured on 2026-12-02 (10,000 runs), so a
+    // regression fails; the bar of 97 % is not reached yet.
     assert!(pct(n_found, n_exists) >= N_PARTY_FLOOR, "3-10-party success {:.2}% below {N_PARTY_FLOOR}%", pct(n_found, n_exists));
     assert!(pct(lossy_found, lossy_exists) >= LOSSY_FLOOR, "lossy-network success {:.2}% below {LOSSY_FLOOR}%", pct(lossy_found, lossy_exists));
 }

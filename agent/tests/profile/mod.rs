@@ -81,6 +81,8 @@ pub async fn add_contact(dir: &TempDir, name: &str) -> Contact {
         added_ms: 1_772_638_200_000,
         delivery_key: Some(agentnet_core::crypto::delivery_key::DeliveryKey::generate(&mut rng)),
         invite_key: None,
+        hours: None,
+        share_hours: true,
     };
     let mut vault = Vault::open(store(dir).await).await.unwrap();
     vault.unlock(PASSPHRASE).await.unwrap();

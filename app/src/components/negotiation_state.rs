@@ -10,10 +10,10 @@ pub(crate) fn names(contacts: &[Contact]) -> HashMap<String, String> {
     contacts.iter().map(|c| (c.id.clone(), c.name.clone())).collect()
 }
 
-/// "Bob", "Bob and Carol", or a short id for someone no longer in the contacts.
+/// "Bob", "Bob and Carol", "Ben, Carol and Dan", or a short id for someone no longer in the contacts.
 pub(crate) fn peers(n: &Negotiation, names: &HashMap<String, String>) -> String {
     let list: Vec<String> = n.peers.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| id.chars().take(8).collect())).collect();
-    list.join(" and ")
+    agentnet_core::text::and_list(&list)
 }
 
 /// The state as a sentence (the runtime's summary line) and a CSS class.

@@ -186,6 +186,11 @@ impl Agent {
         self.command().args(args).stdin(Stdio::null()).output().unwrap()
     }
 
+    /// Runs one command with the agent's clock started at `now` (`AGENTNET_NOW`).
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        self.command().env("AGENTNET_NOW", now).args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
     /// Runs one command with `--json`; panics unless it succeeds.
     pub fn json(&self, args: &[&str]) -> Value {
         let out = self.command().arg("--json").args(args).stdin(Stdio::null()).output().unwrap();

@@ -3,10 +3,12 @@
 //!
 //! - `0x01` + the message's JSON ([`Message::from_json`] validates it);
 //! - `0x02` + a card: `name_len (1) | name (UTF-8) | has_token (1) | token (16, if any) |
-//!   delivery_key (32) | bundle (the rest: the sender's prekey bundle)`.
+//!   delivery_key (32) | hours_len (1) | hours (hours_len bytes; none if 0) | bundle (the
+//!   rest: the sender's prekey bundle)`; `hours` is [`SharedHours::to_bytes`].
 
 use super::{Limits, Message, ProtocolError};
 use crate::crypto::delivery_key::DeliveryKey;
+use crate::schedule::SharedHours;
 
 const TASK: u8 = 0x01;
 const CARD: u8 = 0x02;
@@ -30,6 +32,8 @@ pub struct Card {
     pub token: Option<InviteToken>,
     /// The key Sends to the sender must carry (a secret between the two agents).
     pub delivery_key: DeliveryKey,
+    /// The sender's coarse working day, if its owner shares it with the receiver.
+    pub hours: Option<SharedHours>,
     /// The sender's prekey bundle bytes (verified by the receiver).
     pub bundle: Vec<u8>,
 }
@@ -66,6 +70,9 @@ impl Payload {
                     None => out.push(0),
                 }
                 out.extend_from_slice(card.delivery_key.as_bytes());
+                let hours = card.hours.as_ref().map(SharedHours::to_bytes).unwrap_or_default();
+                out.push(hours.len() as u8);
+                out.extend_from_slice(&hours);
                 out.extend_from_slice(&card.bundle);
                 out
             }
@@ -103,12 +110,18 @@ fn card(bytes: &[u8]) -> Result<Card, ProtocolError> {
         }
         _ => return Err(bad("bad token field")),
     };
-    let (key, bundle) = rest.split_first_chunk::<32>().ok_or_else(|| bad("no delivery key"))?;
+    let (key, rest) = rest.split_first_chunk::<32>().ok_or_else(|| bad("no delivery key"))?;
     let delivery_key = DeliveryKey::from_bytes(*key);
+    let (&hours_len, rest) = rest.split_first().ok_or_else(|| bad("no hours length"))?;
+    let (hours, bundle) = rest.split_at_checked(usize::from(hours_len)).ok_or_else(|| bad("hours run past the end"))?;
+    let hours = match hours {
+        [] => None,
+        bytes => Some(SharedHours::from_bytes(bytes).map_err(|error| bad(&error.to_string()))?),
+    };
     if bundle.is_empty() || bundle.len() > MAX_CARD_BUNDLE {
         return Err(bad("bundle size out of range"));
     }
-    Ok(Card { name: name.to_owned(), token, delivery_key, bundle: bundle.to_vec() })
+    Ok(Card { name: name.to_owned(), token, delivery_key, hours, bundle: bundle.to_vec() })
 }
 
 
@@ -118,13 +131,17 @@ mod tests {
     use crate::protocol::{Act, ContextId, MessageId, Role, TaskId, TaskState};
 
     fn card() -> Card {
-        Card { name: "Bob Martin".into(), token: Some([7; 16]), delivery_key: DeliveryKey::from_bytes([5; 32]), bundle: vec![1, 2, 3] }
+        let mut prefs = crate::schedule::Preferences::office_hours(jiff::tz::TimeZone::get("America/New_York").unwrap());
+        prefs.working_hours.set(jiff::civil::Weekday::Saturday, vec![crate::schedule::LocalRange::hm(10, 0, 12, 30).unwrap()]);
+        let hours = SharedHours::of(&prefs);
+        Card { name: "Bob Martin".into(), token: Some([7; 16]), delivery_key: DeliveryKey::from_bytes([5; 32]), hours, bundle: vec![1, 2, 3] }
     }
 
     #[test]
     fn payloads_round_trip() {
         let message = Message::new(MessageId([1; 16]), TaskId([2; 16]), ContextId([3; 16]), Role::Agent, TaskState::Canceled, Act::Cancel);
-        for payload in [Payload::Task(message), Payload::Card(card()), Payload::Card(Card { token: None, ..card() })] {
+        let plain = Card { token: None, hours: None, ..card() };
+        for payload in [Payload::Task(message), Payload::Card(card()), Payload::Card(Card { token: None, ..card() }), Payload::Card(plain)] {
             assert_eq!(Payload::from_bytes(&payload.to_bytes(), &Limits::default()), Ok(payload));
         }
     }
@@ -143,5 +160,14 @@ mod tests {
         let mut control = bytes.clone();
         control[2] = b'\n';
         assert!(matches!(Payload::from_bytes(&control, &limits), Err(ProtocolError::Malformed { .. })));
+        // Hours that say they are longer than the card, or name no zone, are refused.
+        let hours_at = 1 + 1 + "Bob Martin".len() + 1 + 16 + 32;
+        let mut long = bytes.clone();
+        long[hours_at] = 255;
+        assert!(matches!(Payload::from_bytes(&long, &limits), Err(ProtocolError::Malformed { .. })));
+        let mut zone = bytes.clone();
+        zone[hours_at + 2] = b'#';
+        let refused = Payload::from_bytes(&zone, &limits);
+        assert!(matches!(&refused, Err(ProtocolError::Malformed { detail }) if detail.contains("time zone")), "{refused:?}");
     }
 }

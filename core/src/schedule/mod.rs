@@ -13,6 +13,7 @@ pub mod negotiation;
 mod policy;
 mod prefs;
 mod score;
+mod shared_hours;
 
 pub use availability::{Availability, local_day};
 pub use event::{Event, EventStatus, EventTime};
@@ -20,6 +21,7 @@ pub use interval::{EmptyInterval, Interval};
 pub use interval_set::IntervalSet;
 pub use policy::{ContactPolicy, ContactSettings};
 pub use prefs::{FocusBlock, InvalidLocalRange, LocalRange, MINUTES_PER_DAY, PartOfDay, Preferences, Travel, WeeklyHours};
+pub use shared_hours::{SharedHours, SharedHoursError};
 pub use score::{Attendee, ScoreWeights, SlotScorer, inconvenience, unfairness};
 
 /// The grid candidate slots start on: 15 minutes, a multiple of every UTC offset in use.

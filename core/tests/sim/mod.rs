@@ -13,8 +13,10 @@ use agentnet_core::schedule::negotiation::{
     RetryPolicy,
 };
 use agentnet_core::schedule::{
-    Attendee, Availability, ContactPolicy, ContactSettings, Interval, SLOT_STEP, SlotScorer,
+    Attendee, Availability, ContactPolicy, ContactSettings, Interval, IntervalSet, LocalRange, PartOfDay, SLOT_STEP,
+    SharedHours, SlotScorer,
 };
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use rand09::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -50,160 +52,285 @@ pub struct Outcome {
     pub common_slots: usize,
     pub booked: Option<Interval>,
     pub rounds: u32,
+    /// Why the organiser gave up, if it did.
+    pub failure: Option<String>,
+    /// For runs that moved their booking: whether it moved, and whether a slot to move to
+    /// existed for everyone.
+    pub moved: Option<(bool, bool)>,
     /// Problems found; empty when every property held.
     pub violations: Vec<String>,
 }
 
 const MAX_STEPS: usize = 200_000;
 
-/// Runs the negotiation of seed `seed`.
+/// Every agent's machine and what the network still carries.
+struct Run<'w> {
+    world: &'w World,
+    rng: ChaCha8Rng,
+    nodes: Vec<Node>,
+    net: Net,
+    now: Timestamp,
+    next_id: u128,
+    seed: u64,
+    /// What each agent holds in its calendar now.
+    bookings: Vec<Vec<Interval>>,
+    offered: BTreeMap<(usize, usize), BTreeSet<Interval>>,
+    failure: Option<String>,
+    violations: Vec<String>,
+}
+
+impl Run<'_> {
+    fn perform(&mut self, agent: usize, effects: Vec<Effect<AgentId>>) {
+        for effect in effects {
+            match effect {
+                Effect::Send { to, message } => {
+                    let to = index_of(to);
+                    if let Some(act) = message.act() {
+                        self.offered.entry((agent, to)).or_default().extend(act.offered_slots().iter().copied());
+                    }
+                    let (loss, duplication) = (self.world.loss, self.world.duplication);
+                    self.net.send(&mut self.rng, self.now, agent, to, message.to_json(), loss, duplication);
+                }
+                Effect::Book { slot } => {
+                    if !self.bookings[agent].is_empty() {
+                        self.violations.push(format!("agent {agent} booked {slot} while holding {:?}", self.bookings[agent]));
+                    }
+                    self.bookings[agent].push(slot);
+                }
+                Effect::Unbook { slot } => self.bookings[agent].retain(|booked| *booked != slot),
+                Effect::SetTimer { at } => self.net.schedule(at, agent, Happening::Timer),
+                Effect::AskOwner { .. } => {
+                    let delay = SignedDuration::from_mins(self.rng.random_range(1..=120));
+                    let approve = self.world.owners[agent].approves;
+                    self.net.schedule(self.now.checked_add(delay).unwrap(), agent, Happening::OwnerAnswer { approve });
+                }
+                Effect::Failed { failure } if agent == 0 => self.failure = Some(format!("{failure:?}")),
+                Effect::Failed { .. } => {}
+            }
+        }
+    }
+
+    /// Delivers everything until nothing is left in flight.
+    fn drive(&mut self) {
+        let limits = Limits::default();
+        let mut steps = 0;
+        while let Some((at, agent, happening)) = self.net.next() {
+            self.now = at;
+            steps += 1;
+            if steps > MAX_STEPS {
+                self.violations.push("did not terminate".to_owned());
+                return;
+            }
+            let (seed, mut next_id, now) = (self.seed, self.next_id, self.now);
+            let mut ids = || run_id(seed, &mut next_id);
+            let produced = match (&mut self.nodes[agent], happening) {
+                (Node::Organiser(machine), Happening::Delivery { from, bytes }) => match Message::from_json(&bytes, &limits) {
+                    Ok(message) => machine.handle(OrganiserEvent::Received { from: agent_id(from), message, now }, &mut ids),
+                    Err(error) => {
+                        self.violations.push(format!("organiser refused a message: {error}"));
+                        Vec::new()
+                    }
+                },
+                (Node::Organiser(machine), Happening::Timer) => machine.handle(OrganiserEvent::Tick { now }, &mut ids),
+                (Node::Participant(machine), Happening::Delivery { from, bytes }) => match Message::from_json(&bytes, &limits) {
+                    Ok(message) => machine.handle(ParticipantEvent::Received { from: agent_id(from), message, now }, &mut ids),
+                    Err(error) => {
+                        self.violations.push(format!("participant refused a message: {error}"));
+                        Vec::new()
+                    }
+                },
+                (Node::Participant(machine), Happening::Timer) => machine.handle(ParticipantEvent::Tick { now }, &mut ids),
+                (Node::Participant(machine), Happening::OwnerAnswer { approve: true }) => {
+                    machine.handle(ParticipantEvent::OwnerApproved { now }, &mut ids)
+                }
+                (Node::Participant(machine), Happening::OwnerAnswer { approve: false }) => {
+                    machine.handle(ParticipantEvent::OwnerDeclined { now }, &mut ids)
+                }
+                (Node::Organiser(_), Happening::OwnerAnswer { .. }) => Vec::new(),
+            };
+            self.next_id = next_id;
+            self.perform(agent, produced);
+        }
+    }
+
+    fn organiser(&mut self) -> &mut Organiser<AgentId> {
+        match &mut self.nodes[0] {
+            Node::Organiser(organiser) => organiser,
+            Node::Participant(_) => unreachable!("agent 0 organises"),
+        }
+    }
+}
+
+/// The organiser's availability for a request: its free time within the asked part of day
+/// (and on `day`, for a move), as the agent cuts it from the owner's words.
+fn requested(owner: &world::Owner, free: &Availability, part: Option<PartOfDay>, day: Option<Date>, world: &World) -> Availability {
+    let first = owner.prefs.home_zone.to_datetime(world.window.start()).date();
+    let allowed = IntervalSet::from_intervals((-1..16).filter_map(|offset: i64| {
+        let date = first.checked_add(SignedDuration::from_hours(24 * offset)).ok()?;
+        if day.is_some_and(|day| day != date) {
+            return None;
+        }
+        let zone = owner.prefs.zone_on(date);
+        let (from, to) = match part {
+            Some(PartOfDay::Morning) => (0, 12 * 60),
+            Some(PartOfDay::Afternoon) => (12 * 60, 17 * 60),
+            Some(PartOfDay::Evening) => (17 * 60, 24 * 60),
+            None => (0, 24 * 60),
+        };
+        let (from, to) = LocalRange::new(from, to).ok()?.on(date);
+        Interval::new(zone.to_timestamp(from).ok()?, zone.to_timestamp(to).ok()?).ok()
+    }));
+    Availability::from_free(free.free().intersection(&allowed), world.duration)
+}
+
+fn common_slots(availabilities: &[Availability], duration: SignedDuration) -> usize {
+    let common = availabilities.iter().skip(1).fold(availabilities[0].free().clone(), |acc, a| acc.intersection(a.free()));
+    Availability::from_free(common, duration).slots(SLOT_STEP).len()
+}
+
+/// Runs the negotiation of seed `seed` (and, for some seeds, a move of what it booked).
 pub fn run(seed: u64, lossy: bool) -> Outcome {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let world = World::generate(&mut rng, lossy);
     let parties = world.owners.len();
     let mut violations = Vec::new();
 
-    let availabilities: Vec<Availability> = world
+    let mut availabilities: Vec<Availability> = world
         .owners
         .iter()
         .map(|owner| Availability::compute(&owner.prefs, &owner.events, world.window, world.now, world.duration))
         .collect();
     cross_check_availability(&world, &availabilities, &mut rng, &mut violations);
+    let free_time = availabilities[0].clone();
+    availabilities[0] = requested(&world.owners[0], &free_time, world.part, None, &world);
 
-    let mut next_id = 0u128;
-    let mut ids = move || {
-        next_id += 1;
-        MessageId((u128::from(seed as u32) << 64 | next_id).to_be_bytes())
-    };
     let meeting = Meeting { title: "Roadmap".to_owned(), duration_minutes: world.duration.as_mins() as u32 };
     let mut nodes: Vec<Node> = Vec::with_capacity(parties);
-    let mut effects: Vec<(usize, Vec<Effect<AgentId>>)> = Vec::new();
+    let mut run = Run {
+        world: &world,
+        rng,
+        nodes: Vec::new(),
+        net: Net::default(),
+        now: world.now,
+        next_id: 0,
+        seed,
+        bookings: vec![Vec::new(); parties],
+        offered: BTreeMap::new(),
+        failure: None,
+        violations,
+    };
     for (index, owner) in world.owners.iter().enumerate() {
         let availability = availabilities[index].clone();
-        let attendees: Vec<Attendee> = if index == 0 {
-            world.owners.iter().map(|o| Attendee { zone: o.prefs.home_zone.clone(), past_burden: o.past_burden }).collect()
-        } else {
-            [owner, &world.owners[0]].iter().map(|o| Attendee { zone: o.prefs.home_zone.clone(), past_burden: o.past_burden }).collect()
-        };
-        let scorer = SlotScorer::new(&owner.prefs, &availability, world.now, attendees);
-        let candidates = scorer.ranked(availability.slots(SLOT_STEP));
+        let candidates = ranked(&world, index, &availability);
         if index == 0 {
             let setup = OrganiserSetup {
                 task_id: TaskId((seed as u128).to_be_bytes()),
                 context_id: ContextId([7; 16]),
                 meeting: meeting.clone(),
-                invitees: (1..parties).map(|p| Invitee { peer: agent_id(p), disclosure_budget: owner.budget }).collect(),
+                invitees: (1..parties)
+                    .map(|p| Invitee { peer: agent_id(p), disclosure_budget: owner.budget, hours: SharedHours::of(&world.owners[p].prefs) })
+                    .collect(),
                 batch_size: world.batch_size,
                 retry: RetryPolicy::default(),
             };
-            let mut organiser = Organiser::new(setup, availability, candidates);
-            effects.push((0, organiser.handle(OrganiserEvent::Start { now: world.now }, &mut ids)));
-            nodes.push(Node::Organiser(organiser));
+            nodes.push(Node::Organiser(Organiser::new(setup, availability, candidates)));
         } else {
             let setup = ParticipantSetup {
                 organiser: agent_id(0),
                 contact: ContactSettings { policy: owner.policy, disclosure_budget: owner.budget },
                 counter_size: world.batch_size,
                 patience: SignedDuration::from_hours(7 * 24),
+                organiser_hours: SharedHours::of(&world.owners[0].prefs),
             };
             nodes.push(Node::Participant(Participant::new(setup, availability, candidates)));
         }
     }
+    run.nodes = nodes;
+    let started = run.organiser_handle(OrganiserEvent::Start { now: world.now });
+    run.perform(0, started);
+    run.drive();
 
-    let mut net = Net::default();
-    let mut bookings: Vec<Vec<Interval>> = vec![Vec::new(); parties];
-    let mut book_count = vec![0usize; parties];
-    let mut offered: BTreeMap<(usize, usize), BTreeSet<Interval>> = BTreeMap::new();
-    let limits = Limits::default();
-    let mut steps = 0;
-    let mut now = world.now;
-    loop {
-        for (agent, list) in effects.drain(..) {
-            for effect in list {
-                match effect {
-                    Effect::Send { to, message } => {
-                        let to = index_of(to);
-                        if let Some(act) = message.act() {
-                            offered.entry((agent, to)).or_default().extend(act.offered_slots().iter().copied());
-                        }
-                        net.send(&mut rng, now, agent, to, message.to_json(), world.loss, world.duplication);
-                    }
-                    Effect::Book { slot } => {
-                        book_count[agent] += 1;
-                        bookings[agent].push(slot);
-                    }
-                    Effect::Unbook { slot } => bookings[agent].retain(|booked| *booked != slot),
-                    Effect::SetTimer { at } => net.schedule(at, agent, Happening::Timer),
-                    Effect::AskOwner { .. } => {
-                        let delay = SignedDuration::from_mins(rng.random_range(1..=120));
-                        let approve = world.owners[agent].approves;
-                        net.schedule(now.checked_add(delay).unwrap(), agent, Happening::OwnerAnswer { approve });
-                    }
-                    Effect::Failed { .. } => {}
-                }
-            }
-        }
-        let Some((at, agent, happening)) = net.next() else { break };
-        now = at;
-        steps += 1;
-        if steps > MAX_STEPS {
-            violations.push("did not terminate".to_owned());
-            break;
-        }
-        let produced = match (&mut nodes[agent], happening) {
-            (Node::Organiser(machine), Happening::Delivery { from, bytes }) => match Message::from_json(&bytes, &limits) {
-                Ok(message) => machine.handle(OrganiserEvent::Received { from: agent_id(from), message, now }, &mut ids),
-                Err(error) => {
-                    violations.push(format!("organiser refused a message: {error}"));
-                    Vec::new()
-                }
-            },
-            (Node::Organiser(machine), Happening::Timer) => machine.handle(OrganiserEvent::Tick { now }, &mut ids),
-            (Node::Participant(machine), Happening::Delivery { from, bytes }) => match Message::from_json(&bytes, &limits) {
-                Ok(message) => machine.handle(ParticipantEvent::Received { from: agent_id(from), message, now }, &mut ids),
-                Err(error) => {
-                    violations.push(format!("participant refused a message: {error}"));
-                    Vec::new()
-                }
-            },
-            (Node::Participant(machine), Happening::Timer) => machine.handle(ParticipantEvent::Tick { now }, &mut ids),
-            (Node::Participant(machine), Happening::OwnerAnswer { approve: true }) => {
-                machine.handle(ParticipantEvent::OwnerApproved { now }, &mut ids)
-            }
-            (Node::Participant(machine), Happening::OwnerAnswer { approve: false }) => {
-                machine.handle(ParticipantEvent::OwnerDeclined { now }, &mut ids)
-            }
-            (Node::Organiser(_), Happening::OwnerAnswer { .. }) => Vec::new(),
-        };
-        effects.push((agent, produced));
+    if !run.organiser().is_settled() {
+        let state = run.organiser().state();
+        run.violations.push(format!("organiser did not settle: {state:?}"));
     }
+    let booked = run.organiser().booked();
+    let rounds = run.organiser().rounds();
+    check_bookings(&world, booked, world.part, None, &run.bookings, &mut run.violations);
 
-    let Node::Organiser(organiser) = &nodes[0] else { unreachable!("agent 0 organises") };
-    if !organiser.is_settled() {
-        violations.push(format!("organiser did not settle: {:?}", organiser.state()));
+    // Each negotiation has its own budget, and a move is a new one.
+    check_budgets(&world, &std::mem::take(&mut run.offered), &mut run.violations);
+
+    // A move: the owner asks for another day of the window; the meeting moves only if
+    // everyone agrees, and stays where it was otherwise.
+    let mut moved = None;
+    if let Some(original) = booked.filter(|_| seed % 4 == 0) {
+        let zone = &world.owners[0].prefs.home_zone;
+        let day = zone.to_datetime(world.window.start()).date().checked_add(SignedDuration::from_hours(24 * run.rng.random_range(1..13))).unwrap();
+        let fresh = requested(&world.owners[0], &free_time, world.part, Some(day), &world);
+        let candidates = ranked(&world, 0, &fresh);
+        let now = run.now.checked_add(SignedDuration::from_hours(1)).unwrap();
+        run.now = now;
+        let event = OrganiserEvent::Reschedule { now, availability: fresh.clone(), candidates };
+        let effects = run.organiser_handle(event);
+        run.perform(0, effects);
+        run.drive();
+        let after = run.organiser().booked();
+        let mut moved_availabilities = availabilities.clone();
+        moved_availabilities[0] = fresh;
+        let could_move = common_slots(&moved_availabilities, world.duration) > 0;
+        if after == Some(original) {
+            moved = Some((false, could_move));
+        } else if let Some(new_slot) = after {
+            moved = Some((true, could_move));
+            check_bookings(&world, Some(new_slot), world.part, Some(day), &run.bookings, &mut run.violations);
+        } else {
+            run.violations.push(format!("a move lost the meeting at {original}"));
+        }
+        if after == Some(original) {
+            check_bookings(&world, Some(original), world.part, None, &run.bookings, &mut run.violations);
+        }
     }
-    let booked = organiser.booked();
-    check_bookings(&world, booked, &bookings, &book_count, &mut violations);
-    check_budgets(&world, &offered, &mut violations);
+    check_budgets(&world, &run.offered, &mut run.violations);
     let willing = world.owners[1..].iter().all(|o| match o.policy {
         ContactPolicy::Never => false,
         ContactPolicy::AskFirst => o.approves,
         ContactPolicy::AutoAccept => true,
     });
-    let common = availabilities.iter().skip(1).fold(availabilities[0].free().clone(), |acc, a| acc.intersection(a.free()));
-    let common_slots = Availability::from_free(common, world.duration).slots(SLOT_STEP).len();
+    let common_slots = common_slots(&availabilities, world.duration);
     let common_slot_exists = willing && common_slots > 0;
-    Outcome { parties, lossy, common_slot_exists, common_slots, booked, rounds: organiser.rounds(), violations }
+    Outcome { parties, lossy, common_slot_exists, common_slots, booked, rounds, failure: run.failure, moved, violations: run.violations }
 }
 
-fn check_bookings(world: &World, booked: Option<Interval>, bookings: &[Vec<Interval>], book_count: &[usize], violations: &mut Vec<String>) {
+fn run_id(seed: u64, next_id: &mut u128) -> MessageId {
+    *next_id += 1;
+    MessageId((u128::from(seed as u32) << 64 | *next_id).to_be_bytes())
+}
+
+impl Run<'_> {
+    fn organiser_handle(&mut self, event: OrganiserEvent<AgentId>) -> Vec<Effect<AgentId>> {
+        let (seed, mut next_id) = (self.seed, self.next_id);
+        let effects = self.organiser().handle(event, &mut || run_id(seed, &mut next_id));
+        self.next_id = next_id;
+        effects
+    }
+}
+
+/// One owner's slots, best first, scored against the people in the meeting.
+fn ranked(world: &World, index: usize, availability: &Availability) -> Vec<Interval> {
+    let owner = &world.owners[index];
+    let people: Vec<&world::Owner> = if index == 0 { world.owners.iter().collect() } else { vec![owner, &world.owners[0]] };
+    let attendees = people.iter().map(|o| Attendee { zone: o.prefs.home_zone.clone(), past_burden: o.past_burden }).collect();
+    SlotScorer::new(&owner.prefs, availability, world.now, attendees).ranked(availability.slots(SLOT_STEP))
+}
+
+/// Everyone holds exactly the organiser's booking, and it breaks nobody's rule nor the
+/// organiser's request (part of day, and the day asked for by a move).
+fn check_bookings(world: &World, booked: Option<Interval>, part: Option<PartOfDay>, day: Option<Date>, bookings: &[Vec<Interval>], violations: &mut Vec<String>) {
+    let expected: Vec<Interval> = booked.into_iter().collect();
     for (agent, held) in bookings.iter().enumerate() {
-        let expected: Vec<Interval> = booked.into_iter().collect();
         if *held != expected {
             violations.push(format!("agent {agent} holds {held:?}, organiser booked {booked:?}"));
-        }
-        if book_count[agent] > 1 {
-            violations.push(format!("agent {agent} booked {} times", book_count[agent]));
         }
     }
     if let Some(slot) = booked {
@@ -211,6 +338,10 @@ fn check_bookings(world: &World, booked: Option<Interval>, bookings: &[Vec<Inter
             if let Some(rule) = oracle::broken_rule(&owner.prefs, &owner.events, &world.window, world.now, &slot) {
                 violations.push(format!("booked {slot} breaks agent {agent}'s rule: {rule}"));
             }
+        }
+        if let Some(broken) = oracle::outside_request(&world.owners[0].prefs, part, day, &slot) {
+            let prefs = &world.owners[0].prefs;
+            violations.push(format!("booked {slot} is not what the organiser asked for: {broken} ({part:?}, day {day:?}, home {:?}, travel {:?})", prefs.home_zone.iana_name(), prefs.travel));
         }
     }
 }

@@ -2,7 +2,7 @@
 //! preferences and raw events for one slot, with linear scans and no interval sets, so a
 //! bug in the fast availability code cannot hide behind the same bug here.
 
-use agentnet_core::schedule::{Event, EventTime, Interval, Preferences, local_day};
+use agentnet_core::schedule::{Event, EventTime, Interval, PartOfDay, Preferences, local_day};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
@@ -82,4 +82,31 @@ fn covered(parts: &[Interval], slot: &Interval) -> bool {
             None => return false,
         }
     }
+}
+
+/// What of the organiser's request `slot` ignores: the part of day or the day a move asked
+/// for, read on the local clock of wherever the organiser is on that day (travel included).
+pub fn outside_request(prefs: &Preferences, part: Option<PartOfDay>, day: Option<Date>, slot: &Interval) -> Option<&'static str> {
+    let (from, to) = match part {
+        None => (0, 24 * 60),
+        Some(PartOfDay::Morning) => (0, 12 * 60),
+        Some(PartOfDay::Afternoon) => (12 * 60, 17 * 60),
+        Some(PartOfDay::Evening) => (17 * 60, 24 * 60),
+    };
+    let home = prefs.home_zone.to_datetime(slot.start()).date();
+    let fits_on = |date: Date| {
+        let zone = prefs.zone_on(date);
+        let start = zone.to_datetime(slot.start());
+        let minutes = (slot.end().as_second() - slot.start().as_second()) / 60;
+        let start_minute = i64::from(start.hour()) * 60 + i64::from(start.minute());
+        // Wall-clock end from the start's wall clock and the length: a DST jump inside the
+        // meeting is not a reason to call it outside the part.
+        start.date() == date && start_minute >= from && start_minute + minutes <= to
+    };
+    let dates = [-1i64, 0, 1].map(|d| home.checked_add(SignedDuration::from_hours(24 * d)).unwrap());
+    let usable: Vec<Date> = dates.into_iter().filter(|date| day.is_none_or(|day| day == *date)).collect();
+    if usable.is_empty() {
+        return Some("not on the day asked for");
+    }
+    (!usable.into_iter().any(fits_on)).then_some("outside the part of day (or day) asked for")
 }

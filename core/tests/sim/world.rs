@@ -1,7 +1,7 @@
 //! Random but reproducible worlds: owners with zones, preferences and calendars.
 
 use agentnet_core::schedule::{
-    ContactPolicy, Event, EventStatus, EventTime, FocusBlock, Interval, LocalRange, PartOfDay, Preferences, Travel,
+    ContactPolicy, ContactSettings, Event, EventStatus, EventTime, FocusBlock, Interval, LocalRange, PartOfDay, Preferences, Travel,
     WeeklyHours,
 };
 use jiff::civil::{Date, Weekday};
@@ -45,6 +45,8 @@ pub struct World {
     pub now: Timestamp,
     pub window: Interval,
     pub duration: SignedDuration,
+    /// The part of day the organiser asked for, if any ("mornings").
+    pub part: Option<PartOfDay>,
     /// Owner 0 organises.
     pub owners: Vec<Owner>,
     pub batch_size: usize,
@@ -87,8 +89,8 @@ fn date_in(rng: &mut ChaCha8Rng, window: &Interval, zone: &TimeZone) -> Date {
     zone.to_datetime(at).date()
 }
 
-fn preferences(rng: &mut ChaCha8Rng, window: &Interval) -> Preferences {
-    let home = zone(rng);
+fn preferences(rng: &mut ChaCha8Rng, window: &Interval, team_zones: &[TimeZone]) -> Preferences {
+    let home = team_zones.choose(rng).unwrap().clone();
     let mut prefs = Preferences::office_hours(home.clone());
     prefs.working_hours = working_hours(rng);
     let buffers = [0, 0, 5, 10, 15];
@@ -151,7 +153,16 @@ fn calendar(rng: &mut ChaCha8Rng, prefs: &Preferences, now: Timestamp) -> Vec<Ev
         while day < span_days && events.len() < target / 2 {
             let date = first_date.checked_add(SignedDuration::from_hours(24 * day)).unwrap();
             if every_days == 7 || date.weekday().to_monday_zero_offset() < 5 {
-                events.push(Event { time: EventTime::Timed(local_event(date, minute, length)), status: event_status });
+                // Exceptions as a calendar keeps them: an occurrence taken out (EXDATE) or
+                // moved by an hour or two (RECURRENCE-ID).
+                match rng.random_range(0..20) {
+                    0 => {}
+                    1 => {
+                        let shift = 60 * rng.random_range(-2..=2i64);
+                        events.push(Event { time: EventTime::Timed(local_event(date, minute + shift, length)), status: event_status });
+                    }
+                    _ => events.push(Event { time: EventTime::Timed(local_event(date, minute, length)), status: event_status }),
+                }
             }
             day += every_days;
         }
@@ -177,9 +188,13 @@ impl World {
         let now = base.checked_add(SignedDuration::from_mins(rng.random_range(0..365 * 24 * 60))).unwrap();
         let window = Interval::starting_at(now, SignedDuration::from_hours(14 * 24)).unwrap();
         let parties = if rng.random_bool(0.5) { 2 } else { rng.random_range(3..=10) };
+        // People who meet work in one to three zones (any of the ten), as teams do; owners
+        // drawn from all ten at once rarely share an hour, which would leave few runs with
+        // a common slot to find.
+        let team_zones: Vec<TimeZone> = (0..rng.random_range(1..=3)).map(|_| zone(rng)).collect();
         let owners = (0..parties)
             .map(|_| {
-                let prefs = preferences(rng, &window);
+                let prefs = preferences(rng, &window, &team_zones);
                 let events = calendar(rng, &prefs, now);
                 let policy = match rng.random_range(0..20) {
                     0 => ContactPolicy::Never,
@@ -190,15 +205,21 @@ impl World {
                     prefs,
                     events,
                     policy,
-                    budget: rng.random_range(6..=20),
+                    budget: ContactSettings::default().disclosure_budget,
                     approves: rng.random_bool(0.9),
                     past_burden: rng.random_range(0.0..3.0),
                 }
             })
             .collect();
+        let part = match rng.random_range(0..10) {
+            0..=1 => Some(PartOfDay::Morning),
+            2..=3 => Some(PartOfDay::Afternoon),
+            _ => None,
+        };
         World {
             now,
             window,
+            part,
             duration: SignedDuration::from_mins(*[30, 45, 60].choose(rng).unwrap()),
             owners,
             batch_size: rng.random_range(3..=6),

@@ -26,29 +26,29 @@ use crate::protocol::{Meeting, Message, MessageId};
 pub use organiser::{Invitee, Organiser, OrganiserEvent, OrganiserSetup};
 pub use participant::{Participant, ParticipantEvent, ParticipantSetup};
 
-/// Slots ordered by closeness to `hints` (in half-hour steps), then by `rank` order.
+/// Slots ordered by closeness to each group of `hints` (in half-hour steps, summed over
+/// the groups that have any), then by `rank` order.
 ///
-/// A slot the other side offered or proposed tells us it is free then, and free time comes
-/// in stretches: our slots close to theirs are the likeliest to suit them too.
-fn nearest_first(slots: &[Interval], hints: &[Interval]) -> Vec<Interval> {
-    if hints.is_empty() {
+/// A slot another side offered, proposed or accepted tells us it is free then, and free
+/// time comes in stretches: our slots close to theirs are the likeliest to suit them too.
+/// With several others (one group each), a slot close to all of them beats one that is
+/// very close to one and far from the rest.
+fn nearest_first(slots: &[Interval], hints: &[Vec<Interval>]) -> Vec<Interval> {
+    let groups: Vec<&Vec<Interval>> = hints.iter().filter(|group| !group.is_empty()).collect();
+    if groups.is_empty() {
         return slots.to_vec();
     }
-    let distance = |slot: &Interval| {
-        hints
-            .iter()
-            .map(|hint| {
-                if hint.overlaps(slot) {
-                    0
-                } else if hint.end() <= slot.start() {
-                    slot.start().duration_since(hint.end()).as_mins()
-                } else {
-                    hint.start().duration_since(slot.end()).as_mins()
-                }
-            })
-            .min()
-            .unwrap_or(i64::MAX)
-            / 30
+    let gap = |slot: &Interval, hint: &Interval| {
+        if hint.overlaps(slot) {
+            0
+        } else if hint.end() <= slot.start() {
+            slot.start().duration_since(hint.end()).as_mins()
+        } else {
+            hint.start().duration_since(slot.end()).as_mins()
+        }
+    };
+    let distance = |slot: &Interval| -> i64 {
+        groups.iter().map(|group| group.iter().map(|hint| gap(slot, hint)).min().unwrap_or(0) / 30).sum()
     };
     let mut keyed: Vec<(i64, usize, Interval)> = slots.iter().enumerate().map(|(rank, slot)| (distance(slot), rank, *slot)).collect();
     keyed.sort_unstable();

@@ -7,10 +7,10 @@ use jiff::{SignedDuration, Timestamp};
 use super::organiser::same_stretch;
 use super::{Approval, Effect, IdSource, PeerId};
 use crate::protocol::{Act, DeclineReason, Message, MessageId, Role, TaskState};
-use crate::schedule::{Availability, ContactPolicy, ContactSettings, Interval};
+use crate::schedule::{Availability, ContactPolicy, ContactSettings, Interval, SharedHours};
 
 /// How a participant answers one organiser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParticipantSetup<P> {
     /// The organiser's agent; messages from anyone else are ignored.
     pub organiser: P,
@@ -20,6 +20,8 @@ pub struct ParticipantSetup<P> {
     pub counter_size: usize,
     /// How long to wait for the organiser to settle before giving up (no booking).
     pub patience: SignedDuration,
+    /// The working day the organiser shared, if it did: counters inside it go first.
+    pub organiser_hours: Option<SharedHours>,
 }
 
 /// Events the participant machine consumes.
@@ -339,7 +341,10 @@ impl<P: PeerId> Participant<P> {
         let mut offer: Vec<Interval> = Vec::with_capacity(want);
         // One slot per free stretch first (more information per disclosed slot), then by rank.
         self.heard.extend(proposed.iter().copied());
-        let ordered = super::nearest_first(&self.candidates, &self.heard);
+        let mut ordered = super::nearest_first(&self.candidates, std::slice::from_ref(&self.heard));
+        if let Some(hours) = &self.setup.organiser_hours {
+            ordered.sort_by_key(|slot| !hours.covers(slot));
+        }
         for spread_out in [true, false] {
             for slot in &ordered {
                 if offer.len() >= want {
