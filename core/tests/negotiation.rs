@@ -1,4 +1,4 @@
-//! Scripted two-party negotiations: approval, retries, cancel and reschedule.
+//! Scripted negotiations: approval, retries, cancel, reschedule, and who hears what among several invitees.
 
 use agentnet_core::protocol::{Act, ContextId, Meeting, Message, MessageId, Role, TaskId, TaskState};
 use agentnet_core::schedule::negotiation::{
@@ -232,4 +232,70 @@ fn a_spent_budget_is_told_apart_from_no_common_time() {
     let mut alice = organiser(free("2026-03-02T09:00Z", "2026-03-02T10:00Z"));
     let mut bob = participant(free("2026-03-02T16:00Z", "2026-03-02T17:00Z"), ContactPolicy::AutoAccept);
     assert_eq!(until_failed(&mut alice, &mut bob, now), Failure::NoCommonSlot);
+}
+
+/// Each message in `effects`, with whom it goes to.
+fn proposals(effects: &[Effect<u8>]) -> Vec<(u8, Message)> {
+    effects.iter().filter_map(|e| if let Effect::Send { to, message } = e { Some((*to, message.clone())) } else { None }).collect()
+}
+
+fn proposed_slots(message: &Message) -> Vec<Interval> {
+    match message.act() {
+        Some(Act::Propose { slots, .. }) => slots.clone(),
+        other => panic!("expected a proposal, got {other:?}"),
+    }
+}
+
+fn answer(to: &Message, act: Act) -> Message {
+    Message::new(MessageId([200; 16]), to.task_id, to.context_id, Role::Agent, TaskState::Working, act).replying_to(to.message_id)
+}
+
+/// With several invitees, once everyone has answered, a time nobody has taken yet is shown
+/// only to the invitee who turned down the most; a time it takes is then shown to the rest.
+/// Showing an untried time to everyone spends every budget on what the busiest refuses.
+#[test]
+fn untried_times_go_to_the_busiest_invitee_first_and_taken_ones_to_the_rest() {
+    const CAROL: u8 = 2;
+    const DAN: u8 = 3;
+    let now = ts("2026-03-02T08:00Z");
+    let availability = free("2026-03-02T09:00Z", "2026-03-02T17:00Z");
+    let setup = OrganiserSetup {
+        task_id: TaskId([9; 16]),
+        context_id: ContextId([8; 16]),
+        meeting: Meeting { title: "Roadmap".to_owned(), duration_minutes: 30 },
+        invitees: [BOB, CAROL, DAN].map(|peer| Invitee { peer, disclosure_budget: 12, hours: None }).to_vec(),
+        batch_size: 3,
+        retry: RetryPolicy { first_wait: SignedDuration::from_mins(10), max_resends: 2 },
+    };
+    let mut alice = Organiser::new(setup, availability.clone(), availability.slots(SLOT_STEP));
+    let mut ids = ids();
+
+    // Round one: everyone hears the same times. Bob and Dan can do them all, Carol none
+    // (her counter is a time Alice cannot host, so it leads nowhere).
+    let first = proposals(&alice.handle(OrganiserEvent::Start { now }, &mut ids));
+    assert_eq!(first.iter().map(|(peer, _)| *peer).collect::<Vec<_>>(), vec![BOB, CAROL, DAN]);
+    let mut effects = Vec::new();
+    for (peer, proposal) in &first {
+        let act = if *peer == CAROL {
+            Act::Counter { slots: vec![Interval::new(ts("2026-03-02T20:00Z"), ts("2026-03-02T20:30Z")).unwrap()] }
+        } else {
+            Act::Accept { slots: proposed_slots(proposal) }
+        };
+        effects = alice.handle(OrganiserEvent::Received { from: *peer, message: answer(proposal, act), now }, &mut ids);
+    }
+
+    // Round two: untried times, to Carol alone.
+    let second = proposals(&effects);
+    assert_eq!(second.iter().map(|(peer, _)| *peer).collect::<Vec<_>>(), vec![CAROL], "only the busiest invitee hears untried times");
+    let (_, to_carol) = &second[0];
+    let taken = proposed_slots(to_carol)[0];
+    let reply = answer(to_carol, Act::Accept { slots: vec![taken] });
+    let third = proposals(&alice.handle(OrganiserEvent::Received { from: CAROL, message: reply, now }, &mut ids));
+
+    // Round three: the time Carol took, and only that, to Bob and Dan (Carol may hear more
+    // untried times).
+    for peer in [BOB, DAN] {
+        let (_, proposal) = third.iter().find(|(to, _)| *to == peer).expect("Bob and Dan hear the time Carol took");
+        assert_eq!(proposed_slots(proposal), vec![taken]);
+    }
 }
