@@ -30,6 +30,9 @@ pub struct Config {
     pub ping_interval: Duration,
     /// Close a connection that sent nothing for this long (`RELAY_IDLE_TIMEOUT_SECS`, default 90).
     pub idle_timeout: Duration,
+    /// Close a connection whose socket takes no write for this long: a client that stops
+    /// reading (`RELAY_WRITE_TIMEOUT_SECS`, default 20). Its deliveries stay in the mailbox.
+    pub write_timeout: Duration,
     /// Time allowed for the HTTP request head (`RELAY_HEADER_READ_TIMEOUT_SECS`, default 5).
     pub header_read_timeout: Duration,
     /// Time connections get to finish on shutdown (`RELAY_DRAIN_TIMEOUT_SECS`, default 10).
@@ -130,6 +133,7 @@ impl Default for Config {
             auth_timeout: Duration::from_secs(10),
             ping_interval: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(90),
+            write_timeout: Duration::from_secs(20),
             header_read_timeout: Duration::from_secs(5),
             drain_timeout: Duration::from_secs(10),
             conn_rate: 200,
@@ -206,6 +210,7 @@ struct FileLayer {
     auth_timeout_secs: Option<u64>,
     ping_interval_secs: Option<u64>,
     idle_timeout_secs: Option<u64>,
+    write_timeout_secs: Option<u64>,
     header_read_timeout_secs: Option<u64>,
     drain_timeout_secs: Option<u64>,
     conn_rate: Option<u64>,
@@ -298,6 +303,7 @@ impl Config {
         num!(auth_timeout, "RELAY_AUTH_TIMEOUT_SECS", layer.auth_timeout_secs, 1, 300, secs);
         num!(ping_interval, "RELAY_PING_INTERVAL_SECS", layer.ping_interval_secs, 1, 3600, secs);
         num!(idle_timeout, "RELAY_IDLE_TIMEOUT_SECS", layer.idle_timeout_secs, 2, 7200, secs);
+        num!(write_timeout, "RELAY_WRITE_TIMEOUT_SECS", layer.write_timeout_secs, 1, 300, secs);
         num!(header_read_timeout, "RELAY_HEADER_READ_TIMEOUT_SECS", layer.header_read_timeout_secs, 1, 120, secs);
         num!(drain_timeout, "RELAY_DRAIN_TIMEOUT_SECS", layer.drain_timeout_secs, 0, 600, secs);
         num!(conn_rate, "RELAY_CONN_RATE", layer.conn_rate, 1, 10_000_000, u);

@@ -23,6 +23,7 @@ use crate::routing::{Backend, BackendError, SendOutcome};
 use futures_util::stream::FuturesOrdered;
 use crate::routing::local::Outbound;
 use crate::state::{AppState, Drain};
+use crate::write_deadline::WriteDeadline;
 
 /// Most delivery-key hashes one agent may publish: its own key, a previous one while
 /// contacts catch up, and its open invites.
@@ -116,7 +117,7 @@ where
     let _gauge = Gauge(state.clone());
     let mut drain = state.inner.life.drain.subscribe();
     let mut c = Conn {
-        sink,
+        sink: WriteDeadline::new(sink, cfg.write_timeout),
         id: state.next_conn_id(),
         state: state.clone(),
         info,
@@ -248,6 +249,11 @@ where
         let _ = c.sink.send(Message::Close(Some(CloseFrame { code: closing.code, reason: "".into() }))).await;
     }
     let _ = c.sink.close().await;
+    if c.sink.expired() {
+        // It stopped reading: what it was sent stays in its mailbox until acknowledged.
+        m.slow_consumers.fetch_add(1, Relaxed);
+        tracing::debug!(conn = c.id, "closed: the client stopped reading");
+    }
     if let Some(rx) = &mut rx {
         // Frames still queued were never written; keep the gauge honest.
         let mut left = 0;

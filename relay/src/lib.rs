@@ -22,6 +22,7 @@ mod router;
 mod routing;
 mod state;
 mod task;
+mod write_deadline;
 mod ws;
 
 pub use config::Config;

@@ -59,7 +59,7 @@ impl Metrics {
         one("messages_queued_total", "counter", "Sends kept for an offline recipient.", c(&self.messages_queued));
         one("errors_sent_total", "counter", "Error frames sent.", c(&self.errors_sent));
         one("rate_limited_total", "counter", "Frames refused by a rate limit.", c(&self.rate_limited));
-        one("slow_consumers_total", "counter", "Connections dropped for a full send queue.", c(&self.slow_consumers));
+        one("slow_consumers_total", "counter", "Connections dropped for not reading: a full send queue, or a write that took no headway for RELAY_WRITE_TIMEOUT_SECS.", c(&self.slow_consumers));
         one("auth_failures_total", "counter", "Failed authentications.", c(&self.auth_failures));
         one("mailbox_messages", "gauge", "Messages waiting in in-memory mailboxes.", self.mailbox_messages.load(Relaxed));
         one("send_queue_depth", "gauge", "Frames waiting in connection send queues.", self.send_queue_depth.load(Relaxed));

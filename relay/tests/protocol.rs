@@ -504,12 +504,3 @@ async fn readyz_and_metrics_answer() {
     assert!(metrics.contains("agentnet_relay_messages_routed_total 1"), "{metrics}");
     assert!(metrics.contains("agentnet_relay_route_latency_seconds_count 1"), "{metrics}");
 }
-
-async fn http_get(relay: &Relay, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
-    let mut r = String::new();
-    s.read_to_string(&mut r).await.unwrap();
-    r
-}

@@ -292,3 +292,62 @@ pub fn mid(n: u32) -> [u8; 16] {
     m[..4].copy_from_slice(&n.to_be_bytes());
     m
 }
+
+/// A plain HTTP GET on the relay's port; the whole response, head included.
+pub async fn http_get(relay: &Relay, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    let mut r = String::new();
+    s.read_to_string(&mut r).await.unwrap();
+    r
+}
+
+/// A well-behaved pair beside an attack: a fresh login every second and a sealed send
+/// answered by a Deliver every 0.2 s, until stopped. Returns the slowest of each.
+pub struct Canary {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<(Duration, Duration, u32)>,
+}
+
+impl Canary {
+    pub fn start(addr: SocketAddr) -> Canary {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            let receiver = Agent::new();
+            let (mut inbox, _) = Client::login(addr, &receiver).await;
+            let mut outbox = Client::sender(addr).await;
+            let (mut slowest_trip, mut slowest_login, mut trips) = (Duration::ZERO, Duration::ZERO, 0u32);
+            let mut last_login = tokio::time::Instant::now();
+            while !*stopped.borrow_and_update() {
+                let started = tokio::time::Instant::now();
+                outbox.send(&receiver.send(mid(trips), b"canary")).await;
+                assert!(matches!(outbox.recv().await, RelayToClient::Ack { .. }), "the canary's send was stored");
+                match inbox.recv().await {
+                    RelayToClient::Deliver { delivery_id, .. } => inbox.send(&ClientToRelay::DeliverAck { delivery_id }).await,
+                    other => panic!("the canary expected its message, got {other:?}"),
+                }
+                slowest_trip = slowest_trip.max(started.elapsed());
+                trips += 1;
+                if last_login.elapsed() >= Duration::from_secs(1) {
+                    let started = tokio::time::Instant::now();
+                    let _ = Client::login(addr, &Agent::new()).await;
+                    slowest_login = slowest_login.max(started.elapsed());
+                    last_login = tokio::time::Instant::now();
+                }
+                let _ = tokio::time::timeout(Duration::from_millis(200), stopped.changed()).await;
+            }
+            (slowest_trip, slowest_login, trips)
+        });
+        Canary { stop, task }
+    }
+
+    /// Stops it and checks it was served throughout: at least one round trip, none and
+    /// no login slower than `bound` (generous: these machines are shared).
+    pub async fn finish(self, bound: Duration) {
+        let _ = self.stop.send(true);
+        let (trip, login, trips) = self.task.await.expect("the canary was served throughout");
+        assert!(trips > 0, "the canary made no round trip");
+        assert!(trip < bound && login < bound, "slowest round trip {trip:?}, slowest login {login:?}, bound {bound:?}");
+    }
+}

@@ -1,0 +1,65 @@
+//! Clients that misbehave on purpose (they stop reading, flood WebSocket pings, break
+//! the WebSocket framing, read the metrics): each is dealt with while a well-behaved
+//! pair beside it keeps being served.
+
+mod common;
+
+use agentnet_core::wire::{AckStatus, RelayToClient};
+use common::*;
+use std::time::Duration;
+
+/// The canary's bound: generous, the point is "served", not "fast".
+const SERVED_WITHIN: Duration = Duration::from_secs(3);
+
+async fn metric(relay: &Relay, name: &str) -> u64 {
+    let metrics = http_get(relay, "/metrics").await;
+    let line = metrics.lines().find(|line| line.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("no {name} in {metrics}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// A client that logs in and then never reads again: once its socket is full and a write
+/// takes no headway for the write timeout, the relay drops it; everything it was sent
+/// stays in its mailbox for its next login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_and_keeps_its_mail() {
+    let relay = Relay::start(config(&[
+        ("RELAY_WRITE_TIMEOUT_SECS", "2"),
+        ("RELAY_CONN_RATE", "100000"),
+        ("RELAY_CONN_BURST", "100000"),
+        ("RELAY_CONN_BYTES_RATE", "1000000000"),
+    ]))
+    .await;
+    let canary = Canary::start(relay.addr);
+    let stuck = Agent::new();
+    let (stopped_reading, _) = Client::login(relay.addr, &stuck).await;
+    let baseline = metric(&relay, "agentnet_relay_authenticated_connections").await;
+
+    // 466 deliveries of 30 kB: far more than the socket buffers on both sides hold.
+    let mut sender = Client::sender(relay.addr).await;
+    let sent = 466u32;
+    for n in 0..sent {
+        sender.send(&stuck.send(mid(n), &[7; 30_000])).await;
+    }
+    for _ in 0..sent {
+        assert!(matches!(sender.recv().await, RelayToClient::Ack { status: AckStatus::Stored, .. }));
+    }
+
+    // Dropped within the write timeout and a wide margin: one fewer authenticated
+    // connection, counted as a slow consumer.
+    let mut dropped = false;
+    for _ in 0..150 {
+        if metric(&relay, "agentnet_relay_authenticated_connections").await < baseline {
+            dropped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(dropped, "the client that stopped reading is still connected 15 s later");
+    assert!(metric(&relay, "agentnet_relay_slow_consumers_total").await >= 1);
+    drop(stopped_reading);
+
+    // Nothing was lost: it was never acknowledged, so it all waits for the next login.
+    let (_, waiting) = Client::login(relay.addr, &stuck).await;
+    assert_eq!(waiting, sent);
+    canary.finish(SERVED_WITHIN).await;
+}
