@@ -324,6 +324,16 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         self.sink.flush().await.map_err(|_| ())
     }
 
+    /// Counts a frame over the rate; past the tolerated number, the connection ends 1008.
+    fn strike(&mut self, m: &crate::metrics::Metrics) -> Flow {
+        m.rate_limited.fetch_add(1, Relaxed);
+        self.strikes += 1;
+        if self.strikes > self.state.inner.config.rate_strikes {
+            return Err(Some(Closing::with(close::POLICY_VIOLATION, ErrorCode::RateLimited, "rate limit exceeded repeatedly")));
+        }
+        Ok(())
+    }
+
     async fn reply_error(&mut self, code: ErrorCode, message_id: Option<MessageId>, text: &str) -> Flow {
         self.write(&RelayToClient::error(code, message_id, text)).await.map_err(|_| None)
     }
@@ -337,8 +347,15 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 return Err(Some(Closing::with(close::PROTOCOL_ERROR, ErrorCode::Malformed, "text messages are not frames")));
             }
             Message::Close(_) => return Err(None),
-            // The WebSocket layer answers pings itself.
-            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+            // The WebSocket layer answers pings itself, but they are paid for like any
+            // frame: each is read, and each Ping makes a Pong to write.
+            Message::Ping(data) | Message::Pong(data) => {
+                let now = Instant::now();
+                if self.frames.try_take(1.0, now) && self.bytes.try_take(data.len() as f64, now) {
+                    return Ok(());
+                }
+                return self.strike(&m).map(|_| ());
+            }
         };
         m.frames_in.fetch_add(1, Relaxed);
         m.bytes_in.fetch_add(data.len() as u64, Relaxed);
@@ -366,11 +383,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
             }
         };
         if !allowed {
-            m.rate_limited.fetch_add(1, Relaxed);
-            self.strikes += 1;
-            if self.strikes > cfg.rate_strikes {
-                return Err(Some(Closing::with(close::POLICY_VIOLATION, ErrorCode::RateLimited, "rate limit exceeded repeatedly")));
-            }
+            self.strike(&m)?;
             let mid = match &frame {
                 ClientToRelay::Send { message_id, .. } => Some(*message_id),
                 _ => None,

@@ -63,3 +63,21 @@ async fn a_client_that_stops_reading_is_dropped_and_keeps_its_mail() {
     assert_eq!(waiting, sent);
     canary.finish(SERVED_WITHIN).await;
 }
+
+/// WebSocket pings cost the relay a read and a Pong each: they count against the frame
+/// rate like relay frames, and a flood of them ends the connection with 1008.
+#[tokio::test]
+async fn a_flood_of_websocket_pings_is_rate_limited_then_closed_1008() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let relay = Relay::start(config(&[("RELAY_CONN_RATE", "5"), ("RELAY_CONN_BURST", "5"), ("RELAY_RATE_STRIKES", "10")])).await;
+    let canary = Canary::start(relay.addr);
+    let (mut flooder, _) = Client::login(relay.addr, &Agent::new()).await;
+    for _ in 0..40 {
+        flooder.ws.send(Message::Ping(vec![0; 16].into())).await.unwrap();
+    }
+    let (code, _) = flooder.expect_close().await;
+    assert_eq!(code, agentnet_core::wire::close::POLICY_VIOLATION);
+    assert!(metric(&relay, "agentnet_relay_rate_limited_total").await >= 11);
+    canary.finish(SERVED_WITHIN).await;
+}
