@@ -327,6 +327,9 @@ def test_compose_relays_share_redis_and_wait_for_it(compose):
         env = relay["environment"]
         assert env["REDIS_URL"] == "redis://redis:6379", name
         assert env["RELAY_ADDR"] == "0.0.0.0:8080", name
+        # Metrics on their own port, which compose does not publish.
+        assert env["RELAY_METRICS_ADDR"] == "0.0.0.0:9091", name
+        assert not any("9091" in str(port) for port in relay.get("ports", [])), name
         assert relay["depends_on"]["redis"]["condition"] == "service_healthy", name
         assert relay["build"]["dockerfile"] == "infrastructure/docker/relay.Dockerfile"
         assert (COMPOSE.parent / relay["build"]["context"] / relay["build"]["dockerfile"]).is_file()

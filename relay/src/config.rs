@@ -11,6 +11,11 @@ use std::{net::SocketAddr, time::Duration};
 pub struct Config {
     /// Listen address (`RELAY_ADDR`, default `127.0.0.1:8081`).
     pub addr: SocketAddr,
+    /// Where `/metrics` is served (`RELAY_METRICS_ADDR`, default `127.0.0.1:9091`; `off`
+    /// for nowhere; if the address is taken, the relay runs without metrics and says so).
+    /// Never on `addr`: the figures say how many agents are online and how much each
+    /// instance carries, which strangers have no business knowing.
+    pub metrics_addr: Option<SocketAddr>,
     /// Redis URL for scale-out (`REDIS_URL` or `RELAY_REDIS_URL`); `None` keeps routing
     /// and mailboxes in memory (default). Redacted in `Debug`.
     pub redis_url: Option<String>,
@@ -126,6 +131,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            metrics_addr: Some(SocketAddr::from(([127, 0, 0, 1], 9091))),
             redis_url: None,
             public_origins: Vec::new(),
             allowed_origins: Vec::new(),
@@ -160,6 +166,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("addr", &self.addr)
+            .field("metrics_addr", &self.metrics_addr)
             // The URL may carry a password.
             .field("redis_url", &self.redis_url.as_ref().map(|_| "<redacted>"))
             .field("public_origins", &self.public_origins)
@@ -203,6 +210,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 struct FileLayer {
     addr: Option<String>,
+    metrics_addr: Option<String>,
     redis_url: Option<String>,
     public_origins: Option<Vec<String>>,
     allowed_origins: Option<Vec<String>>,
@@ -266,6 +274,12 @@ impl Config {
 
         if let Some(v) = get("RELAY_ADDR").or(layer.addr) {
             c.addr = v.parse().map_err(|_| invalid("RELAY_ADDR", &v, "expected host:port"))?;
+        }
+        if let Some(v) = get("RELAY_METRICS_ADDR").or(layer.metrics_addr) {
+            c.metrics_addr = match v.as_str() {
+                "off" => None,
+                _ => Some(v.parse().map_err(|_| invalid("RELAY_METRICS_ADDR", &v, "expected host:port or off"))?),
+            };
         }
         c.redis_url = get("RELAY_REDIS_URL").or_else(|| get("REDIS_URL")).or(layer.redis_url).filter(|s| !s.is_empty());
         let list = |s: String| -> Vec<String> {

@@ -26,7 +26,7 @@ mod write_deadline;
 mod ws;
 
 pub use config::Config;
-pub use router::router;
+pub use router::{metrics_router, router};
 pub use state::{AppState, StartError};
 
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -35,6 +35,12 @@ use std::future::Future;
 use std::sync::atomic::Ordering;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
+
+/// Serves `/metrics` on `listener` until dropped. The relay's public listener never
+/// does: the figures tell how many agents are online.
+pub async fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, metrics_router(state)).await
+}
 
 /// Serves the relay on `listener` until `shutdown` resolves, then drains: stops
 /// accepting, lets every connection finish the frame in hand (so Acks are flushed),

@@ -16,7 +16,22 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, config = ?state.config(), "relay listening");
-    agentnet_relay::serve(listener, state, async {
+    // Metrics are for the operator and secondary: an address already taken (several relays
+    // on one machine, all on the default) costs the metrics, not the relay.
+    let metrics = match state.config().metrics_addr {
+        Some(at) => match tokio::net::TcpListener::bind(at).await {
+            Ok(metrics) => {
+                tracing::info!(addr = %at, "metrics listening");
+                Some(tokio::spawn(agentnet_relay::serve_metrics(metrics, state.clone())))
+            }
+            Err(e) => {
+                tracing::warn!(addr = %at, error = %e, "metrics not served: cannot bind RELAY_METRICS_ADDR");
+                None
+            }
+        },
+        None => None,
+    };
+    let served = agentnet_relay::serve(listener, state, async {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
@@ -32,6 +47,9 @@ async fn main() -> anyhow::Result<()> {
         #[cfg(not(unix))]
         let _ = ctrl_c.await;
     })
-    .await
-    .context("serving")
+    .await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
+    served.context("serving")
 }

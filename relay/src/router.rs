@@ -5,15 +5,19 @@ use std::sync::atomic::Ordering;
 
 use crate::{AppState, ws};
 
-/// Builds the relay's routes: `/healthz`, `/readyz`, `/metrics` and the WebSocket
-/// endpoint `/ws`.
+/// Builds the relay's public routes: `/healthz`, `/readyz` and the WebSocket endpoint
+/// `/ws`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .route("/ws", get(ws::upgrade))
         .with_state(state)
+}
+
+/// `/metrics` alone, for the operator's address (`Config::metrics_addr`).
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(metrics)).with_state(state)
 }
 
 /// The process is up.

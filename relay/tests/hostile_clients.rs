@@ -12,7 +12,7 @@ use std::time::Duration;
 const SERVED_WITHIN: Duration = Duration::from_secs(3);
 
 async fn metric(relay: &Relay, name: &str) -> u64 {
-    let metrics = http_get(relay, "/metrics").await;
+    let metrics = metrics(relay).await;
     let line = metrics.lines().find(|line| line.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("no {name} in {metrics}"));
     line.rsplit(' ').next().unwrap().parse().unwrap()
 }
@@ -80,4 +80,16 @@ async fn a_flood_of_websocket_pings_is_rate_limited_then_closed_1008() {
     assert_eq!(code, agentnet_core::wire::close::POLICY_VIOLATION);
     assert!(metric(&relay, "agentnet_relay_rate_limited_total").await >= 11);
     canary.finish(SERVED_WITHIN).await;
+}
+
+/// The metrics say how many agents are online and how much the relay carries: strangers
+/// on the public port get 404, the operator's metrics address gets the figures.
+#[tokio::test]
+async fn metrics_are_not_served_on_the_public_port() {
+    let relay = Relay::start(config(&[])).await;
+    let public = http_get(&relay, "/metrics").await;
+    assert!(public.starts_with("HTTP/1.1 404"), "{public}");
+    assert!(!public.contains("agentnet_relay_"), "{public}");
+    let private = metrics(&relay).await;
+    assert!(private.starts_with("HTTP/1.1 200") && private.contains("agentnet_relay_authenticated_connections 0"), "{private}");
 }

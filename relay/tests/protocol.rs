@@ -121,7 +121,7 @@ async fn wait_offline(relay: &Relay) {
     // The relay handles a connection's close before later frames of other connections
     // only eventually; a metrics read shows when the count is back to the probe alone.
     for _ in 0..500 {
-        let metrics = http_get(relay, "/metrics").await;
+        let metrics = metrics(relay).await;
         if metrics.contains("agentnet_relay_authenticated_connections 0") {
             probe.barrier().await;
             return;
@@ -500,7 +500,7 @@ async fn readyz_and_metrics_answer() {
     let relay = relay().await;
     still_serves(&relay).await;
     assert!(http_get(&relay, "/readyz").await.starts_with("HTTP/1.1 200"));
-    let metrics = http_get(&relay, "/metrics").await;
+    let metrics = metrics(&relay).await;
     assert!(metrics.contains("agentnet_relay_messages_routed_total 1"), "{metrics}");
     assert!(metrics.contains("agentnet_relay_route_latency_seconds_count 1"), "{metrics}");
 }

@@ -18,8 +18,11 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// A relay served in this process; stops (draining) when dropped.
 pub struct Relay {
     pub addr: SocketAddr,
+    /// Where its `/metrics` is served (never on `addr`).
+    pub metrics: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    metrics_task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Relay {
@@ -31,11 +34,14 @@ impl Relay {
     pub async fn with_state(state: agentnet_relay::AppState) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let metrics_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics = metrics_listener.local_addr().unwrap();
+        let metrics_task = tokio::spawn(agentnet_relay::serve_metrics(metrics_listener, state.clone()));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(agentnet_relay::serve(listener, state, async {
             let _ = stopped.await;
         }));
-        Relay { addr, stop: Some(stop), task }
+        Relay { addr, metrics, stop: Some(stop), task, metrics_task }
     }
 
     /// Asks for a graceful shutdown and waits for it.
@@ -50,6 +56,7 @@ impl Relay {
 impl Drop for Relay {
     fn drop(&mut self) {
         self.task.abort();
+        self.metrics_task.abort();
     }
 }
 
@@ -293,10 +300,19 @@ pub fn mid(n: u32) -> [u8; 16] {
     m
 }
 
-/// A plain HTTP GET on the relay's port; the whole response, head included.
+/// A plain HTTP GET on the relay's public port; the whole response, head included.
 pub async fn http_get(relay: &Relay, path: &str) -> String {
+    get_from(relay.addr, path).await
+}
+
+/// The relay's metrics, from its metrics address.
+pub async fn metrics(relay: &Relay) -> String {
+    get_from(relay.metrics, "/metrics").await
+}
+
+async fn get_from(addr: SocketAddr, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
     let mut r = String::new();
     s.read_to_string(&mut r).await.unwrap();
