@@ -104,8 +104,21 @@ async fn recv(rx: &mut Option<mpsc::Receiver<Outbound>>) -> Option<Outbound> {
     }
 }
 
+/// An error reading the connection, and the close code it deserves (a WebSocket protocol
+/// violation has one; a broken socket has nobody left to tell).
+pub(crate) trait ReadError {
+    fn close_code(&self) -> Option<u16>;
+}
+
+/// The unit tests' channels break only by closing.
+impl ReadError for () {
+    fn close_code(&self) -> Option<u16> {
+        None
+    }
+}
+
 /// Serves one connection until it closes, the relay drains, or a limit ends it.
-pub(crate) async fn run<Si, St, E>(sink: Si, mut stream: St, state: AppState, info: ConnInfo)
+pub(crate) async fn run<Si, St, E: ReadError>(sink: Si, mut stream: St, state: AppState, info: ConnInfo)
 where
     Si: Sink<Message> + Unpin,
     St: Stream<Item = Result<Message, E>> + Unpin,
@@ -182,7 +195,8 @@ where
                     }
                 }
                 msg = stream.next(), if c.pending.len() < MAX_PENDING => match msg {
-                    None | Some(Err(_)) => break None,
+                    None => break None,
+                    Some(Err(e)) => break e.close_code().map(|code| Closing { code, error: None }),
                     Some(Ok(msg)) => {
                         last_rx = Instant::now();
                         // Boxed: the handling future is large and short-lived; inline it would
@@ -194,7 +208,8 @@ where
                         while flow.is_ok() && burst < 64 {
                             match stream.next().now_or_never() {
                                 Some(Some(Ok(msg))) => flow = Box::pin(c.on_message(msg, &mut rx)).await,
-                                Some(None | Some(Err(_))) => flow = Err(None),
+                                Some(Some(Err(e))) => flow = Err(e.close_code().map(|code| Closing { code, error: None })),
+                                Some(None) => flow = Err(None),
                                 None => break,
                             }
                             burst += 1;

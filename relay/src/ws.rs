@@ -8,7 +8,9 @@ use axum::{
 use futures_util::StreamExt;
 use std::sync::atomic::Ordering::Relaxed;
 
-use crate::connection::{self, ConnInfo};
+use agentnet_core::wire::close;
+
+use crate::connection::{self, ConnInfo, ReadError};
 use crate::AppState;
 
 /// Checks the browser Origin and the instance's connection cap, then upgrades with
@@ -39,4 +41,20 @@ pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(stat
             let (sink, stream) = socket.split();
             connection::run(sink, stream, state, info)
         })
+}
+
+/// The RFC 6455 close code for a WebSocket-level violation the library refused: invalid
+/// UTF-8 in a text message 1007, a broken frame 1002, a frame or message above the limits
+/// 1009. I/O errors get none: there is nobody left to tell.
+impl ReadError for axum::Error {
+    fn close_code(&self) -> Option<u16> {
+        use std::error::Error as _;
+        use tungstenite::Error;
+        match self.source()?.downcast_ref::<Error>()? {
+            Error::Utf8(_) => Some(close::INVALID_PAYLOAD),
+            Error::Protocol(_) => Some(close::PROTOCOL_ERROR),
+            Error::Capacity(_) => Some(close::MESSAGE_TOO_BIG),
+            _ => None,
+        }
+    }
 }

@@ -93,3 +93,43 @@ async fn metrics_are_not_served_on_the_public_port() {
     let private = metrics(&relay).await;
     assert!(private.starts_with("HTTP/1.1 200") && private.contains("agentnet_relay_authenticated_connections 0"), "{private}");
 }
+
+/// Writes one raw WebSocket frame under the client library, with a zero mask (client
+/// frames must be masked; a zero key leaves the payload as it is).
+async fn raw_frame(client: &mut Client, head: &[u8], payload: &[u8]) {
+    use tokio::io::AsyncWriteExt;
+    use tokio_tungstenite::MaybeTlsStream;
+    let MaybeTlsStream::Plain(tcp) = client.ws.get_mut() else { panic!("plain TCP in tests") };
+    let mut bytes = head.to_vec();
+    bytes.extend_from_slice(&[0, 0, 0, 0]);
+    bytes.extend_from_slice(payload);
+    tcp.write_all(&bytes).await.unwrap();
+}
+
+/// Frames the WebSocket layer refuses close with the RFC 6455 code for what was wrong,
+/// on a logged-in connection, while others are served.
+#[tokio::test]
+async fn websocket_violations_close_with_their_rfc_6455_codes() {
+    use agentnet_core::wire::close;
+    let relay = Relay::start(config(&[])).await;
+    let canary = Canary::start(relay.addr);
+    let cases: [(&str, Vec<u8>, Vec<u8>, u16); 5] = [
+        // FIN + text, masked, 2 bytes: not UTF-8.
+        ("text that is not UTF-8", vec![0x81, 0x82], vec![0xff, 0xfe], close::INVALID_PAYLOAD),
+        // FIN + RSV1 + binary: no extension was negotiated.
+        ("a reserved bit", vec![0xc2, 0x81], vec![0x00], close::PROTOCOL_ERROR),
+        // FIN + opcode 3: reserved.
+        ("a reserved opcode", vec![0x83, 0x81], vec![0x00], close::PROTOCOL_ERROR),
+        // A ping without FIN: control frames may not be fragmented.
+        ("a fragmented ping", vec![0x09, 0x81], vec![0x00], close::PROTOCOL_ERROR),
+        // Binary, declared 1 MiB: far above the WebSocket layer's limit.
+        ("a frame of 1 MiB", vec![0x82, 0xff, 0, 0, 0, 0, 0, 0x10, 0, 0], Vec::new(), close::MESSAGE_TOO_BIG),
+    ];
+    for (what, head, payload, expected) in cases {
+        let (mut client, _) = Client::login(relay.addr, &Agent::new()).await;
+        raw_frame(&mut client, &head, &payload).await;
+        let (code, _) = client.expect_close().await;
+        assert_eq!(code, expected, "{what}");
+    }
+    canary.finish(SERVED_WITHIN).await;
+}

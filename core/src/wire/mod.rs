@@ -287,6 +287,8 @@ pub mod close {
     pub const GOING_AWAY: u16 = 1001;
     /// Undecodable frames or a text message.
     pub const PROTOCOL_ERROR: u16 = 1002;
+    /// A text message that is not valid UTF-8.
+    pub const INVALID_PAYLOAD: u16 = 1007;
     /// Repeated rate-limit violations, a disallowed origin.
     pub const POLICY_VIOLATION: u16 = 1008;
     /// A frame above the relay's limit.
