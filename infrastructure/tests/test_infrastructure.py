@@ -348,6 +348,13 @@ def test_compose_redis_persists_with_appendonly(compose):
     assert "ports" not in redis, "Redis stays off the host network"
 
 
+def test_compose_redis_refuses_new_mail_over_its_budget_instead_of_evicting(compose):
+    command = compose["services"]["redis"]["command"]
+    command = command if isinstance(command, list) else command.split()
+    assert "--maxmemory" in command, "without maxmemory nothing bounds the relays' waiting mail"
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+
+
 def test_compose_proxy_waits_for_healthy_backends(compose):
     proxy = compose["services"]["proxy"]
     depends = proxy["depends_on"]

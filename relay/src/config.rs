@@ -65,6 +65,11 @@ pub struct Config {
     pub mailbox_max_messages: usize,
     /// Bytes per mailbox (`RELAY_MAILBOX_MAX_BYTES`, default 16 MiB).
     pub mailbox_max_bytes: usize,
+    /// Bytes all in-memory mailboxes together may hold (`RELAY_MAILBOX_TOTAL_BYTES`,
+    /// default a quarter of the memory the process may use, 64 MiB to 16 GiB). Per-mailbox
+    /// caps alone let throwaway identities hold memory for the whole TTL. With Redis, its
+    /// `maxmemory` (policy `noeviction`) is the budget instead.
+    pub mailbox_total_bytes: usize,
     /// How long mail waits (`RELAY_MAILBOX_TTL_SECS`, default 7 days).
     pub mailbox_ttl: Duration,
     /// Largest prekey bundle, bytes (`RELAY_MAX_PREKEY_BUNDLE`, default 8,192).
@@ -127,6 +132,19 @@ impl OidcConfig {
     }
 }
 
+/// A quarter of the memory this process may use (its cgroup's limit, else the machine's),
+/// between 64 MiB and 16 GiB; 256 MiB when neither can be read.
+fn default_total_bytes() -> usize {
+    let cgroup = std::fs::read_to_string("/sys/fs/cgroup/memory.max").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    let machine = || {
+        let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = info.lines().find(|line| line.starts_with("MemTotal:"))?;
+        line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib * 1024)
+    };
+    let quarter = cgroup.or_else(machine).map_or(256 << 20, |bytes| bytes / 4);
+    quarter.clamp(64 << 20, 16 << 30) as usize
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -153,6 +171,7 @@ impl Default for Config {
             send_queue: 256,
             mailbox_max_messages: 1000,
             mailbox_max_bytes: 16 << 20,
+            mailbox_total_bytes: default_total_bytes(),
             mailbox_ttl: Duration::from_secs(7 * 24 * 3600),
             max_prekey_bundle: 8192,
             max_presence_list: 1000,
@@ -174,6 +193,7 @@ impl std::fmt::Debug for Config {
             .field("max_frame_len", &self.max_frame_len)
             .field("mailbox_max_messages", &self.mailbox_max_messages)
             .field("mailbox_max_bytes", &self.mailbox_max_bytes)
+            .field("mailbox_total_bytes", &self.mailbox_total_bytes)
             .field("mailbox_ttl", &self.mailbox_ttl)
             .field("oidc", &self.oidc)
             .finish_non_exhaustive()
@@ -232,6 +252,7 @@ struct FileLayer {
     send_queue: Option<u64>,
     mailbox_max_messages: Option<u64>,
     mailbox_max_bytes: Option<u64>,
+    mailbox_total_bytes: Option<u64>,
     mailbox_ttl_secs: Option<u64>,
     max_prekey_bundle: Option<u64>,
     max_presence_list: Option<u64>,
@@ -331,6 +352,7 @@ impl Config {
         num!(send_queue, "RELAY_SEND_QUEUE", layer.send_queue, 1, 1_000_000, us);
         num!(mailbox_max_messages, "RELAY_MAILBOX_MAX_MESSAGES", layer.mailbox_max_messages, 1, 1_000_000, us);
         num!(mailbox_max_bytes, "RELAY_MAILBOX_MAX_BYTES", layer.mailbox_max_bytes, 1024, 1 << 34, us);
+        num!(mailbox_total_bytes, "RELAY_MAILBOX_TOTAL_BYTES", layer.mailbox_total_bytes, 1 << 16, 1 << 40, us);
         num!(mailbox_ttl, "RELAY_MAILBOX_TTL_SECS", layer.mailbox_ttl_secs, 1, 366 * 86_400, secs);
         num!(max_prekey_bundle, "RELAY_MAX_PREKEY_BUNDLE", layer.max_prekey_bundle, 64, 1 << 20, us);
         num!(max_presence_list, "RELAY_MAX_PRESENCE_LIST", layer.max_presence_list, 0, 65_535, us);

@@ -176,12 +176,12 @@ where
                 }
                 done = c.pending.next(), if !c.pending.is_empty() => {
                     let mut flow = match done {
-                        Some(done) => c.complete(done).await,
+                        Some(done) => Box::pin(c.complete(done)).await,
                         None => Ok(()),
                     };
                     while flow.is_ok() {
                         match c.pending.next().now_or_never() {
-                            Some(Some(done)) => flow = c.complete(done).await,
+                            Some(Some(done)) => flow = Box::pin(c.complete(done)).await,
                             _ => break,
                         }
                     }
@@ -254,7 +254,7 @@ where
         // Flush the Acks of operations already in flight before saying goodbye, so a
         // drain never leaves a stored message unacknowledged.
         while let Some(done) = c.pending.next().await {
-            if c.complete(done).await.is_err() {
+            if Box::pin(c.complete(done)).await.is_err() {
                 break;
             }
         }
@@ -574,6 +574,9 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 }
                 Ok(SendOutcome::MailboxFull) => {
                     self.reply_error(ErrorCode::MailboxFull, Some(message_id), "recipient mailbox is full").await
+                }
+                Ok(SendOutcome::OverBudget) => {
+                    self.reply_error(ErrorCode::QuotaExceeded, Some(message_id), "the relay holds all the mail it may; retry later").await
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "storing a message failed");

@@ -27,6 +27,9 @@ pub(crate) struct Metrics {
     pub(crate) slow_consumers: AtomicU64,
     pub(crate) auth_failures: AtomicU64,
     pub(crate) mailbox_messages: AtomicI64,
+    /// What in-memory mailboxes hold, entries and bookkeeping, against the budget.
+    pub(crate) mailbox_bytes: AtomicI64,
+    pub(crate) mailbox_budget_bytes: AtomicI64,
     pub(crate) send_queue_depth: AtomicI64,
     latency: [AtomicU64; 13],
     latency_sum_us: AtomicU64,
@@ -62,6 +65,8 @@ impl Metrics {
         one("slow_consumers_total", "counter", "Connections dropped for not reading: a full send queue, or a write that took no headway for RELAY_WRITE_TIMEOUT_SECS.", c(&self.slow_consumers));
         one("auth_failures_total", "counter", "Failed authentications.", c(&self.auth_failures));
         one("mailbox_messages", "gauge", "Messages waiting in in-memory mailboxes.", self.mailbox_messages.load(Relaxed));
+        one("mailbox_bytes", "gauge", "Bytes held by in-memory mailboxes.", self.mailbox_bytes.load(Relaxed));
+        one("mailbox_budget_bytes", "gauge", "The most in-memory mailboxes may hold (RELAY_MAILBOX_TOTAL_BYTES).", self.mailbox_budget_bytes.load(Relaxed));
         one("send_queue_depth", "gauge", "Frames waiting in connection send queues.", self.send_queue_depth.load(Relaxed));
         let _ = writeln!(
             out,

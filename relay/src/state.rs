@@ -76,7 +76,7 @@ impl AppState {
     /// A relay with `config`, routing in memory whatever `config.redis_url` says.
     pub fn in_memory(config: Config) -> Self {
         let metrics = Arc::new(Metrics::default());
-        let mailbox = MemoryMailbox::new(config.mailbox_max_messages, config.mailbox_max_bytes, config.mailbox_ttl, metrics.clone());
+        let mailbox = MemoryMailbox::new(config.mailbox_max_messages, config.mailbox_max_bytes, config.mailbox_total_bytes, config.mailbox_ttl, metrics.clone());
         let backend = Backend::Memory(MemoryBackend::new(mailbox));
         let hub = Arc::new(Hub::new(metrics.clone()));
         Self::assemble(config, metrics, hub, Arc::default(), backend, new_life())

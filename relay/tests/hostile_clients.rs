@@ -133,3 +133,58 @@ async fn websocket_violations_close_with_their_rfc_6455_codes() {
     }
     canary.finish(SERVED_WITHIN).await;
 }
+
+/// Throwaway identities filling their own mailboxes from many connections: every
+/// mailbox stays under its own cap, so only the budget of all mailboxes together stops
+/// them. Over it, sends get QuotaExceeded with their message id, what the relay holds
+/// stays within the budget, and nothing already stored is dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throwaway_identities_cannot_hold_more_than_the_memory_budget() {
+    use agentnet_core::wire::ErrorCode;
+    const BUDGET: u64 = 4 << 20;
+    let relay = Relay::start(config(&[
+        ("RELAY_MAILBOX_TOTAL_BYTES", &BUDGET.to_string()),
+        ("RELAY_CONN_RATE", "100000"),
+        ("RELAY_CONN_BURST", "100000"),
+        ("RELAY_CONN_BYTES_RATE", "1000000000"),
+    ]))
+    .await;
+    let canary = Canary::start(relay.addr);
+    let identities: Vec<Agent> = (0..10).map(|_| Agent::new()).collect();
+    for agent in &identities {
+        let _ = Client::login(relay.addr, agent).await; // publishes its key, then leaves
+    }
+
+    // 16 connections, 170 envelopes of 60 kB: about 10 MB, 1 MB per mailbox.
+    let mut senders = Vec::new();
+    for _ in 0..16 {
+        senders.push(Client::sender(relay.addr).await);
+    }
+    let mut sent = Vec::new();
+    for n in 0..170u32 {
+        let to = &identities[n as usize % identities.len()];
+        senders[n as usize % 16].send(&to.send(mid(n), &[n as u8; 60_000])).await;
+        sent.push(n);
+    }
+    let (mut stored, mut refused) = (0u32, 0u32);
+    for n in sent {
+        match senders[n as usize % 16].recv().await {
+            RelayToClient::Ack { message_id, status: AckStatus::Stored } if message_id == mid(n) => stored += 1,
+            RelayToClient::Error { code: ErrorCode::QuotaExceeded, message_id: Some(m), .. } if m == mid(n) => refused += 1,
+            other => panic!("send {n}: {other:?}"),
+        }
+    }
+    assert!(refused > 0 && stored > 0, "stored {stored}, refused {refused}");
+    assert!(u64::from(stored) * 60_000 <= BUDGET, "stored {stored} envelopes of 60 kB in a budget of {BUDGET}");
+    let held = metric(&relay, "agentnet_relay_mailbox_bytes").await;
+    assert!(held <= BUDGET, "the relay holds {held} bytes, budget {BUDGET}");
+
+    // Everything acknowledged is still there for its recipient.
+    let mut waiting = 0;
+    for agent in &identities {
+        let (_, n) = Client::login(relay.addr, agent).await;
+        waiting += n;
+    }
+    assert_eq!(waiting, stored);
+    canary.finish(SERVED_WITHIN).await;
+}

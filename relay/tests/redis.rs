@@ -414,3 +414,47 @@ async fn a_batch_mixing_keyed_and_unkeyed_sends_keeps_only_the_keyed_ones() {
         assert!(matches!(cb.recv().await, RelayToClient::Deliver { message_id, .. } if message_id == mid(i)));
     }
 }
+
+/// With Redis, its `maxmemory` (policy `noeviction`, as compose runs it) is the relay's
+/// memory budget: at it, sends get QuotaExceeded and nothing stored is evicted; an
+/// acknowledgement still goes through and makes room again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_redis_maxmemory_sends_get_quota_exceeded_and_acks_make_room() {
+    use agentnet_core::wire::ErrorCode;
+    let redis = RedisServer::start_with(&["--maxmemory", "6mb", "--maxmemory-policy", "noeviction"]).await;
+    let relay = Relay::start(config(&[("REDIS_URL", &redis.url), ("RELAY_CONN_BYTES_RATE", "1000000000"), ("RELAY_CONN_RATE", "100000"), ("RELAY_CONN_BURST", "100000")])).await;
+    let recipients: Vec<Agent> = (0..8).map(|_| Agent::new()).collect();
+    for agent in &recipients {
+        let _ = Client::login(relay.addr, agent).await;
+    }
+    let mut sender = Client::sender(relay.addr).await;
+    let (mut stored, mut refused) = (0u32, 0u32);
+    for n in 0..200u32 {
+        sender.send(&recipients[n as usize % recipients.len()].send(mid(n), &[n as u8; 60_000])).await;
+        match sender.recv().await {
+            RelayToClient::Ack { status: AckStatus::Stored, .. } => stored += 1,
+            RelayToClient::Error { code: ErrorCode::QuotaExceeded, message_id: Some(m), .. } if m == mid(n) => refused += 1,
+            other => panic!("send {n}: {other:?}"),
+        }
+    }
+    assert!(stored > 0 && refused > 0, "stored {stored}, refused {refused}");
+
+    // Nothing was evicted: every stored message waits for its recipient, who acknowledges
+    // it even though Redis is at its limit.
+    let mut waiting = 0;
+    for agent in &recipients {
+        let (mut c, n) = Client::login(relay.addr, agent).await;
+        waiting += n;
+        for _ in 0..n {
+            let RelayToClient::Deliver { delivery_id, .. } = c.recv().await else { panic!("a Deliver") };
+            c.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+        }
+        c.barrier().await;
+    }
+    assert_eq!(waiting, stored);
+    // The acknowledgements freed room for most of it again (Redis's own overhead varies).
+    for n in 0..stored * 3 / 4 {
+        sender.send(&recipients[n as usize % recipients.len()].send(mid(1000 + n), &[1; 60_000])).await;
+        assert!(matches!(sender.recv().await, RelayToClient::Ack { status: AckStatus::Stored, .. }), "acknowledged mail made room ({n} of {stored})");
+    }
+}

@@ -219,6 +219,9 @@ pub enum ErrorCode {
     /// The Send's delivery key is not one the recipient published, or the recipient is
     /// unknown: the same answer for both, so it tells a stranger nothing.
     SendRefused,
+    /// The relay holds as much waiting mail as it may (its memory budget, or Redis at its
+    /// `maxmemory`); nothing stored was dropped. Retry later.
+    QuotaExceeded,
     /// A code this crate does not know (from a newer relay).
     Other(u16),
 }
@@ -243,6 +246,7 @@ impl ErrorCode {
             ErrorCode::ShuttingDown => 14,
             ErrorCode::Internal => 15,
             ErrorCode::SendRefused => 16,
+            ErrorCode::QuotaExceeded => 17,
             ErrorCode::Other(n) => n,
         }
     }
@@ -266,6 +270,7 @@ impl ErrorCode {
             14 => ErrorCode::ShuttingDown,
             15 => ErrorCode::Internal,
             16 => ErrorCode::SendRefused,
+            17 => ErrorCode::QuotaExceeded,
             n => ErrorCode::Other(n),
         }
     }

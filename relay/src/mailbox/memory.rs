@@ -1,11 +1,12 @@
-//! The in-memory mailbox: bounded per agent in count and bytes, entries expire after
-//! the TTL. The embedded default; lost when the process exits.
+//! The in-memory mailbox: bounded per agent in count and bytes and all together in
+//! bytes (the relay's memory budget), entries expire after the TTL. The embedded
+//! default; lost when the process exits.
 
 use agentnet_core::wire::{AgentIdBytes, MessageId};
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,18 @@ struct Entry {
     frame: Bytes,
 }
 
+impl Entry {
+    /// What the entry costs against the memory budget: the frame (envelope included) and
+    /// the bookkeeping around it.
+    fn cost(&self) -> usize {
+        self.frame.len() + ENTRY_OVERHEAD
+    }
+}
+
+/// Bytes an entry holds beyond its frame: the entry itself, the frame's shared header and
+/// the allocator's rounding.
+const ENTRY_OVERHEAD: usize = 96;
+
 #[derive(Default)]
 struct AgentBox {
     entries: VecDeque<Entry>,
@@ -25,9 +38,14 @@ struct AgentBox {
     last_id: u128,
 }
 
-/// The mailbox is at its count or byte cap.
+/// Why a message was not stored.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct MailboxFull;
+pub(crate) enum Refusal {
+    /// The recipient's mailbox is at its count or byte cap.
+    Full,
+    /// All mailboxes together hold the relay's memory budget.
+    OverBudget,
+}
 
 const SHARDS: usize = 64;
 
@@ -35,6 +53,8 @@ pub(crate) struct MemoryMailbox {
     shards: Box<[Mutex<HashMap<AgentIdBytes, AgentBox>>]>,
     max_messages: usize,
     max_bytes: usize,
+    /// The memory budget of all mailboxes; what they hold is `metrics.mailbox_bytes`.
+    max_total: usize,
     ttl_ms: u64,
     metrics: Arc<Metrics>,
 }
@@ -44,11 +64,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl MemoryMailbox {
-    pub(crate) fn new(max_messages: usize, max_bytes: usize, ttl: Duration, metrics: Arc<Metrics>) -> Self {
+    pub(crate) fn new(max_messages: usize, max_bytes: usize, max_total: usize, ttl: Duration, metrics: Arc<Metrics>) -> Self {
+        metrics.mailbox_budget_bytes.store(max_total as i64, Relaxed);
         MemoryMailbox {
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             max_messages,
             max_bytes,
+            max_total,
             ttl_ms: ttl.as_millis() as u64,
             metrics,
         }
@@ -58,30 +80,46 @@ impl MemoryMailbox {
         &self.shards[usize::from(agent[0]) % SHARDS]
     }
 
-    fn expire(b: &mut AgentBox, now: u64, ttl_ms: u64, gauge: &AtomicI64) {
+    fn expire(b: &mut AgentBox, now: u64, ttl_ms: u64, metrics: &Metrics) {
         let cutoff = u128::from(now.saturating_sub(ttl_ms)) << 64;
         while b.entries.front().is_some_and(|e| e.id < cutoff) {
             if let Some(e) = b.entries.pop_front() {
-                b.bytes -= e.size;
-                gauge.fetch_sub(1, Relaxed);
+                Self::forget(b, &e, metrics);
             }
         }
     }
 
-    /// Stores an envelope; returns its delivery id and encoded Deliver frame.
-    pub(crate) fn push(&self, agent: &AgentIdBytes, message_id: MessageId, envelope: &[u8]) -> Result<(u128, Bytes), MailboxFull> {
+    /// Takes a removed entry out of the counts.
+    fn forget(b: &mut AgentBox, e: &Entry, metrics: &Metrics) {
+        b.bytes -= e.size;
+        metrics.mailbox_messages.fetch_sub(1, Relaxed);
+        metrics.mailbox_bytes.fetch_sub(e.cost() as i64, Relaxed);
+    }
+
+    /// Stores an envelope; returns its delivery id and encoded Deliver frame. Nothing
+    /// stored is ever dropped to make room: over a cap, the new message is refused.
+    pub(crate) fn push(&self, agent: &AgentIdBytes, message_id: MessageId, envelope: &[u8]) -> Result<(u128, Bytes), Refusal> {
         let now = now_ms();
         let mut shard = lock(self.shard(agent));
         let b = shard.entry(*agent).or_default();
-        Self::expire(b, now, self.ttl_ms, &self.metrics.mailbox_messages);
+        Self::expire(b, now, self.ttl_ms, &self.metrics);
         if b.entries.len() >= self.max_messages || b.bytes + envelope.len() > self.max_bytes {
-            return Err(MailboxFull);
+            return Err(Refusal::Full);
         }
         let id = (u128::from(now) << 64).max(b.last_id + 1);
+        let entry = Entry { id, size: envelope.len(), frame: deliver_frame(id, message_id, envelope) };
+        // Reserved before it is kept, so concurrent pushes in other shards cannot all
+        // squeeze past the budget together.
+        let cost = entry.cost() as i64;
+        let held = self.metrics.mailbox_bytes.fetch_add(cost, Relaxed);
+        if held + cost > self.max_total as i64 {
+            self.metrics.mailbox_bytes.fetch_sub(cost, Relaxed);
+            return Err(Refusal::OverBudget);
+        }
         b.last_id = id;
-        let frame = deliver_frame(id, message_id, envelope);
         b.bytes += envelope.len();
-        b.entries.push_back(Entry { id, size: envelope.len(), frame: frame.clone() });
+        let frame = entry.frame.clone();
+        b.entries.push_back(entry);
         self.metrics.mailbox_messages.fetch_add(1, Relaxed);
         Ok((id, frame))
     }
@@ -90,7 +128,7 @@ impl MemoryMailbox {
     pub(crate) fn backlog(&self, agent: &AgentIdBytes) -> Vec<(u128, Bytes)> {
         let mut shard = lock(self.shard(agent));
         let Some(b) = shard.get_mut(agent) else { return Vec::new() };
-        Self::expire(b, now_ms(), self.ttl_ms, &self.metrics.mailbox_messages);
+        Self::expire(b, now_ms(), self.ttl_ms, &self.metrics);
         b.entries.iter().map(|e| (e.id, e.frame.clone())).collect()
     }
 
@@ -101,8 +139,7 @@ impl MemoryMailbox {
         // Acks usually come in order, so the entry is usually at the front.
         let Some(pos) = b.entries.iter().position(|e| e.id == id) else { return false };
         if let Some(e) = b.entries.remove(pos) {
-            b.bytes -= e.size;
-            self.metrics.mailbox_messages.fetch_sub(1, Relaxed);
+            Self::forget(b, &e, &self.metrics);
         }
         // An emptied box stays until the sweeper takes it: dropping it now would
         // forget last_id, and two pushes in one millisecond could then reuse an id.
@@ -115,7 +152,7 @@ impl MemoryMailbox {
         for s in self.shards.iter() {
             let mut shard = lock(s);
             shard.retain(|_, b| {
-                Self::expire(b, now, self.ttl_ms, &self.metrics.mailbox_messages);
+                Self::expire(b, now, self.ttl_ms, &self.metrics);
                 !b.entries.is_empty()
             });
         }
@@ -127,7 +164,7 @@ mod tests {
     use super::*;
 
     fn mailbox(max_messages: usize, max_bytes: usize) -> MemoryMailbox {
-        MemoryMailbox::new(max_messages, max_bytes, Duration::from_secs(60), Arc::default())
+        MemoryMailbox::new(max_messages, max_bytes, 1 << 20, Duration::from_secs(60), Arc::default())
     }
 
     #[test]
@@ -149,18 +186,41 @@ mod tests {
         let a = [1; 32];
         m.push(&a, [1; 16], b"x").unwrap();
         m.push(&a, [2; 16], b"x").unwrap();
-        assert_eq!(m.push(&a, [3; 16], b"x"), Err(MailboxFull));
+        assert_eq!(m.push(&a, [3; 16], b"x"), Err(Refusal::Full));
         let m = mailbox(100, 10);
         m.push(&a, [1; 16], &[0; 8]).unwrap();
-        assert_eq!(m.push(&a, [2; 16], &[0; 3]), Err(MailboxFull));
+        assert_eq!(m.push(&a, [2; 16], &[0; 3]), Err(Refusal::Full));
     }
 
     #[test]
     fn expired_entries_disappear() {
-        let m = MemoryMailbox::new(10, 1000, Duration::from_millis(0), Arc::default());
+        let m = MemoryMailbox::new(10, 1000, 1 << 20, Duration::from_millis(0), Arc::default());
         let a = [1; 32];
         m.push(&a, [1; 16], b"old").unwrap();
         std::thread::sleep(Duration::from_millis(3));
         assert!(m.backlog(&a).is_empty());
+        assert_eq!(m.metrics.mailbox_bytes.load(Relaxed), 0, "an expired entry gives its bytes back");
+    }
+
+    #[test]
+    fn the_budget_of_all_mailboxes_refuses_more_and_acks_make_room() {
+        let m = MemoryMailbox::new(100, 1 << 20, 4000, Duration::from_secs(60), Arc::default());
+        let mut stored = Vec::new();
+        // Each agent's own cap is far away; the sum is what stops them.
+        for agent in 0..10u8 {
+            match m.push(&[agent; 32], [agent; 16], &[0; 1000]) {
+                Ok((id, _)) => stored.push((agent, id)),
+                Err(refusal) => {
+                    assert_eq!(refusal, Refusal::OverBudget);
+                    break;
+                }
+            }
+        }
+        assert_eq!(stored.len(), 3, "three entries of about 1.1 KB fit in 4,000 bytes");
+        assert!(m.metrics.mailbox_bytes.load(Relaxed) <= 4000);
+        let (agent, id) = stored[0];
+        assert!(m.ack(&[agent; 32], id));
+        assert!(m.push(&[9; 32], [9; 16], &[0; 1000]).is_ok(), "an acknowledged entry's bytes are free again");
+        assert_eq!(stored.iter().skip(1).map(|(agent, _)| m.backlog(&[*agent; 32]).len()).sum::<usize>(), 2, "nothing stored was dropped");
     }
 }

@@ -42,6 +42,8 @@ pub(crate) enum Stored {
     /// The key is not one the recipient published.
     Refused,
     Full,
+    /// Redis is at its `maxmemory` (policy `noeviction`): the relay's memory budget.
+    OverBudget,
     /// Stored; `subscribers` instances hold a connection of the recipient.
     Kept { subscribers: i64 },
 }

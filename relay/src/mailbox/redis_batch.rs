@@ -36,7 +36,10 @@ const MAX_BATCH_BYTES: usize = 1 << 20;
 /// expiry trim, the count and the byte counter are read once and the counter and expiries written once; per message there is
 /// only XADD and PUBLISH. Messages for one mailbox are checked against its caps in order,
 /// exactly as one call each would be.
-const SEND_MANY: &str = r#"
+///
+/// The shebang makes Redis check its memory before the call instead of at the first
+/// write: at `maxmemory` the whole call is refused (OOM) and nothing of it is written.
+const SEND_MANY: &str = r#"#!lua
 local maxn, maxb, ttl, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local out, boxes = {}, {}
 for i = 1, #KEYS / 3 do
@@ -78,8 +81,8 @@ return out
 
 /// KEYS: per entry its stream and byte counter. ARGV: per entry its stream id.
 /// Returns per entry 1 if deleted, 0 if it was not there. Byte counters are written once
-/// per mailbox and call.
-const ACK_MANY: &str = r#"
+/// per mailbox and call. Allowed at `maxmemory`: acknowledging is what frees memory.
+const ACK_MANY: &str = r#"#!lua flags=allow-oom
 local out, freed = {}, {}
 for i = 1, #ARGV do
   local sk, bk = KEYS[2 * i - 1], KEYS[2 * i]
@@ -208,6 +211,12 @@ async fn store_many(conn: Arc<SharedConn>, script: Arc<Script>, caps: Caps, jobs
             }
         }
         Ok(_) => fail(jobs.into_iter().map(|j| j.4), redis::RedisError::from((redis::ErrorKind::Parse, "SEND_MANY answer count"))),
+        // Redis at its maxmemory refused the call before writing anything.
+        Err(e) if e.code() == Some("OOM") => {
+            for (.., reply) in jobs {
+                let _ = reply.send(Ok(Stored::OverBudget));
+            }
+        }
         Err(e) => fail(jobs.into_iter().map(|j| j.4), e),
     }
 }

@@ -22,7 +22,7 @@ use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use crate::mailbox::memory::{MailboxFull, MemoryMailbox};
+use crate::mailbox::memory::{MemoryMailbox, Refusal};
 use crate::mailbox::redis::Stored;
 use local::{Hub, Outbound};
 
@@ -42,6 +42,8 @@ pub(crate) enum SendOutcome {
     /// The key is not one the recipient published (or the recipient is unknown).
     Refused,
     MailboxFull,
+    /// The relay holds all the mail its memory budget allows (Redis: at `maxmemory`).
+    OverBudget,
 }
 
 pub(crate) struct MemoryBackend {
@@ -104,13 +106,15 @@ impl Backend {
                     return Ok(SendOutcome::Refused);
                 }
                 match m.mailbox.push(recipient, message_id, envelope) {
-                    Err(MailboxFull) => Ok(SendOutcome::MailboxFull),
+                    Err(Refusal::Full) => Ok(SendOutcome::MailboxFull),
+                    Err(Refusal::OverBudget) => Ok(SendOutcome::OverBudget),
                     Ok((id, frame)) => Ok(SendOutcome::Accepted { live: hub.push(recipient, Outbound::Deliver { id, frame }) > 0 }),
                 }
             }
             Backend::Redis(r) => Ok(match r.mailbox.store(recipient, key_hash, message_id, envelope).await? {
                 Stored::Refused => SendOutcome::Refused,
                 Stored::Full => SendOutcome::MailboxFull,
+                Stored::OverBudget => SendOutcome::OverBudget,
                 Stored::Kept { subscribers } => SendOutcome::Accepted { live: subscribers > 0 },
             }),
         }
