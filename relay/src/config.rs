@@ -76,6 +76,11 @@ pub struct Config {
     pub max_prekey_bundle: usize,
     /// Longest presence list (`RELAY_MAX_PRESENCE_LIST`, default 1,000).
     pub max_presence_list: usize,
+    /// Presence ids one connection may subscribe per second, sustained
+    /// (`RELAY_PRESENCE_RATE`, default 1,000; bursts up to twice the longest list). With
+    /// Redis each new id costs a PUBLISH to the instances: lists of 1,000 ids in a loop
+    /// would drown the logins that share Redis.
+    pub presence_rate: u32,
     /// WebSocket read buffer per connection (`RELAY_WS_READ_BUFFER`, default 2,048): small
     /// so idle connections stay cheap; it grows for large frames.
     pub ws_read_buffer: usize,
@@ -175,6 +180,7 @@ impl Default for Config {
             mailbox_ttl: Duration::from_secs(7 * 24 * 3600),
             max_prekey_bundle: 8192,
             max_presence_list: 1000,
+            presence_rate: 1000,
             ws_read_buffer: 2048,
             oidc: None,
         }
@@ -256,6 +262,7 @@ struct FileLayer {
     mailbox_ttl_secs: Option<u64>,
     max_prekey_bundle: Option<u64>,
     max_presence_list: Option<u64>,
+    presence_rate: Option<u64>,
     ws_read_buffer: Option<u64>,
     oidc_jwks_url: Option<String>,
     oidc_issuer: Option<String>,
@@ -356,6 +363,7 @@ impl Config {
         num!(mailbox_ttl, "RELAY_MAILBOX_TTL_SECS", layer.mailbox_ttl_secs, 1, 366 * 86_400, secs);
         num!(max_prekey_bundle, "RELAY_MAX_PREKEY_BUNDLE", layer.max_prekey_bundle, 64, 1 << 20, us);
         num!(max_presence_list, "RELAY_MAX_PRESENCE_LIST", layer.max_presence_list, 0, 65_535, us);
+        num!(presence_rate, "RELAY_PRESENCE_RATE", layer.presence_rate, 1, 10_000_000, u);
         num!(ws_read_buffer, "RELAY_WS_READ_BUFFER", layer.ws_read_buffer, 512, 1 << 20, us);
 
         c.oidc = oidc;

@@ -85,6 +85,8 @@ struct Conn<Si> {
     phase: Phase,
     frames: TokenBucket,
     bytes: TokenBucket,
+    /// Presence ids subscribed (each may cost a Redis PUBLISH).
+    presence_ids: TokenBucket,
     strikes: u32,
     pending: FuturesOrdered<PendingOp>,
 }
@@ -136,6 +138,7 @@ where
         info,
         phase: Phase::AwaitHello,
         frames: TokenBucket::new(cfg.conn_rate, cfg.conn_burst),
+        presence_ids: TokenBucket::new(cfg.presence_rate, (cfg.max_presence_list as u32).saturating_mul(2).max(cfg.presence_rate)),
         bytes: TokenBucket::new(cfg.conn_bytes_rate, cfg.conn_bytes_rate.max(cfg.max_frame_len as u32)),
         strikes: 0,
         pending: FuturesOrdered::new(),
@@ -665,6 +668,11 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
                 }
+                // Paid per id before anything changes: a refused list changes nothing.
+                if !self.presence_ids.try_take(agent_ids.len() as f64, Instant::now()) {
+                    self.strike(&inner.metrics)?;
+                    return self.reply_error(ErrorCode::RateLimited, None, "presence lists too often").await;
+                }
                 let newly = inner.presence.set_allow(&agent, &agent_ids);
                 // Followers allowed just now learn that the agent is online.
                 match &inner.backend {
@@ -681,6 +689,10 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
             ClientToRelay::PresenceSubscribe { agent_ids } => {
                 if agent_ids.len() > cfg.max_presence_list {
                     return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
+                }
+                if !self.presence_ids.try_take(agent_ids.len() as f64, Instant::now()) {
+                    self.strike(&inner.metrics)?;
+                    return self.reply_error(ErrorCode::RateLimited, None, "presence lists too often").await;
                 }
                 let (here, added) = inner.presence.subscribe(&agent, &agent_ids);
                 for target in &here {

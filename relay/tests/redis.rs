@@ -458,3 +458,58 @@ async fn at_redis_maxmemory_sends_get_quota_exceeded_and_acks_make_room() {
         assert!(matches!(sender.recv().await, RelayToClient::Ack { status: AckStatus::Stored, .. }), "acknowledged mail made room ({n} of {stored})");
     }
 }
+
+/// Clients flooding presence lists of 1,000 ids (each new id a PUBLISH to the other
+/// instances) get RateLimited, and logins on the same instance beside them stay fast: a
+/// login's subscription never waits behind presence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_floods_are_rate_limited_and_never_hold_up_logins() {
+    use agentnet_core::wire::ErrorCode;
+    let redis = RedisServer::start().await;
+    // Flooders are never closed for it here, and only the presence limit applies: the
+    // flood goes on for the whole test.
+    let flooded = || {
+        config(&[
+            ("REDIS_URL", &redis.url),
+            ("RELAY_RATE_STRIKES", "1000000"),
+            ("RELAY_CONN_RATE", "100000"),
+            ("RELAY_CONN_BURST", "100000"),
+            ("RELAY_CONN_BYTES_RATE", "1000000000"),
+            ("RELAY_AGENT_RATE", "100000"),
+            ("RELAY_AGENT_BURST", "100000"),
+        ])
+    };
+    let (one, two) = (Relay::start(flooded()).await, redis_relay(&redis).await);
+    let _elsewhere = Client::login(two.addr, &Agent::new()).await;
+    let canary = Canary::start(one.addr);
+    let mut flooders = Vec::new();
+    for f in 0..4u8 {
+        let (client, _) = Client::login(one.addr, &Agent::new()).await;
+        flooders.push(tokio::spawn(async move {
+            let mut client = client;
+            let mut limited = 0;
+            // Two disjoint lists in turn: every list is all new ids.
+            let lists: Vec<Vec<[u8; 32]>> = (0..2u8).map(|l| (0..1000u16).map(|i| {
+                let mut id = [f; 32];
+                id[1] = l;
+                id[2..4].copy_from_slice(&i.to_be_bytes());
+                id
+            }).collect()).collect();
+            let started = tokio::time::Instant::now();
+            let mut n = 0;
+            while started.elapsed() < Duration::from_secs(4) {
+                client.send(&ClientToRelay::PresenceSubscribe { agent_ids: lists[n % 2].clone() }).await;
+                n += 1;
+                client.barrier().await;
+                limited += client.ahead.drain(..).filter(|f| matches!(f, RelayToClient::Error { code: ErrorCode::RateLimited, .. })).count();
+            }
+            limited
+        }));
+    }
+    let mut limited = 0;
+    for flooder in flooders {
+        limited += flooder.await.unwrap();
+    }
+    assert!(limited > 0, "presence floods were rate limited");
+    canary.finish(Duration::from_secs(2)).await;
+}

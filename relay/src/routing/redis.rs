@@ -8,6 +8,10 @@
 //! de-duplicate by message id), so live routing resumes without anything missed. Only if
 //! Redis stays away longer than [`BROKEN_AFTER`] are connections closed (1011) so
 //! clients move to a healthy instance.
+//!
+//! Subscriptions (what a login waits for) and presence (best effort) travel in two
+//! queues, and subscriptions always go first: however much presence a client asks for,
+//! a login never waits behind it. The presence queue is bounded and drops when full.
 
 use agentnet_core::wire::{AgentIdBytes, RelayToClient};
 use bytes::Bytes;
@@ -31,19 +35,46 @@ use crate::task::AbortOnDrop;
 const BROKEN_AFTER: Duration = Duration::from_secs(30);
 /// Longest pause between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
+/// Presence requests waiting for the pub/sub task; more are dropped (presence is a hint).
+const PRESENCE_QUEUE: usize = 1024;
 
-enum Request {
-    /// Subscribe or unsubscribe `agent` as the hub says.
-    Sync { agent: AgentIdBytes, done: Option<oneshot::Sender<redis::RedisResult<()>>> },
+/// Subscribe or unsubscribe `agent` as the hub says.
+struct Subscription {
+    agent: AgentIdBytes,
+    done: Option<oneshot::Sender<redis::RedisResult<()>>>,
+}
+
+enum PresenceRequest {
     /// Tell `viewers` that `target` went online/offline.
     Status { target: AgentIdBytes, online: bool, viewers: Vec<AgentIdBytes> },
     /// Ask the instances of `targets` for their status on behalf of `viewer`.
     Query { viewer: AgentIdBytes, targets: Vec<AgentIdBytes> },
 }
 
+/// The two queues to the pub/sub task.
+#[derive(Clone)]
+struct Queues {
+    subscriptions: mpsc::UnboundedSender<Subscription>,
+    presence: mpsc::Sender<PresenceRequest>,
+}
+
+impl Queues {
+    fn presence(&self, request: PresenceRequest) {
+        if self.presence.try_send(request).is_err() {
+            tracing::debug!("presence queue full; a presence update was dropped");
+        }
+    }
+}
+
+/// The task's ends of [`Queues`].
+struct Inboxes {
+    subscriptions: mpsc::UnboundedReceiver<Subscription>,
+    presence: mpsc::Receiver<PresenceRequest>,
+}
+
 pub(crate) struct RedisRouting {
     pub(crate) mailbox: Arc<RedisMailbox>,
-    requests: mpsc::UnboundedSender<Request>,
+    queues: Queues,
     _task: AbortOnDrop<()>,
 }
 
@@ -55,7 +86,7 @@ struct Link {
     presence: Arc<Presence>,
     life: Arc<Lifecycle>,
     mailbox: Arc<RedisMailbox>,
-    requests: mpsc::UnboundedSender<Request>,
+    queues: Queues,
 }
 
 impl RedisRouting {
@@ -71,7 +102,9 @@ impl RedisRouting {
         let conn = Arc::new(SharedConn::connect(client.clone()).await?);
         let first = client.get_async_pubsub().await?;
         let (max_messages, max_bytes, ttl) = mailbox_caps;
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (subscriptions, subscription_rx) = mpsc::unbounded_channel();
+        let (presence_tx, presence_rx) = mpsc::channel(PRESENCE_QUEUE);
+        let queues = Queues { subscriptions, presence: presence_tx };
         let mailbox = Arc::new(RedisMailbox::new(conn.clone(), max_messages, max_bytes, ttl));
         let link = Link {
             client,
@@ -80,12 +113,13 @@ impl RedisRouting {
             presence,
             life,
             mailbox: mailbox.clone(),
-            requests: tx.clone(),
+            queues: queues.clone(),
         };
+        let inboxes = Inboxes { subscriptions: subscription_rx, presence: presence_rx };
         Ok(RedisRouting {
             mailbox,
-            requests: tx,
-            _task: AbortOnDrop(tokio::spawn(link.run(first, rx))),
+            queues,
+            _task: AbortOnDrop(tokio::spawn(link.run(first, inboxes))),
         })
     }
 
@@ -93,7 +127,7 @@ impl RedisRouting {
     pub(crate) async fn sync_subscription(&self, agent: &AgentIdBytes) -> Result<(), BackendError> {
         let stopped = || BackendError::Redis(redis::RedisError::from((redis::ErrorKind::Io, "subscription manager stopped")));
         let (done, result) = oneshot::channel();
-        self.requests.send(Request::Sync { agent: *agent, done: Some(done) }).map_err(|_| stopped())?;
+        self.queues.subscriptions.send(Subscription { agent: *agent, done: Some(done) }).map_err(|_| stopped())?;
         match result.await {
             Ok(r) => Ok(r?),
             Err(_) => Err(stopped()),
@@ -101,32 +135,32 @@ impl RedisRouting {
     }
 
     pub(crate) fn request_sync(&self, agent: &AgentIdBytes) {
-        let _ = self.requests.send(Request::Sync { agent: *agent, done: None });
+        let _ = self.queues.subscriptions.send(Subscription { agent: *agent, done: None });
     }
 
     /// Tells `viewers`, wherever they are connected, that `target` went online/offline.
     pub(crate) fn status(&self, target: &AgentIdBytes, online: bool, viewers: Vec<AgentIdBytes>) {
         if !viewers.is_empty() {
-            let _ = self.requests.send(Request::Status { target: *target, online, viewers });
+            self.queues.presence(PresenceRequest::Status { target: *target, online, viewers });
         }
     }
 
     /// Asks the instances holding `targets` to tell `viewer` their status.
     pub(crate) fn query(&self, viewer: &AgentIdBytes, targets: Vec<AgentIdBytes>) {
         if !targets.is_empty() {
-            let _ = self.requests.send(Request::Query { viewer: *viewer, targets });
+            self.queues.presence(PresenceRequest::Query { viewer: *viewer, targets });
         }
     }
 }
 
 impl Link {
-    async fn run(self, first: redis::aio::PubSub, mut requests: mpsc::UnboundedReceiver<Request>) {
+    async fn run(self, first: redis::aio::PubSub, mut inboxes: Inboxes) {
         let mut pubsub = Some(first);
         let mut lost_at_ms: Option<u64> = None;
         loop {
             let (mut sink, stream) = match pubsub.take() {
                 Some(p) => p.split(),
-                None => match self.reconnect(&mut requests).await {
+                None => match self.reconnect(&mut inboxes).await {
                     Some(p) => p.split(),
                     None => return,
                 },
@@ -142,11 +176,14 @@ impl Link {
             tokio::pin!(dispatch);
             loop {
                 tokio::select! {
+                    // In this order: a login's subscription never waits behind presence.
+                    biased;
                     () = &mut dispatch => break,
-                    req = requests.recv() => match req {
-                        Some(req) => self.handle(req, &mut sink).await,
+                    sync = inboxes.subscriptions.recv() => match sync {
+                        Some(sync) => self.sync(sync, &mut sink).await,
                         None => return,
                     },
+                    Some(req) = inboxes.presence.recv() => self.presence(req).await,
                 }
             }
             tracing::error!("redis pub/sub connection lost; reconnecting");
@@ -158,7 +195,7 @@ impl Link {
 
     /// Connects again with backoff. Meanwhile subscription requests succeed at once (the
     /// restore subscribes every agent in the hub) and presence signals are dropped.
-    async fn reconnect(&self, requests: &mut mpsc::UnboundedReceiver<Request>) -> Option<redis::aio::PubSub> {
+    async fn reconnect(&self, inboxes: &mut Inboxes) -> Option<redis::aio::PubSub> {
         let since = tokio::time::Instant::now();
         let mut backoff = Duration::from_millis(50);
         loop {
@@ -175,11 +212,12 @@ impl Link {
             loop {
                 tokio::select! {
                     () = &mut wake => break,
-                    req = requests.recv() => match req {
-                        Some(Request::Sync { done: Some(done), .. }) => { let _ = done.send(Ok(())); }
+                    sync = inboxes.subscriptions.recv() => match sync {
+                        Some(Subscription { done: Some(done), .. }) => { let _ = done.send(Ok(())); }
                         Some(_) => {}
                         None => return None,
                     },
+                    Some(_) = inboxes.presence.recv() => {}
                 }
             }
             backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -237,28 +275,29 @@ impl Link {
                 }
                 Some(Signal::Query { viewer }) => {
                     if self.hub.is_online(&agent) && self.presence.allows(&agent, &viewer) {
-                        let _ = self.requests.send(Request::Status { target: agent, online: true, viewers: vec![viewer] });
+                        self.queues.presence(PresenceRequest::Status { target: agent, online: true, viewers: vec![viewer] });
                     }
                 }
             }
         }
     }
 
-    async fn handle(&self, req: Request, sink: &mut redis::aio::PubSubSink) {
+    async fn sync(&self, Subscription { agent, done }: Subscription, sink: &mut redis::aio::PubSubSink) {
+        // Decided from the hub's current state, so a connect racing a disconnect of the
+        // same agent always ends subscribed iff the agent is still here.
+        let ch = channel(&agent);
+        let r = if self.hub.contains(&agent) { sink.subscribe(&ch).await } else { sink.unsubscribe(&ch).await };
+        if let Err(e) = &r {
+            tracing::warn!(error = %e, "redis subscription change failed");
+        }
+        if let Some(done) = done {
+            let _ = done.send(r);
+        }
+    }
+
+    async fn presence(&self, req: PresenceRequest) {
         match req {
-            Request::Sync { agent, done } => {
-                // Decided from the hub's current state, so a connect racing a disconnect
-                // of the same agent always ends subscribed iff the agent is still here.
-                let ch = channel(&agent);
-                let r = if self.hub.contains(&agent) { sink.subscribe(&ch).await } else { sink.unsubscribe(&ch).await };
-                if let Err(e) = &r {
-                    tracing::warn!(error = %e, "redis subscription change failed");
-                }
-                if let Some(done) = done {
-                    let _ = done.send(r);
-                }
-            }
-            Request::Status { target, online, viewers } => {
+            PresenceRequest::Status { target, online, viewers } => {
                 if !online && self.online_elsewhere(&target).await {
                     return;
                 }
@@ -271,7 +310,7 @@ impl Link {
                     tracing::warn!(error = %e, "publishing presence failed");
                 }
             }
-            Request::Query { viewer, targets } => {
+            PresenceRequest::Query { viewer, targets } => {
                 let payload = Signal::Query { viewer }.encode();
                 let mut pipe = redis::pipe();
                 for t in &targets {
