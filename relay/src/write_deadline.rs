@@ -13,8 +13,11 @@ use tokio::time::Sleep;
 pub(crate) struct WriteDeadline<S> {
     inner: S,
     limit: Duration,
-    /// Started when a write first has to wait; boxed so idle connections stay small.
+    /// Allocated the first time a write has to wait and reused after (re-armed, not
+    /// re-made: a busy connection waits often); boxed so idle connections stay small.
     timer: Option<Pin<Box<Sleep>>>,
+    /// Whether `timer` runs for the current wait.
+    armed: bool,
     expired: bool,
 }
 
@@ -29,7 +32,7 @@ pub(crate) enum WriteError<E> {
 
 impl<S> WriteDeadline<S> {
     pub(crate) fn new(inner: S, limit: Duration) -> Self {
-        WriteDeadline { inner, limit, timer: None, expired: false }
+        WriteDeadline { inner, limit, timer: None, armed: false, expired: false }
     }
 
     /// Whether a write ran out of time (the peer stopped reading).
@@ -46,12 +49,20 @@ impl<S> WriteDeadline<S> {
         }
         match poll(Pin::new(&mut self.inner), cx) {
             Poll::Ready(result) => {
-                self.timer = None;
+                self.armed = false;
                 Poll::Ready(result.map_err(WriteError::Sink))
             }
             Poll::Pending => {
-                let limit = self.limit;
-                let timer = self.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                let deadline = tokio::time::Instant::now() + self.limit;
+                let timer = match (&mut self.timer, self.armed) {
+                    (Some(timer), true) => timer,
+                    (Some(timer), false) => {
+                        timer.as_mut().reset(deadline);
+                        timer
+                    }
+                    (slot @ None, _) => slot.insert(Box::pin(tokio::time::sleep_until(deadline))),
+                };
+                self.armed = true;
                 if timer.as_mut().poll(cx).is_ready() {
                     self.expired = true;
                     self.timer = None;
