@@ -80,50 +80,12 @@ async fn prekeys_published_on_one_instance_are_fetched_on_the_other() {
     assert_ne!(handed[0], handed[1]);
 }
 
-/// A relay binary in its own process, so the test can SIGKILL it.
-struct RelayProcess {
-    addr: std::net::SocketAddr,
-    child: std::process::Child,
-}
-
-impl RelayProcess {
-    async fn start(redis: &RedisServer) -> RelayProcess {
-        let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
-            .env("RELAY_ADDR", addr.to_string())
-            .env("REDIS_URL", &redis.url)
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .unwrap();
-        for _ in 0..250 {
-            if tokio::net::TcpStream::connect(addr).await.is_ok() {
-                return RelayProcess { addr, child };
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("relay process did not start");
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill(); // SIGKILL: no drain, no goodbye
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
     const N: u32 = 300;
     let redis = RedisServer::start().await;
-    let one = RelayProcess::start(&redis).await;
-    let mut two = RelayProcess::start(&redis).await;
+    let one = RelayProcess::start(&redis.url).await;
+    let mut two = RelayProcess::start(&redis.url).await;
     let (sender, receiver) = (Agent::new(), Agent::new());
     let (mut rx, _) = Client::login(two.addr, &receiver).await;
     let _ = sender;
@@ -149,7 +111,7 @@ async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
         // Frames read ahead by the login's barrier come first.
         let next = match rx.ahead.pop_front() {
             Some(frame) => Ok(Some(frame)),
-            None => tokio::time::timeout(Duration::from_secs(3), rx.ws.next_frame()).await,
+            None => tokio::time::timeout(Duration::from_secs(3), rx.ws_frame()).await,
         };
         match next {
             Ok(Some(RelayToClient::Deliver { delivery_id, message_id, .. })) => {
@@ -175,24 +137,6 @@ async fn killing_an_instance_mid_stream_loses_no_acknowledged_message() {
     let lost: Vec<_> = acked.difference(&app).collect();
     assert!(lost.is_empty(), "{} acknowledged messages lost", lost.len());
     eprintln!("{deliveries} deliveries for {} messages (redeliveries deduplicated by id)", app.len());
-}
-
-/// Reads the next frame, or `None` once the connection is gone.
-trait NextFrame {
-    async fn next_frame(&mut self) -> Option<RelayToClient>;
-}
-
-impl NextFrame for tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    async fn next_frame(&mut self) -> Option<RelayToClient> {
-        use futures_util::StreamExt;
-        loop {
-            match self.next().await? {
-                Ok(tokio_tungstenite::tungstenite::Message::Binary(b)) => return RelayToClient::decode(&b).ok(),
-                Ok(tokio_tungstenite::tungstenite::Message::Close(_)) | Err(_) => return None,
-                Ok(_) => {}
-            }
-        }
-    }
 }
 
 /// Sends a Ping and waits for its Pong: everything sent before has been handled.

@@ -211,6 +211,21 @@ impl Client {
         }
     }
 
+    /// The next frame from the socket (relay Pings skipped, nothing read ahead), or
+    /// `None` once the connection is gone.
+    pub async fn ws_frame(&mut self) -> Option<RelayToClient> {
+        loop {
+            match self.ws.next().await? {
+                Ok(Message::Binary(b)) => match RelayToClient::decode(&b).ok()? {
+                    RelayToClient::Ping { .. } => {}
+                    frame => return Some(frame),
+                },
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+
     /// The next frame, or `None` if nothing arrives within `wait`.
     pub async fn try_recv(&mut self, wait: Duration) -> Option<RelayToClient> {
         tokio::time::timeout(wait, self.recv()).await.ok()
@@ -376,5 +391,44 @@ impl Canary {
         let (trip, login, trips) = self.task.await.expect("the canary was served throughout");
         assert!(trips > 0, "the canary made no round trip");
         assert!(trip < bound && login < bound, "slowest round trip {trip:?}, slowest login {login:?}, bound {bound:?}");
+    }
+}
+
+/// A relay binary in its own process, so the test can SIGKILL it.
+pub struct RelayProcess {
+    pub addr: std::net::SocketAddr,
+    child: std::process::Child,
+}
+
+impl RelayProcess {
+    pub async fn start(redis_url: &str) -> RelayProcess {
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentnet-relay"))
+            .env("RELAY_ADDR", addr.to_string())
+            .env("REDIS_URL", redis_url)
+            .env("RELAY_METRICS_ADDR", "off")
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .unwrap();
+        for _ in 0..250 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return RelayProcess { addr, child };
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("relay process did not start");
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL: no drain, no goodbye
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
