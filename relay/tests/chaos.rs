@@ -141,19 +141,27 @@ fn number(message_id: &[u8; 16]) -> u32 {
     u32::from_be_bytes(message_id[..4].try_into().unwrap())
 }
 
-/// Connects to the first relay of `relays` that answers, starting at `prefer`.
-async fn connect(relays: &[SocketAddr], prefer: usize, receiver: Option<&Agent>) -> (Client, usize) {
+/// Connects to the first relay of `relays` that answers, starting at `prefer`; logs in
+/// as `receiver` if given.
+async fn connect(relays: &[SocketAddr], prefer: usize, receiver: Option<&Arc<Agent>>) -> (Client, usize) {
     let mut at = prefer;
     loop {
         let addr = relays[at % relays.len()];
-        if tokio::net::TcpStream::connect(addr).await.is_ok() {
-            let client = match receiver {
-                Some(agent) => tokio::time::timeout(Duration::from_secs(5), Client::login(addr, agent)).await.map(|(c, _)| c),
-                None => tokio::time::timeout(Duration::from_secs(5), Client::sender(addr)).await,
-            };
-            if let Ok(client) = client {
-                return (client, at % relays.len());
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            at += 1;
+            continue; // that relay is gone
+        }
+        let agent = receiver.cloned();
+        // The test client panics on a relay that dies under it: in its own task, a panic
+        // is just a failed attempt.
+        let attempt = tokio::spawn(async move {
+            match agent {
+                Some(agent) => Client::login(addr, &agent).await.0,
+                None => Client::sender(addr).await,
             }
+        });
+        if let Ok(Ok(client)) = tokio::time::timeout(Duration::from_secs(5), attempt).await {
+            return (client, at % relays.len());
         }
         at += 1;
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -170,8 +178,11 @@ async fn sender(relays: Vec<SocketAddr>, receiver: Arc<Agent>, log: Arc<Mutex<Lo
         loop {
             // A resend after a lost or late Ack may store the message twice: the receiver
             // de-duplicates, as a real one does.
-            client.send(&receiver.send(mid(n), &n.to_be_bytes())).await;
+            let sent = client.try_send(&receiver.send(mid(n), &n.to_be_bytes())).await;
             let answer = tokio::time::timeout(Duration::from_secs(2), async {
+                if !sent {
+                    return false;
+                }
                 loop {
                     match client.ws_frame().await {
                         Some(RelayToClient::Ack { message_id, .. }) if number(&message_id) == n => return true,
@@ -211,7 +222,8 @@ async fn receiver(relays: Vec<SocketAddr>, agent: Arc<Agent>, log: Arc<Mutex<Log
                     log.deliveries += 1;
                     log.shown_at.entry(number(&message_id)).or_insert_with(Instant::now);
                 }
-                client.send(&ClientToRelay::DeliverAck { delivery_id }).await;
+                // If the connection is gone, the Ack is lost and the message comes again.
+                let _ = client.try_send(&ClientToRelay::DeliverAck { delivery_id }).await;
             }
             Ok(Some(_)) | Err(_) => {}
             Ok(None) => (client, at) = connect(&relays, at, Some(&agent)).await,

@@ -182,6 +182,11 @@ impl Client {
         self.send_raw(frame.encode()).await;
     }
 
+    /// Sends without panicking; false once the connection is gone.
+    pub async fn try_send(&mut self, frame: &ClientToRelay) -> bool {
+        self.ws.send(Message::Binary(frame.encode().into())).await.is_ok()
+    }
+
     pub async fn send_raw(&mut self, bytes: Vec<u8>) {
         self.ws.send(Message::Binary(bytes.into())).await.unwrap();
     }
