@@ -10,6 +10,10 @@ locals {
       RELAY_ALLOWED_ORIGINS = join(",", local.allowed_origins)
       # Cloud Run gives 10 s between SIGTERM and SIGKILL.
       RELAY_DRAIN_TIMEOUT_SECS = "8"
+      # Behind the load balancer every client has the balancer's address: a per-address
+      # send budget would be one budget for everyone.
+      RELAY_IP_SEND_RATE  = "4000000000"
+      RELAY_IP_SEND_BURST = "4000000000"
     },
     var.relay_env,
   )

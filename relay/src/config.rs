@@ -81,6 +81,12 @@ pub struct Config {
     /// Redis each new id costs a PUBLISH to the instances: lists of 1,000 ids in a loop
     /// would drown the logins that share Redis.
     pub presence_rate: u32,
+    /// Bytes per second the relay stores for one source address, over all its
+    /// connections (`RELAY_IP_SEND_RATE`, default 1 MiB; an IPv6 /64 is one address).
+    pub ip_send_rate: u32,
+    /// Bytes one source address may send at once above that rate
+    /// (`RELAY_IP_SEND_BURST`, default 16 MiB).
+    pub ip_send_burst: u32,
     /// WebSocket read buffer per connection (`RELAY_WS_READ_BUFFER`, default 2,048): small
     /// so idle connections stay cheap; it grows for large frames.
     pub ws_read_buffer: usize,
@@ -181,6 +187,8 @@ impl Default for Config {
             max_prekey_bundle: 8192,
             max_presence_list: 1000,
             presence_rate: 1000,
+            ip_send_rate: 1 << 20,
+            ip_send_burst: 16 << 20,
             ws_read_buffer: 2048,
             oidc: None,
         }
@@ -263,6 +271,8 @@ struct FileLayer {
     max_prekey_bundle: Option<u64>,
     max_presence_list: Option<u64>,
     presence_rate: Option<u64>,
+    ip_send_rate: Option<u64>,
+    ip_send_burst: Option<u64>,
     ws_read_buffer: Option<u64>,
     oidc_jwks_url: Option<String>,
     oidc_issuer: Option<String>,
@@ -364,6 +374,8 @@ impl Config {
         num!(max_prekey_bundle, "RELAY_MAX_PREKEY_BUNDLE", layer.max_prekey_bundle, 64, 1 << 20, us);
         num!(max_presence_list, "RELAY_MAX_PRESENCE_LIST", layer.max_presence_list, 0, 65_535, us);
         num!(presence_rate, "RELAY_PRESENCE_RATE", layer.presence_rate, 1, 10_000_000, u);
+        num!(ip_send_rate, "RELAY_IP_SEND_RATE", layer.ip_send_rate, 1024, 4_000_000_000, u);
+        num!(ip_send_burst, "RELAY_IP_SEND_BURST", layer.ip_send_burst, 65_536, 4_000_000_000, u);
         num!(ws_read_buffer, "RELAY_WS_READ_BUFFER", layer.ws_read_buffer, 512, 1 << 20, us);
 
         c.oidc = oidc;

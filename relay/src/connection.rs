@@ -47,6 +47,9 @@ enum Completed {
 pub(crate) struct ConnInfo {
     /// Origins the client may have signed the challenge for.
     pub(crate) origins: Vec<String>,
+    /// The address the connection comes from, when the server knows it (`serve` does;
+    /// a router mounted elsewhere may not).
+    pub(crate) peer: Option<std::net::IpAddr>,
 }
 
 enum Phase {
@@ -600,6 +603,14 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
         // The connection number only: it never logged in, so there is nobody to name.
         tracing::debug!(conn = self.id, "sealed send");
         let inner = self.state.inner.clone();
+        // Paid by the address, over all its connections: one source cannot fill the
+        // relay's memory budget for everyone else at its own pace.
+        if let Some(ip) = self.info.peer
+            && !inner.senders.try_take(ip, envelope.len(), started)
+        {
+            inner.metrics.rate_limited.fetch_add(1, Relaxed);
+            return self.reply_error(ErrorCode::RateLimited, Some(message_id), "this address sends too much; slow down").await;
+        }
         if let Backend::Redis(_) = inner.backend {
             self.pending.push_back(Box::pin(async move {
                 let result = inner.backend.send(&inner.hub, &recipient, &key_hash, message_id, &envelope).await;
@@ -732,7 +743,7 @@ mod tests {
             tx.send(m).await.map_err(|_| ())?;
             Ok::<_, ()>(tx)
         });
-        let info = ConnInfo { origins: vec!["wss://relay.test".into()] };
+        let info = ConnInfo { origins: vec!["wss://relay.test".into()], peer: None };
         let task = tokio::spawn(run(Box::pin(sink), Box::pin(stream), state.clone(), info));
         (to_relay, from_relay, task)
     }
@@ -776,7 +787,7 @@ mod tests {
 
     #[test]
     fn an_idle_connection_task_stays_small() {
-        let info = ConnInfo { origins: Vec::new() };
+        let info = ConnInfo { origins: Vec::new(), peer: None };
         let stream = futures_util::stream::pending::<Result<Message, ()>>();
         let fut = run(futures_util::sink::drain(), stream, AppState::new(), info);
         // The budget for 50,000 idle agents is 10 KiB each, sockets and buffers included.

@@ -20,6 +20,7 @@ mod prekeys;
 mod presence;
 mod router;
 mod routing;
+mod senders;
 mod state;
 mod task;
 mod write_deadline;
@@ -69,7 +70,7 @@ pub async fn serve(
     tokio::pin!(shutdown);
     loop {
         while conns.try_join_next().is_some() {}
-        let (tcp, _peer) = tokio::select! {
+        let (tcp, peer) = tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -82,7 +83,11 @@ pub async fn serve(
             },
         };
         let _ = tcp.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        // Each request learns where its connection comes from (per-address send budgets).
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(app.clone(), move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ws::Peer(peer.ip()));
+            request
+        }));
         conns.spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new()).header_read_timeout(header_timeout);

@@ -19,6 +19,11 @@ impl TokenBucket {
         TokenBucket { rate: f64::from(rate), burst: f64::from(burst), tokens: f64::from(burst), last: Instant::now() }
     }
 
+    /// Whether the bucket would be at its burst at `now` (a fresh one is the same).
+    pub(crate) fn is_full(&self, now: Instant) -> bool {
+        self.tokens + now.saturating_duration_since(self.last).as_secs_f64() * self.rate >= self.burst
+    }
+
     /// Takes `n` tokens if there are enough at `now`.
     pub(crate) fn try_take(&mut self, n: f64, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();

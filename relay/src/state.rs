@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tokio::sync::watch;
 
+use crate::senders::SendBudgets;
 use crate::config::Config;
 use crate::mailbox::memory::MemoryMailbox;
 use crate::metrics::Metrics;
@@ -46,6 +47,8 @@ pub(crate) struct Inner {
     pub(crate) oidc: Option<IdTokenGate>,
     pub(crate) backend: Backend,
     pub(crate) life: Arc<Lifecycle>,
+    /// What each source address may still have stored.
+    pub(crate) senders: SendBudgets,
     next_conn_id: AtomicU64,
     /// Origins logins may be signed for, fixed once the listening address is known.
     origins: OnceLock<Vec<String>>,
@@ -124,11 +127,13 @@ impl AppState {
                         if let Backend::Memory(m) = &inner.backend {
                             m.mailbox.sweep();
                         }
+                        inner.senders.sweep(std::time::Instant::now());
                     }
                 }))
             });
             let oidc = config.oidc.as_ref().map(IdTokenGate::new);
             Inner {
+                senders: SendBudgets::new(config.ip_send_rate, config.ip_send_burst),
                 oidc,
                 config,
                 metrics,

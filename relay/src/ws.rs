@@ -1,6 +1,7 @@
 //! The WebSocket endpoint agents connect to.
 
 use axum::{
+    Extension,
     extract::{State, WebSocketUpgrade},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
@@ -13,10 +14,19 @@ use agentnet_core::wire::close;
 use crate::connection::{self, ConnInfo, ReadError};
 use crate::AppState;
 
+/// The address a connection comes from, put on each request by [`crate::serve`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Peer(pub(crate) std::net::IpAddr);
+
 /// Checks the browser Origin and the instance's connection cap, then upgrades with
 /// WebSocket limits far below the library defaults (64 MiB messages, 128 KiB buffers).
 /// The 16 KiB write buffer lets a burst of frames leave in one write.
-pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(state): State<AppState>) -> Response {
+pub(crate) async fn upgrade(
+    ws: WebSocketUpgrade,
+    headers: HeaderMap,
+    peer: Option<Extension<Peer>>,
+    State(state): State<AppState>,
+) -> Response {
     let cfg = &state.inner.config;
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("").trim_end_matches('/').to_lowercase();
@@ -28,7 +38,7 @@ pub(crate) async fn upgrade(ws: WebSocketUpgrade, headers: HeaderMap, State(stat
     if state.inner.metrics.connections.load(Relaxed) >= cfg.max_connections as i64 {
         return (StatusCode::SERVICE_UNAVAILABLE, "relay full").into_response();
     }
-    let info = ConnInfo { origins: state.accepted_origins() };
+    let info = ConnInfo { origins: state.accepted_origins(), peer: peer.map(|Extension(Peer(ip))| ip) };
     // Twice the frame limit at the WebSocket layer: frames between the two get a typed
     // FrameTooLarge error, larger ones are cut off by the WebSocket layer itself.
     let ws_max = cfg.max_frame_len * 2 + 64;

@@ -27,6 +27,7 @@ async fn a_client_that_stops_reading_is_dropped_and_keeps_its_mail() {
         ("RELAY_CONN_RATE", "100000"),
         ("RELAY_CONN_BURST", "100000"),
         ("RELAY_CONN_BYTES_RATE", "1000000000"),
+        ("RELAY_IP_SEND_BURST", "100000000"),
     ]))
     .await;
     let canary = Canary::start(relay.addr);
@@ -147,6 +148,7 @@ async fn throwaway_identities_cannot_hold_more_than_the_memory_budget() {
         ("RELAY_CONN_RATE", "100000"),
         ("RELAY_CONN_BURST", "100000"),
         ("RELAY_CONN_BYTES_RATE", "1000000000"),
+        ("RELAY_IP_SEND_BURST", "100000000"),
     ]))
     .await;
     let canary = Canary::start(relay.addr);
@@ -186,5 +188,47 @@ async fn throwaway_identities_cannot_hold_more_than_the_memory_budget() {
         waiting += n;
     }
     assert_eq!(waiting, stored);
+    canary.finish(SERVED_WITHIN).await;
+}
+
+/// One address sending from many connections is held to its own send budget: past it,
+/// its sends get RateLimited with their message id, while a sender from another address
+/// is stored as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_send_past_its_budget_from_many_connections() {
+    use agentnet_core::wire::ErrorCode;
+    let relay = Relay::start(config(&[
+        ("RELAY_IP_SEND_RATE", "1024"),
+        ("RELAY_IP_SEND_BURST", "600000"),
+        ("RELAY_CONN_RATE", "100000"),
+        ("RELAY_CONN_BURST", "100000"),
+        ("RELAY_CONN_BYTES_RATE", "1000000000"),
+    ]))
+    .await;
+    let canary = Canary::start(relay.addr); // from 127.0.0.1
+    let victim = Agent::new();
+    let _inbox = Client::login(relay.addr, &victim).await;
+    let attacker: std::net::Ipv4Addr = "127.0.0.2".parse().unwrap();
+    let mut senders = Vec::new();
+    for _ in 0..8 {
+        senders.push(Client::sender_from(relay.addr, attacker).await);
+    }
+    // 8 connections x 4 envelopes of 60 kB: 1.9 MB against a burst of 600 kB.
+    let (mut stored, mut limited) = (0, 0);
+    for n in 0..32u32 {
+        let sender = &mut senders[n as usize % 8];
+        sender.send(&victim.send(mid(n), &[1; 60_000])).await;
+        match sender.recv().await {
+            RelayToClient::Ack { status: AckStatus::Stored, .. } => stored += 1,
+            RelayToClient::Error { code: ErrorCode::RateLimited, message_id: Some(m), .. } if m == mid(n) => limited += 1,
+            other => panic!("send {n}: {other:?}"),
+        }
+    }
+    assert_eq!(stored, 10, "600 kB of burst holds ten envelopes of 60 kB, whatever the connection");
+    assert_eq!(limited, 22);
+    // Another address is not held to it.
+    let mut elsewhere = Client::sender(relay.addr).await;
+    elsewhere.send(&victim.send(mid(100), &[1; 60_000])).await;
+    assert!(matches!(elsewhere.recv().await, RelayToClient::Ack { status: AckStatus::Stored, .. }));
     canary.finish(SERVED_WITHIN).await;
 }

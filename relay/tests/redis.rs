@@ -366,7 +366,14 @@ async fn a_batch_mixing_keyed_and_unkeyed_sends_keeps_only_the_keyed_ones() {
 async fn at_redis_maxmemory_sends_get_quota_exceeded_and_acks_make_room() {
     use agentnet_core::wire::ErrorCode;
     let redis = RedisServer::start_with(&["--maxmemory", "6mb", "--maxmemory-policy", "noeviction"]).await;
-    let relay = Relay::start(config(&[("REDIS_URL", &redis.url), ("RELAY_CONN_BYTES_RATE", "1000000000"), ("RELAY_CONN_RATE", "100000"), ("RELAY_CONN_BURST", "100000")])).await;
+    let relay = Relay::start(config(&[
+        ("REDIS_URL", &redis.url),
+        ("RELAY_CONN_BYTES_RATE", "1000000000"),
+        ("RELAY_CONN_RATE", "100000"),
+        ("RELAY_CONN_BURST", "100000"),
+        ("RELAY_IP_SEND_BURST", "100000000"),
+    ]))
+    .await;
     let recipients: Vec<Agent> = (0..8).map(|_| Agent::new()).collect();
     for agent in &recipients {
         let _ = Client::login(relay.addr, agent).await;

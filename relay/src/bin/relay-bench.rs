@@ -11,7 +11,10 @@
 //!     latency (send -> Deliver at the receiver) p50/p99/p999. Without --rate senders
 //!     keep --window messages in flight each (throughput); with --rate they pace.
 //! ```
-//! The relay under test needs generous rate limits (e.g. RELAY_CONN_RATE=10000000).
+//! The relay under test needs generous rate limits: RELAY_CONN_RATE, RELAY_CONN_BURST,
+//! RELAY_AGENT_RATE and RELAY_AGENT_BURST at 10000000, RELAY_CONN_BYTES_RATE,
+//! RELAY_IP_SEND_RATE and RELAY_IP_SEND_BURST at 4000000000 (every bench connection
+//! comes from loopback, so the per-address send budget would be all of them).
 
 use agentnet_core::crypto::delivery_key::DeliveryKey;
 use agentnet_core::wire::{ClientToRelay, RelayToClient, auth_message};

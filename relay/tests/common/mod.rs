@@ -155,6 +155,18 @@ impl Client {
         Client::connect(addr).await
     }
 
+    /// A sending connection from another loopback address (127.0.0.2 and the like), as
+    /// a different machine would connect.
+    pub async fn sender_from(addr: SocketAddr, source: std::net::Ipv4Addr) -> Client {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(SocketAddr::new(source.into(), 0)).unwrap();
+        let tcp = socket.connect(addr).await.unwrap();
+        let (ws, _) = tokio_tungstenite::client_async(format!("ws://{addr}/ws"), MaybeTlsStream::Plain(tcp)).await.unwrap();
+        let mut c = Client { ws, origin: format!("ws://{addr}"), ahead: VecDeque::new() };
+        assert!(matches!(c.recv().await, RelayToClient::ServerHello { .. }));
+        c
+    }
+
     /// Waits until the relay handled every frame sent before; frames that arrive
     /// meanwhile are kept for `recv`.
     pub async fn barrier(&mut self) {
