@@ -11,6 +11,19 @@ use std::time::Duration;
 /// The canary's bound: generous, the point is "served", not "fast".
 const SERVED_WITHIN: Duration = Duration::from_secs(3);
 
+/// A relay with the per-connection and per-address rates out of the way, so only the
+/// limit a test is about applies; `extra` on top (later settings win).
+fn unthrottled(extra: &[(&str, &str)]) -> agentnet_relay::Config {
+    let mut pairs = vec![
+        ("RELAY_CONN_RATE", "100000"),
+        ("RELAY_CONN_BURST", "100000"),
+        ("RELAY_CONN_BYTES_RATE", "1000000000"),
+        ("RELAY_IP_SEND_BURST", "100000000"),
+    ];
+    pairs.extend_from_slice(extra);
+    config(&pairs)
+}
+
 async fn metric(relay: &Relay, name: &str) -> u64 {
     let metrics = metrics(relay).await;
     let line = metrics.lines().find(|line| line.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("no {name} in {metrics}"));
@@ -22,14 +35,7 @@ async fn metric(relay: &Relay, name: &str) -> u64 {
 /// stays in its mailbox for its next login.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_is_dropped_and_keeps_its_mail() {
-    let relay = Relay::start(config(&[
-        ("RELAY_WRITE_TIMEOUT_SECS", "2"),
-        ("RELAY_CONN_RATE", "100000"),
-        ("RELAY_CONN_BURST", "100000"),
-        ("RELAY_CONN_BYTES_RATE", "1000000000"),
-        ("RELAY_IP_SEND_BURST", "100000000"),
-    ]))
-    .await;
+    let relay = Relay::start(unthrottled(&[("RELAY_WRITE_TIMEOUT_SECS", "2")])).await;
     let canary = Canary::start(relay.addr);
     let stuck = Agent::new();
     let (stopped_reading, _) = Client::login(relay.addr, &stuck).await;
@@ -143,14 +149,7 @@ async fn websocket_violations_close_with_their_rfc_6455_codes() {
 async fn throwaway_identities_cannot_hold_more_than_the_memory_budget() {
     use agentnet_core::wire::ErrorCode;
     const BUDGET: u64 = 4 << 20;
-    let relay = Relay::start(config(&[
-        ("RELAY_MAILBOX_TOTAL_BYTES", &BUDGET.to_string()),
-        ("RELAY_CONN_RATE", "100000"),
-        ("RELAY_CONN_BURST", "100000"),
-        ("RELAY_CONN_BYTES_RATE", "1000000000"),
-        ("RELAY_IP_SEND_BURST", "100000000"),
-    ]))
-    .await;
+    let relay = Relay::start(unthrottled(&[("RELAY_MAILBOX_TOTAL_BYTES", &BUDGET.to_string())])).await;
     let canary = Canary::start(relay.addr);
     let identities: Vec<Agent> = (0..10).map(|_| Agent::new()).collect();
     for agent in &identities {
@@ -197,14 +196,7 @@ async fn throwaway_identities_cannot_hold_more_than_the_memory_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_cannot_send_past_its_budget_from_many_connections() {
     use agentnet_core::wire::ErrorCode;
-    let relay = Relay::start(config(&[
-        ("RELAY_IP_SEND_RATE", "1024"),
-        ("RELAY_IP_SEND_BURST", "600000"),
-        ("RELAY_CONN_RATE", "100000"),
-        ("RELAY_CONN_BURST", "100000"),
-        ("RELAY_CONN_BYTES_RATE", "1000000000"),
-    ]))
-    .await;
+    let relay = Relay::start(unthrottled(&[("RELAY_IP_SEND_RATE", "1024"), ("RELAY_IP_SEND_BURST", "600000")])).await;
     let canary = Canary::start(relay.addr); // from 127.0.0.1
     let victim = Agent::new();
     let _inbox = Client::login(relay.addr, &victim).await;
