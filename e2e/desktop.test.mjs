@@ -106,9 +106,11 @@ async function open(digit, name) {
 before(async () => {
   for (const [name, path] of Object.entries(bins)) assert.ok(path, `the ${name} binary is given (run through ./x test)`);
   const port = await freePort();
+  const metricsPort = await freePort();
   relayUrl = `ws://127.0.0.1:${port}/ws`;
-  metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  start(bins.relay, [], { RELAY_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' });
+  // The relay serves its metrics only on their own address, never on the public port.
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  start(bins.relay, [], { RELAY_ADDR: `127.0.0.1:${port}`, RELAY_METRICS_ADDR: `127.0.0.1:${metricsPort}`, RUST_LOG: 'warn' });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`);
 
   // Bob is a CLI agent that answers by itself.
