@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # agentnet web: the Dioxus fullstack server, which serves the web app (public/: index.html,
-# wasm, js) and mounts the relay's routes (/ws, /healthz, /readyz, /metrics) in one process.
+# wasm, js) and mounts the relay's routes (/ws, /healthz, /readyz) in one process.
 #
 #   docker buildx build -f infrastructure/docker/web.Dockerfile -t agentnet-web .
 #   docker run --rm -p 8080:8080 agentnet-web            # then open http://localhost:8080

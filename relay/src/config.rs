@@ -35,8 +35,9 @@ pub struct Config {
     pub ping_interval: Duration,
     /// Close a connection that sent nothing for this long (`RELAY_IDLE_TIMEOUT_SECS`, default 90).
     pub idle_timeout: Duration,
-    /// Close a connection whose socket takes no write for this long: a client that stops
-    /// reading (`RELAY_WRITE_TIMEOUT_SECS`, default 20). Its deliveries stay in the mailbox.
+    /// Close a connection when one write to its socket does not complete within this: a
+    /// client that stopped reading (`RELAY_WRITE_TIMEOUT_SECS`, default 20). Its
+    /// deliveries stay in the mailbox.
     pub write_timeout: Duration,
     /// Time allowed for the HTTP request head (`RELAY_HEADER_READ_TIMEOUT_SECS`, default 5).
     pub header_read_timeout: Duration,
@@ -143,10 +144,23 @@ impl OidcConfig {
     }
 }
 
-/// A quarter of the memory this process may use (its cgroup's limit, else the machine's),
-/// between 64 MiB and 16 GiB; 256 MiB when neither can be read.
+/// A quarter of the memory this process may use (its own cgroup's limit, v2 or v1, else
+/// the machine's), between 64 MiB and 16 GiB; 256 MiB when none can be read.
 fn default_total_bytes() -> usize {
-    let cgroup = std::fs::read_to_string("/sys/fs/cgroup/memory.max").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    let read = |path: &str| std::fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u64>().ok());
+    // v2: "0::/some/path" names this process's group; v1 has a memory controller line.
+    let cgroup = std::fs::read_to_string("/proc/self/cgroup").ok().and_then(|groups| {
+        groups.lines().find_map(|line| {
+            let mut parts = line.splitn(3, ':');
+            let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+            match controllers {
+                "" => read(&format!("/sys/fs/cgroup{path}/memory.max")),
+                c if c.split(',').any(|c| c == "memory") => read(&format!("/sys/fs/cgroup/memory{path}/memory.limit_in_bytes")),
+                _ => None,
+            }
+        })
+    });
+    let cgroup = cgroup.or_else(|| read("/sys/fs/cgroup/memory.max")).filter(|limit| *limit < 1 << 50);
     let machine = || {
         let info = std::fs::read_to_string("/proc/meminfo").ok()?;
         let line = info.lines().find(|line| line.starts_with("MemTotal:"))?;

@@ -272,7 +272,7 @@ where
     let _ = c.sink.close().await;
     if c.sink.expired() {
         // It stopped reading: what it was sent stays in its mailbox until acknowledged.
-        m.slow_consumers.fetch_add(1, Relaxed);
+        m.write_timeouts.fetch_add(1, Relaxed);
         tracing::debug!(conn = c.id, "closed: the client stopped reading");
     }
     if let Some(rx) = &mut rx {

@@ -27,7 +27,8 @@ impl TokenBucket {
     /// Takes `n` tokens if there are enough at `now`.
     pub(crate) fn try_take(&mut self, n: f64, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
-        self.last = now;
+        // Callers may pass instants taken in another order: never step back and refill twice.
+        self.last = self.last.max(now);
         self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         if self.tokens >= n {
             self.tokens -= n;

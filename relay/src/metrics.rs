@@ -25,6 +25,7 @@ pub(crate) struct Metrics {
     pub(crate) errors_sent: AtomicU64,
     pub(crate) rate_limited: AtomicU64,
     pub(crate) slow_consumers: AtomicU64,
+    pub(crate) write_timeouts: AtomicU64,
     pub(crate) auth_failures: AtomicU64,
     pub(crate) mailbox_messages: AtomicI64,
     /// What in-memory mailboxes hold, entries and bookkeeping, against the budget.
@@ -62,7 +63,8 @@ impl Metrics {
         one("messages_queued_total", "counter", "Sends kept for an offline recipient.", c(&self.messages_queued));
         one("errors_sent_total", "counter", "Error frames sent.", c(&self.errors_sent));
         one("rate_limited_total", "counter", "Frames refused by a rate limit.", c(&self.rate_limited));
-        one("slow_consumers_total", "counter", "Connections dropped for not reading: a full send queue, or a write that took no headway for RELAY_WRITE_TIMEOUT_SECS.", c(&self.slow_consumers));
+        one("slow_consumers_total", "counter", "Connections dropped for a full send queue.", c(&self.slow_consumers));
+        one("write_timeouts_total", "counter", "Connections dropped because a write did not complete within RELAY_WRITE_TIMEOUT_SECS.", c(&self.write_timeouts));
         one("auth_failures_total", "counter", "Failed authentications.", c(&self.auth_failures));
         one("mailbox_messages", "gauge", "Messages waiting in in-memory mailboxes.", self.mailbox_messages.load(Relaxed));
         one("mailbox_bytes", "gauge", "Bytes held by in-memory mailboxes.", self.mailbox_bytes.load(Relaxed));

@@ -133,7 +133,7 @@ impl AppState {
             });
             let oidc = config.oidc.as_ref().map(IdTokenGate::new);
             Inner {
-                senders: SendBudgets::new(config.ip_send_rate, config.ip_send_burst),
+                senders: SendBudgets::new(config.ip_send_rate, config.ip_send_burst, config.max_frame_len),
                 oidc,
                 config,
                 metrics,

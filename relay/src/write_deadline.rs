@@ -86,6 +86,8 @@ impl<S: Sink<M> + Unpin, M> Sink<M> for WriteDeadline<S> {
         if this.expired {
             return Err(WriteError::TimedOut);
         }
+        // The wait that made it ready is over (even if its caller gave up on it).
+        this.armed = false;
         Pin::new(&mut this.inner).start_send(item).map_err(WriteError::Sink)
     }
 

@@ -4,8 +4,8 @@
 //! and restored through a TCP proxy the test controls, and a relay is SIGKILLed
 //! mid-burst. The clients behave like real ones: the sender resends what was not
 //! acknowledged and reconnects elsewhere, the receiver reconnects and de-duplicates by
-//! message id. Asserted: no acknowledged message lost, none shown twice to the app, and
-//! each fault recovered from; the figures are printed for the issue note
+//! message id. Asserted: no acknowledged message lost, and each fault recovered from;
+//! repeated deliveries (which the client's de-duplication keeps from the app) are counted; the figures are printed for the issue note
 //! (`cargo test -p agentnet-relay --test chaos -- --nocapture`).
 
 mod common;
@@ -309,7 +309,12 @@ async fn faults_under_load_lose_no_acknowledged_message() {
     let log = log.lock().unwrap();
     let lost: Vec<u32> = log.acked.iter().filter(|n| !log.shown_at.contains_key(n)).copied().collect();
     let redelivered = log.deliveries - log.shown_at.len() as u64;
-    println!("chaos: {} messages acknowledged, {} lost, 0 shown twice to the app ({redelivered} redeliveries de-duplicated)", log.acked.len(), lost.len());
+    println!(
+        "chaos: {} messages acknowledged, {} lost; {} deliveries, {redelivered} of them repeats that the client's de-duplication by message id kept from the app",
+        log.acked.len(),
+        lost.len(),
+        log.deliveries
+    );
     for (fault, took) in &figures {
         println!("chaos: {fault}: recovered in {} ms", took.as_millis());
     }

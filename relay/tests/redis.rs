@@ -432,7 +432,7 @@ async fn presence_floods_are_rate_limited_and_never_hold_up_logins() {
     };
     let (one, two) = (Relay::start(flooded()).await, redis_relay(&redis).await);
     let _elsewhere = Client::login(two.addr, &Agent::new()).await;
-    let canary = Canary::start(one.addr);
+    let canary = Canary::start(one.addr).await;
     let mut flooders = Vec::new();
     for f in 0..4u8 {
         let (client, _) = Client::login(one.addr, &Agent::new()).await;

@@ -176,13 +176,14 @@ impl Link {
             tokio::pin!(dispatch);
             loop {
                 tokio::select! {
-                    // In this order: a login's subscription never waits behind presence.
+                    // In this order: a login's subscription never waits behind presence or a
+                    // backlog of announcements.
                     biased;
-                    () = &mut dispatch => break,
                     sync = inboxes.subscriptions.recv() => match sync {
                         Some(sync) => self.sync(sync, &mut sink).await,
                         None => return,
                     },
+                    () = &mut dispatch => break,
                     Some(req) = inboxes.presence.recv() => self.presence(req).await,
                 }
             }

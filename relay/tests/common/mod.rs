@@ -367,12 +367,14 @@ pub struct Canary {
 }
 
 impl Canary {
-    pub fn start(addr: SocketAddr) -> Canary {
+    /// Returns once the canary is logged in and connected, so counts read after it
+    /// include it.
+    pub async fn start(addr: SocketAddr) -> Canary {
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let receiver = Agent::new();
+        let (mut inbox, _) = Client::login(addr, &receiver).await;
+        let mut outbox = Client::sender(addr).await;
         let task = tokio::spawn(async move {
-            let receiver = Agent::new();
-            let (mut inbox, _) = Client::login(addr, &receiver).await;
-            let mut outbox = Client::sender(addr).await;
             let (mut slowest_trip, mut slowest_login, mut trips) = (Duration::ZERO, Duration::ZERO, 0u32);
             let mut last_login = tokio::time::Instant::now();
             while !*stopped.borrow_and_update() {
