@@ -94,6 +94,24 @@ test('an invite link connects them and both see a safety number', async () => {
   assert.equal(alicesView, bobsView, 'both see the same safety number');
   await alice.locator('li.contact[data-name=Bob] input.verify').check();
   await alice.locator('li.contact[data-name=Bob] .badge.verified').waitFor();
+  // Contacts see the owner's working day unless the owner says otherwise, per contact.
+  // The choice is the agent's: leaving the screen and coming back draws the card anew
+  // from it, until it shows what was chosen (or the test gives up).
+  const sharing = alice.locator('li.contact[data-name=Bob] input.share-hours');
+  const redrawnAs = async (wanted) => {
+    for (let tries = 0; tries < 20; tries++) {
+      await go(alice, 'Calendar');
+      await go(alice, 'Contacts');
+      await alice.locator('li.contact[data-name=Bob]').waitFor();
+      if ((await sharing.isChecked()) === wanted) return true;
+    }
+    return false;
+  };
+  assert.equal(await sharing.isChecked(), true, 'shared with contacts by default');
+  await sharing.uncheck();
+  assert.ok(await redrawnAs(false), 'no longer shared with Bob');
+  await sharing.check();
+  assert.ok(await redrawnAs(true), 'shared with Bob again');
   await shoot(alice, 'contacts');
 });
 

@@ -1,4 +1,5 @@
-//! One contact: their safety number, name, policy, disclosure budget, and blocking.
+//! One contact: their safety number, name, policy, disclosure budget, whether they see
+//! the owner's working day, and blocking.
 
 use agentnet_agent::{Contact, ContactChange, Policy};
 use dioxus::prelude::*;
@@ -25,7 +26,8 @@ pub(crate) fn ContactCard(contact: Contact, safety: String) -> Element {
             }
         }
     };
-    let (c1, c2, c3, c4, c5) = (change.clone(), change.clone(), change.clone(), change.clone(), change);
+    let (c1, c2, c3, c4, c5, c6) = (change.clone(), change.clone(), change.clone(), change.clone(), change.clone(), change);
+    let sharing = contact.share_hours;
     let blocked = contact.blocked;
     let verified = contact.verified;
     let short = contact.id.chars().take(8).collect::<String>();
@@ -84,6 +86,11 @@ pub(crate) fn ContactCard(contact: Contact, safety: String) -> Element {
                 button { r#type: "submit", class: "quiet", id: "set-budget-{contact.id}", "Set budget" }
             }
             p { class: "hint", "Your agent shows them at most {contact.disclosure_budget} of your free times per negotiation." }
+            label { class: "inline",
+                input { r#type: "checkbox", class: "share-hours", checked: sharing,
+                    onchange: move |e| c6(ContactChange::ShareHours(e.checked())) }
+                "Share my working day with them (my time zone and, per weekday, the hours I start and stop; no meetings), so their agent proposes times inside it"
+            }
             button { class: if blocked { "quiet" } else { "quiet danger" },
                 onclick: move |_| c4(ContactChange::Block(!blocked)),
                 if blocked { "Unblock" } else { "Block" }
