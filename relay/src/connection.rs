@@ -375,7 +375,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 if self.frames.try_take(1.0, now) && self.bytes.try_take(data.len() as f64, now) {
                     return Ok(());
                 }
-                return self.strike(&m).map(|_| ());
+                return self.strike(&m);
             }
         };
         m.frames_in.fetch_add(1, Relaxed);
@@ -637,6 +637,16 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
     async fn on_session_frame(&mut self, agent: AgentIdBytes, frame: ClientToRelay) -> Flow {
         let inner = self.state.inner.clone();
         let cfg = &inner.config;
+        if let ClientToRelay::PresenceAllow { agent_ids } | ClientToRelay::PresenceSubscribe { agent_ids } = &frame {
+            if agent_ids.len() > cfg.max_presence_list {
+                return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
+            }
+            // Paid per id before anything changes: a refused list changes nothing.
+            if !self.presence_ids.try_take(agent_ids.len() as f64, Instant::now()) {
+                self.strike(&inner.metrics)?;
+                return self.reply_error(ErrorCode::RateLimited, None, "presence lists too often").await;
+            }
+        }
         match frame {
             ClientToRelay::DeliveryKeys { hashes } => {
                 if hashes.len() > MAX_DELIVERY_KEYS {
@@ -676,14 +686,6 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
             }
             ClientToRelay::FetchPrekeys { agent_id, delivery_key } => self.on_fetch(agent_id, delivery_key.hash()).await,
             ClientToRelay::PresenceAllow { agent_ids } => {
-                if agent_ids.len() > cfg.max_presence_list {
-                    return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
-                }
-                // Paid per id before anything changes: a refused list changes nothing.
-                if !self.presence_ids.try_take(agent_ids.len() as f64, Instant::now()) {
-                    self.strike(&inner.metrics)?;
-                    return self.reply_error(ErrorCode::RateLimited, None, "presence lists too often").await;
-                }
                 let newly = inner.presence.set_allow(&agent, &agent_ids);
                 // Followers allowed just now learn that the agent is online.
                 match &inner.backend {
@@ -698,13 +700,6 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                 Ok(())
             }
             ClientToRelay::PresenceSubscribe { agent_ids } => {
-                if agent_ids.len() > cfg.max_presence_list {
-                    return self.reply_error(ErrorCode::LimitExceeded, None, "presence list too long").await;
-                }
-                if !self.presence_ids.try_take(agent_ids.len() as f64, Instant::now()) {
-                    self.strike(&inner.metrics)?;
-                    return self.reply_error(ErrorCode::RateLimited, None, "presence lists too often").await;
-                }
                 let (here, added) = inner.presence.subscribe(&agent, &agent_ids);
                 for target in &here {
                     let online = inner.hub.is_online(target);

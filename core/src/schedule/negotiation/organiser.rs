@@ -268,6 +268,10 @@ impl<P: PeerId> Organiser<P> {
         let mut pool: Vec<Interval> = self.priority.iter().chain(ordered.iter()).copied().collect();
         pool.sort_by_key(|slot| (!self.inside_everyones_day(slot), core::cmp::Reverse(self.takers(slot))));
         let sequential = self.ledgers.len() > 1 && self.ledgers.values().all(|ledger| !ledger.disclosed.is_empty());
+        // The invitees, the one that turned down the largest share first, with the chance
+        // that each takes a slot.
+        let mut by_tightness: Vec<(P, f64)> = self.ledgers.iter().map(|(peer, ledger)| (*peer, ledger.take_rate())).collect();
+        by_tightness.sort_by(|(a, rate_a), (b, rate_b)| rate_a.total_cmp(rate_b).then(a.cmp(b)));
         let room = |peer: &P, planned: &BTreeMap<P, Vec<Interval>>| {
             let ledger = &self.ledgers[peer];
             let shown = planned.get(peer).map_or(0, Vec::len);
@@ -286,19 +290,22 @@ impl<P: PeerId> Organiser<P> {
                 if self.ledgers.values().any(|ledger| ledger.rejected.contains(slot)) {
                     continue;
                 }
-                let mut new_to: Vec<P> = self.ledgers.iter().filter(|(_, l)| !l.knows(slot)).map(|(peer, _)| *peer).collect();
-                if sequential {
-                    new_to.sort_by(|a, b| self.ledgers[a].take_rate().total_cmp(&self.ledgers[b].take_rate()).then(a.cmp(b)));
+                let unaware = by_tightness.iter().filter(|(peer, _)| !self.ledgers[peer].knows(slot));
+                let new_to: Vec<P> = if sequential {
                     // The next one is asked in the same round only if those before it will
                     // likely take the slot.
                     let mut survives = 1.0;
-                    let keep = new_to.iter().take_while(|peer| {
-                        let ask = survives >= SURVIVAL_TO_ASK_MORE;
-                        survives *= self.ledgers[*peer].take_rate();
-                        ask
-                    }).count();
-                    new_to.truncate(keep);
-                }
+                    unaware
+                        .take_while(|(_, rate)| {
+                            let ask = survives >= SURVIVAL_TO_ASK_MORE;
+                            survives *= rate;
+                            ask
+                        })
+                        .map(|(peer, _)| *peer)
+                        .collect()
+                } else {
+                    unaware.map(|(peer, _)| *peer).collect()
+                };
                 if new_to.is_empty() || !new_to.iter().all(|peer| room(peer, &planned)) {
                     continue;
                 }
