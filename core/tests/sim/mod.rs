@@ -165,7 +165,7 @@ impl Run<'_> {
 /// (and on `day`, for a move), as the agent cuts it from the owner's words.
 fn requested(owner: &world::Owner, free: &Availability, part: Option<PartOfDay>, day: Option<Date>, world: &World) -> Availability {
     let first = owner.prefs.home_zone.to_datetime(world.window.start()).date();
-    let allowed = IntervalSet::from_intervals((-1..16).filter_map(|offset: i64| {
+    let pieces = (-1..16).filter_map(|offset: i64| {
         let date = first.checked_add(SignedDuration::from_hours(24 * offset)).ok()?;
         if day.is_some_and(|day| day != date) {
             return None;
@@ -179,7 +179,19 @@ fn requested(owner: &world::Owner, free: &Availability, part: Option<PartOfDay>,
         };
         let (from, to) = LocalRange::new(from, to).ok()?.on(date);
         Interval::new(zone.to_timestamp(from).ok()?, zone.to_timestamp(to).ok()?).ok()
-    }));
+    });
+    // The words mean one day's part at a time. Flying across zones can make one day's
+    // morning end where the next day's begins; joined, they would let a meeting straddle
+    // both and lie in neither, so a piece starts a step after the one before it ends.
+    let mut apart: Vec<Interval> = Vec::new();
+    for piece in pieces {
+        let start = match apart.last() {
+            Some(before) if piece.start() <= before.end() => before.end() + SLOT_STEP,
+            _ => piece.start(),
+        };
+        apart.extend(Interval::new(start, piece.end()).ok());
+    }
+    let allowed = IntervalSet::from_intervals(apart);
     Availability::from_free(free.free().intersection(&allowed), world.duration)
 }
 

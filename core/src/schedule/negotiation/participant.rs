@@ -339,22 +339,28 @@ impl<P: PeerId> Participant<P> {
         let room = (self.setup.contact.disclosure_budget as usize).saturating_sub(self.disclosed.len());
         let want = room.min(self.setup.counter_size);
         let mut offer: Vec<Interval> = Vec::with_capacity(want);
-        // One slot per free stretch first (more information per disclosed slot), then by rank.
+        // One slot per free stretch not shown before first (more information per disclosed
+        // slot), then slots overlapping none shown, then by rank.
         self.heard.extend(proposed.iter().copied());
         let mut ordered = super::nearest_first(&self.candidates, std::slice::from_ref(&self.heard));
         if let Some(hours) = &self.setup.organiser_hours {
             ordered.sort_by_key(|slot| !hours.covers(slot));
         }
-        for spread_out in [true, false] {
+        for spread in [Spread::NewStretch, Spread::NoOverlap, Spread::Any] {
             for slot in &ordered {
                 if offer.len() >= want {
                     break;
                 }
                 let fresh = !self.disclosed.contains(slot) && !proposed.contains(slot) && self.availability.can_host(slot);
                 let clashes = offer.iter().any(|chosen| {
-                    chosen.overlaps(slot) || (spread_out && same_stretch(&self.availability, chosen, slot))
+                    chosen.overlaps(slot) || (spread == Spread::NewStretch && same_stretch(&self.availability, chosen, slot))
                 });
-                if fresh && !clashes {
+                let repeats = self.disclosed.iter().any(|shown| match spread {
+                    Spread::NewStretch => same_stretch(&self.availability, shown, slot),
+                    Spread::NoOverlap => shown.overlaps(slot),
+                    Spread::Any => false,
+                });
+                if fresh && !clashes && !repeats {
                     offer.push(*slot);
                 }
             }
@@ -363,6 +369,18 @@ impl<P: PeerId> Participant<P> {
         self.agreed.extend(offer.iter().copied());
         Act::Counter { slots: offer }
     }
+}
+
+/// How far a counter's slots must stand from each other and from the ones shown before, pass
+/// by pass: a slot overlapping one the organiser already passed over tells it almost nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spread {
+    /// A free stretch nothing was shown from yet.
+    NewStretch,
+    /// Overlapping nothing shown yet.
+    NoOverlap,
+    /// Any slot not shown yet.
+    Any,
 }
 
 fn draft_slots(draft: &Act) -> &[Interval] {
