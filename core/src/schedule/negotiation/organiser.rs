@@ -304,10 +304,16 @@ impl<P: PeerId> Organiser<P> {
         // The likeliest to suit everyone go first: a slot costs budget towards each invitee
         // it is new to, so it should be one they will likely take. Among equals, the
         // invitees' own counters, then by closeness to what they can do and by rank.
-        let mut pool: Vec<(f64, Interval)> =
-            self.priority.iter().chain(ordered.iter()).map(|slot| (self.chance_for_all(slot), *slot)).collect();
-        pool.sort_by(|(a, _), (b, _)| b.total_cmp(a));
-        let pool: Vec<Interval> = pool.into_iter().map(|(_, slot)| slot).collect();
+        let mut pool: Vec<(f64, Interval, Vec<(P, f64)>)> = self
+            .priority
+            .iter()
+            .chain(ordered.iter())
+            .map(|slot| {
+                let chances = self.chances(slot);
+                (chances.iter().map(|(_, chance)| chance).product(), *slot, chances)
+            })
+            .collect();
+        pool.sort_by(|(a, ..), (b, ..)| b.total_cmp(a));
         let sequential = self.ledgers.len() > 1 && self.ledgers.values().all(|ledger| !ledger.disclosed.is_empty());
         let room = |peer: &P, planned: &BTreeMap<P, Vec<Interval>>| {
             let ledger = &self.ledgers[peer];
@@ -317,7 +323,7 @@ impl<P: PeerId> Organiser<P> {
         // Two passes: first at most one slot per free stretch, so one busy afternoon on the
         // other side cannot reject the whole batch at once; then fill up by rank.
         for spread_out in [true, false] {
-            for slot in &pool {
+            for (_, slot, chances) in &pool {
                 if chosen.iter().any(|c| c.overlaps(slot)) || !self.availability.can_host(slot) {
                     continue;
                 }
@@ -327,12 +333,8 @@ impl<P: PeerId> Organiser<P> {
                 if self.ledgers.values().any(|ledger| ledger.rejected.contains(slot)) {
                     continue;
                 }
-                let mut unaware: Vec<(P, f64)> = self
-                    .ledgers
-                    .iter()
-                    .filter(|(_, ledger)| !ledger.knows(slot))
-                    .map(|(peer, ledger)| (*peer, ledger.chance(slot, &self.availability)))
-                    .collect();
+                let mut unaware: Vec<(P, f64)> =
+                    chances.iter().filter(|(peer, _)| !self.ledgers[peer].knows(slot)).copied().collect();
                 let new_to: Vec<P> = if sequential {
                     // The one least likely to take it is asked first; the next in the same
                     // round only if those before it will likely take the slot.
@@ -362,9 +364,9 @@ impl<P: PeerId> Organiser<P> {
         planned
     }
 
-    /// How likely every invitee is to take `slot`.
-    fn chance_for_all(&self, slot: &Interval) -> f64 {
-        self.ledgers.values().map(|ledger| ledger.chance(slot, &self.availability)).product()
+    /// How likely each invitee is to take `slot`, in peer order.
+    fn chances(&self, slot: &Interval) -> Vec<(P, f64)> {
+        self.ledgers.iter().map(|(peer, ledger)| (*peer, ledger.chance(slot, &self.availability))).collect()
     }
 
     /// How much of an invitee's remaining budget one round may spend. With several
