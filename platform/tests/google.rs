@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use agentnet_core::schedule::Interval;
 use agentnet_platform::calendar::google::{LoopbackListener, Pkce, authorization_url, exchange_code, new_state};
-use agentnet_platform::calendar::{CalendarError, CalendarEvent, CalendarSource, Person};
+use agentnet_platform::calendar::google::Secret;
+use agentnet_platform::calendar::{CalendarError, CalendarEvent, CalendarSource, Person, WriteBack};
 use serde_json::json;
 use support::{Fake, Recorder, client, fixture_events, oauth, start, tokens};
 
@@ -160,4 +161,77 @@ async fn free_busy_and_insert_with_attendees() {
     assert_eq!(sent["start"], json!({"dateTime": "2026-03-10T14:00:00Z", "timeZone": "UTC"}));
     let listed = calendar.list_events(window("2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z")).await.unwrap();
     assert_eq!(listed.iter().map(|o| o.event_id.as_str()).collect::<Vec<_>>(), ["new1"]);
+}
+
+fn booking(start: &str, end: &str) -> CalendarEvent {
+    CalendarEvent::timed("0123abcd@agentnet", "Project sync", ts(start), ts(end))
+}
+
+#[tokio::test]
+async fn bookings_are_inserted_patched_and_deleted_under_an_id_of_their_own() {
+    let server = start(Fake { access_token: "access-1".into(), full_sync_token: "s1".into(), ..Fake::default() }).await;
+    let calendar = client(&server, tokens("access-1", 3600), Recorder::default());
+
+    let written = calendar.write(&booking("2026-03-02T15:00:00Z", "2026-03-02T15:30:00Z"), None).await.unwrap();
+    let id = hex::encode("0123abcd@agentnet");
+    assert_eq!(written.remote_id, id);
+    assert_eq!(written.version.as_deref(), Some("\"v1\""));
+    {
+        let fake = server.fake.lock().unwrap();
+        let stored = &fake.events[&id];
+        assert_eq!(stored["extendedProperties"]["private"]["agentnetBooking"], "0123abcd@agentnet");
+        assert_eq!(stored["start"]["dateTime"], "2026-03-02T15:00:00Z");
+        assert!(fake.log.last().unwrap().starts_with("POST /calendars/primary/events"), "{:?}", fake.log);
+    }
+
+    // A resync sees the agent's own booking and leaves it out: it is in the agent's calendar.
+    calendar.sync().await.unwrap();
+    assert!(calendar.list_events(window("2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z")).await.unwrap().is_empty());
+
+    let moved = calendar.write(&booking("2026-03-02T17:00:00Z", "2026-03-02T17:30:00Z"), Some(&written)).await.unwrap();
+    assert_eq!(moved.remote_id, id);
+    assert_ne!(moved.version, written.version);
+    assert_eq!(server.fake.lock().unwrap().events[&id]["start"]["dateTime"], "2026-03-02T17:00:00Z");
+    assert!(server.fake.lock().unwrap().log.last().unwrap().starts_with(&format!("PATCH /calendars/primary/events/{id}")));
+
+    calendar.erase(&moved).await.unwrap();
+    assert!(server.fake.lock().unwrap().events.is_empty());
+    // Gone already (410): done, not an error.
+    calendar.erase(&moved).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_lost_insert_answer_and_a_copy_deleted_at_google_are_both_recovered() {
+    let server = start(Fake { access_token: "access-1".into(), full_sync_token: "s1".into(), ..Fake::default() }).await;
+    let calendar = client(&server, tokens("access-1", 3600), Recorder::default());
+    let first = calendar.write(&booking("2026-03-02T15:00:00Z", "2026-03-02T15:30:00Z"), None).await.unwrap();
+    // Written again as new (the first answer never reached the agent): 409, then a patch.
+    let again = calendar.write(&booking("2026-03-02T16:00:00Z", "2026-03-02T16:30:00Z"), None).await.unwrap();
+    assert_eq!(again.remote_id, first.remote_id);
+    assert_eq!(server.fake.lock().unwrap().events.len(), 1);
+    // Deleted by the owner at Google: a move puts it back.
+    server.fake.lock().unwrap().events.clear();
+    calendar.write(&booking("2026-03-02T17:00:00Z", "2026-03-02T17:30:00Z"), Some(&again)).await.unwrap();
+    assert_eq!(server.fake.lock().unwrap().events[&first.remote_id]["start"]["dateTime"], "2026-03-02T17:00:00Z");
+}
+
+#[tokio::test]
+async fn a_write_back_that_keeps_failing_is_retried_then_reported() {
+    let server = start(Fake { access_token: "access-1".into(), failures: [503, 503, 503, 503].into(), ..Fake::default() }).await;
+    let sleeper = Recorder::default();
+    let calendar = client(&server, tokens("access-1", 3600), sleeper.clone());
+    let error = calendar.write(&booking("2026-03-02T15:00:00Z", "2026-03-02T15:30:00Z"), None).await.unwrap_err();
+    assert!(matches!(error, CalendarError::RetriesExhausted { attempts: 4, status: 503, .. }), "{error:?}");
+    assert_eq!(sleeper.0.lock().unwrap().len(), 3, "waited between the four attempts");
+    assert!(server.fake.lock().unwrap().events.is_empty());
+}
+
+#[tokio::test]
+async fn revoking_sends_the_token_to_the_revoke_endpoint() {
+    let server = start(Fake::default()).await;
+    let url = format!("{}/revoke", server.base);
+    agentnet_platform::calendar::google::revoke_token(&reqwest::Client::new(), &url, &Secret::new("refresh-1")).await.unwrap();
+    assert_eq!(server.fake.lock().unwrap().revoked, ["refresh-1"]);
+    let unreachable = agentnet_platform::calendar::google::revoke_token(&reqwest::Client::new(), "http://127.0.0.1:9/revoke", &Secret::new("x")).await;
+    assert!(matches!(unreachable, Err(CalendarError::Network { .. })));
 }

@@ -45,6 +45,18 @@ pub struct Fake {
     pub inserted: Vec<Value>,
     /// `expires_in` of the tokens the code exchange issues (Google's 3599 when `None`).
     pub token_lifetime: Option<i64>,
+    /// Tokens revoked at `/revoke`.
+    pub revoked: Vec<String>,
+    /// Etags handed out so far.
+    pub versions: u32,
+}
+
+impl Fake {
+    /// A new etag, as Google gives each stored version.
+    fn next_etag(&mut self) -> Value {
+        self.versions += 1;
+        json!(format!("\"v{}\"", self.versions))
+    }
 }
 
 pub type Shared = Arc<Mutex<Fake>>;
@@ -120,12 +132,18 @@ async fn insert_event(State(fake): State<Shared>, Path(calendar): Path<String>, 
     if let Some(response) = gate(&mut fake, &headers, format!("POST /calendars/{calendar}/events")) {
         return response;
     }
-    if query.get("sendUpdates").map(String::as_str) != Some("all") {
-        return google_error(400, "invalid", "expected sendUpdates=all");
+    if !matches!(query.get("sendUpdates").map(String::as_str), Some("all" | "none")) {
+        return google_error(400, "invalid", "expected sendUpdates=all or none");
     }
+    // Google takes an id from the client when it is given.
+    let id = match body["id"].as_str() {
+        Some(id) if fake.events.contains_key(id) => return google_error(409, "duplicate", "The requested identifier already exists."),
+        Some(id) => id.to_owned(),
+        None => format!("new{}", fake.inserted.len() + 1),
+    };
     fake.inserted.push(body.clone());
-    let id = format!("new{}", fake.inserted.len());
     body["id"] = json!(id);
+    body["etag"] = fake.next_etag();
     body["kind"] = json!("calendar#event");
     body["organizer"] = json!({"email": "alice@example.com", "self": true});
     if let Some(attendees) = body["attendees"].as_array_mut() {
@@ -135,6 +153,43 @@ async fn insert_event(State(fake): State<Shared>, Path(calendar): Path<String>, 
     }
     fake.events.insert(id, body.clone());
     Json(body).into_response()
+}
+
+async fn patch_event(State(fake): State<Shared>, Path((calendar, id)): Path<(String, String)>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let mut fake = fake.lock().unwrap();
+    if let Some(response) = gate(&mut fake, &headers, format!("PATCH /calendars/{calendar}/events/{id}")) {
+        return response;
+    }
+    let etag = fake.next_etag();
+    let Some(stored) = fake.events.get_mut(&id) else { return google_error(404, "notFound", "Not Found") };
+    for (key, value) in body.as_object().cloned().unwrap_or_default() {
+        stored[key] = value;
+    }
+    stored["etag"] = etag;
+    Json(stored.clone()).into_response()
+}
+
+async fn delete_event(State(fake): State<Shared>, Path((calendar, id)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    let mut fake = fake.lock().unwrap();
+    if let Some(response) = gate(&mut fake, &headers, format!("DELETE /calendars/{calendar}/events/{id}")) {
+        return response;
+    }
+    match fake.events.remove(&id) {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => google_error(410, "deleted", "Resource has been deleted"),
+    }
+}
+
+async fn revoke(State(fake): State<Shared>, Form(form): Form<HashMap<String, String>>) -> Response {
+    let mut fake = fake.lock().unwrap();
+    fake.log.push("POST /revoke".into());
+    match form.get("token") {
+        Some(token) => {
+            fake.revoked.push(token.clone());
+            StatusCode::OK.into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_request"}))).into_response(),
+    }
 }
 
 async fn free_busy(State(fake): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
@@ -177,7 +232,9 @@ pub async fn start(fake: Fake) -> Running {
     let fake: Shared = Arc::new(Mutex::new(fake));
     let router = Router::new()
         .route("/token", post(token))
+        .route("/revoke", post(revoke))
         .route("/calendar/v3/calendars/{calendar}/events", get(list_events).post(insert_event))
+        .route("/calendar/v3/calendars/{calendar}/events/{id}", axum::routing::patch(patch_event).delete(delete_event))
         .route("/calendar/v3/freeBusy", post(free_busy))
         .route("/calendar/v3/users/me/calendarList", get(calendar_list))
         .with_state(fake.clone());

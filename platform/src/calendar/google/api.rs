@@ -72,6 +72,19 @@ pub(crate) struct Event {
     pub(crate) sequence: Option<u32>,
     #[serde(rename = "iCalUID", skip_serializing_if = "Option::is_none")]
     pub(crate) ical_uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) extended_properties: Option<ExtendedProperties>,
+    /// The version Google stores; only read.
+    #[serde(default, skip_serializing)]
+    pub(crate) etag: Option<String>,
+}
+
+/// `extendedProperties`: key/value pairs apps keep on an event.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct ExtendedProperties {
+    /// Seen only by this calendar's copy of the event.
+    #[serde(default)]
+    pub(crate) private: std::collections::BTreeMap<String, String>,
 }
 
 /// `calendarList.list` answer.

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::api;
-use super::convert::{Change, from_google, to_google};
+use super::convert::{BOOKING_KEY, Change, from_google, to_google};
 use super::oauth::{OAuthConfig, Tokens, refresh_tokens};
 use super::retry::{RetryPolicy, Sleep};
 use super::secret::Secret;
@@ -20,6 +20,7 @@ use crate::calendar::maybe_send::MaybeSync;
 use crate::calendar::model::CalendarEvent;
 use crate::calendar::occurrence::Occurrence;
 use crate::calendar::source::{CalendarSource, SyncReport};
+use crate::calendar::write_back::{WriteBack, Written};
 
 /// Where Google's Calendar API lives.
 pub const GOOGLE_API_BASE: &str = "https://www.googleapis.com/calendar/v3";
@@ -307,6 +308,51 @@ impl<C: EventCache + MaybeSync, S: Sleep + MaybeSync> CalendarSource for GoogleC
                 Ok(report)
             }
             other => other,
+        }
+    }
+}
+
+/// The Google event id of the agent's booking with `uid`: its bytes in hex, which Google
+/// accepts as an id (base32hex letters, 5 to 1024 of them) and which is the same on
+/// every retry.
+fn booking_id(uid: &str) -> String {
+    hex::encode(uid.as_bytes())
+}
+
+impl<C: EventCache + MaybeSync, S: Sleep + MaybeSync> GoogleCalendar<C, S> {
+    async fn send_booking(&self, method: Method, id: Option<&str>, body: &serde_json::Value) -> Result<api::Event, CalendarError> {
+        let url = self.event_url(id, &[("sendUpdates", "none")])?;
+        self.call_json(method, url, Some(body.clone())).await
+    }
+}
+
+impl<C: EventCache + MaybeSync, S: Sleep + MaybeSync> WriteBack for GoogleCalendar<C, S> {
+    async fn write(&self, event: &CalendarEvent, previous: Option<&Written>) -> Result<Written, CalendarError> {
+        let id = previous.map_or_else(|| booking_id(&event.uid), |written| written.remote_id.clone());
+        let mut resource = to_google(event, &self.zone);
+        resource.id.clone_from(&id);
+        resource.extended_properties = Some(api::ExtendedProperties { private: [(BOOKING_KEY.to_owned(), event.uid.clone())].into() });
+        let body = serde_json::to_value(resource).map_err(|error| CalendarError::InvalidEvent { reason: error.to_string() })?;
+        let answer = match previous {
+            Some(_) => match self.send_booking(Method::PATCH, Some(&id), &body).await {
+                // Removed at Google meanwhile: put it back.
+                Err(CalendarError::Http { status: 404 | 410, .. }) => self.send_booking(Method::POST, None, &body).await,
+                other => other,
+            },
+            None => match self.send_booking(Method::POST, None, &body).await {
+                // Inserted before (the answer was lost): change that copy.
+                Err(CalendarError::Http { status: 409, .. }) => self.send_booking(Method::PATCH, Some(&id), &body).await,
+                other => other,
+            },
+        }?;
+        Ok(Written { remote_id: id, version: answer.etag })
+    }
+
+    async fn erase(&self, written: &Written) -> Result<(), CalendarError> {
+        let url = self.event_url(Some(&written.remote_id), &[("sendUpdates", "none")])?;
+        match self.call(Method::DELETE, url, None).await {
+            Ok(_) | Err(CalendarError::Http { status: 404 | 410, .. }) => Ok(()),
+            Err(error) => Err(error),
         }
     }
 }

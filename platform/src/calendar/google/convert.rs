@@ -45,10 +45,15 @@ fn person(attendee: &api::Attendee) -> Person {
     Person { email: attendee.email.clone(), name: attendee.display_name.clone(), response, optional: attendee.optional }
 }
 
-/// Reads one item of `events.list`.
+/// The private extended property that marks an event the agent wrote, holding its `UID`.
+pub(crate) const BOOKING_KEY: &str = "agentnetBooking";
+
+/// Reads one item of `events.list`; the agent's own bookings come back as removals.
 pub(crate) fn from_google(event: api::Event, default_zone: &TimeZone) -> Result<Change, String> {
     let cancelled = event.status.as_deref() == Some("cancelled");
-    if cancelled && event.recurring_event_id.is_none() {
+    // The agent's own bookings are in its calendar already (see `write_back`).
+    let agents_own = event.extended_properties.as_ref().is_some_and(|properties| properties.private.contains_key(BOOKING_KEY));
+    if (cancelled && event.recurring_event_id.is_none()) || agents_own {
         return Ok(Change::Remove(event.id));
     }
     let original = event.original_start_time.as_ref().map(|value| time(value, default_zone)).transpose()?;

@@ -14,6 +14,11 @@
 //! - 429, 403 `rateLimitExceeded`/`userRateLimitExceeded` and 5xx are retried with bounded,
 //!   jittered exponential backoff ([`RetryPolicy`]) through a [`Sleep`] the caller passes
 //!   ([`RealSleep`] on every target; tests pass one that records the waits).
+//! - Write-back ([`crate::calendar::WriteBack`]): the agent's bookings go in under an id
+//!   derived from their `UID` with the `UID` in a private extended property, so a retry
+//!   finds the copy (409 on insert, then patch) and a sync leaves them out; changes are
+//!   `events.patch`, removals `events.delete`, all with `sendUpdates=none` (each agent
+//!   writes its own owner's calendar). Disconnecting revokes the grant ([`revoke_token`]).
 
 mod api;
 mod client;
@@ -29,8 +34,8 @@ pub use client::{GOOGLE_API_BASE, GoogleCalendar};
 #[cfg(not(wasm_browser))]
 pub use loopback::LoopbackListener;
 pub use oauth::{
-    GOOGLE_AUTH_URL, GOOGLE_SCOPES, GOOGLE_TOKEN_URL, OAuthConfig, Pkce, Tokens, authorization_url, exchange_code, new_state,
-    refresh_tokens,
+    GOOGLE_AUTH_URL, GOOGLE_REVOKE_URL, GOOGLE_SCOPES, GOOGLE_TOKEN_URL, OAuthConfig, Pkce, Tokens, authorization_url, exchange_code,
+    new_state, refresh_tokens, revoke_token,
 };
 pub use retry::{RealSleep, RetryPolicy, Sleep};
 pub use secret::Secret;

@@ -209,6 +209,26 @@ pub async fn refresh_tokens(http: &reqwest::Client, config: &OAuthConfig, refres
     Ok(tokens)
 }
 
+/// Google's token revocation endpoint.
+pub const GOOGLE_REVOKE_URL: &str = "https://oauth2.googleapis.com/revoke";
+
+/// Revokes `token` (the refresh token revokes the whole grant) at `revoke_url`. A token
+/// Google no longer knows (400 `invalid_token`) counts as revoked.
+pub async fn revoke_token(http: &reqwest::Client, revoke_url: &str, token: &Secret) -> Result<(), CalendarError> {
+    let response = http
+        .post(revoke_url)
+        .form(&[("token", token.expose())])
+        .send()
+        .await
+        .map_err(|error| CalendarError::Network { url: revoke_url.to_owned(), message: error.to_string() })?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if status.is_success() || (status == reqwest::StatusCode::BAD_REQUEST && body.contains("invalid_token")) {
+        return Ok(());
+    }
+    Err(CalendarError::Http { status: status.as_u16(), url: revoke_url.to_owned(), message: body.chars().take(200).collect() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
