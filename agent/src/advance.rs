@@ -124,5 +124,5 @@ impl<S: Store + 'static> Agent<S> {
 
 /// The calendar event id of a negotiation's meeting.
 pub(crate) fn event_id(n: &Negotiation) -> String {
-    format!("{}@agentnet", n.id)
+    format!("{}{}", n.id, agentnet_platform::calendar::AGENT_UID_SUFFIX)
 }

@@ -11,10 +11,10 @@
 use std::time::Duration;
 
 use agentnet_platform::calendar::google::{
-    GOOGLE_API_BASE, GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GoogleCalendar, OAuthConfig, Pkce, Secret, authorization_url, exchange_code,
-    new_state,
+    GOOGLE_API_BASE, GOOGLE_AUTH_URL, GOOGLE_REVOKE_URL, GOOGLE_TOKEN_URL, GoogleCalendar, OAuthConfig, Pkce, Secret, authorization_url,
+    exchange_code, new_state, revoke_token,
 };
-use agentnet_platform::calendar::{CalendarError, CalendarSource, EventCache, SyncReport};
+use agentnet_platform::calendar::{CalendarError, CalendarSource, EventCache, SyncReport, VaultEventCache};
 use agentnet_platform::rt::{now, sleep};
 use agentnet_platform::store::{Store, StoreError};
 use agentnet_platform::vault::VaultError;
@@ -47,13 +47,33 @@ pub struct GoogleEndpoints {
     pub token_url: String,
     /// Calendar API v3 base.
     pub api_base: String,
+    /// Token revocation endpoint (connections made before it was kept use Google's).
+    #[serde(default = "google_revoke_url")]
+    pub revoke_url: String,
+}
+
+fn google_revoke_url() -> String {
+    GOOGLE_REVOKE_URL.to_owned()
 }
 
 impl Default for GoogleEndpoints {
     /// Google's.
     fn default() -> Self {
-        GoogleEndpoints { auth_url: GOOGLE_AUTH_URL.to_owned(), token_url: GOOGLE_TOKEN_URL.to_owned(), api_base: GOOGLE_API_BASE.to_owned() }
+        GoogleEndpoints {
+            auth_url: GOOGLE_AUTH_URL.to_owned(),
+            token_url: GOOGLE_TOKEN_URL.to_owned(),
+            api_base: GOOGLE_API_BASE.to_owned(),
+            revoke_url: GOOGLE_REVOKE_URL.to_owned(),
+        }
     }
+}
+
+/// The Google client as the agent opens it.
+pub(crate) type AgentGoogleCalendar<S> = GoogleCalendar<VaultEventCache<std::sync::Arc<S>>, Sleeper>;
+
+/// Whether something last tried at `last_attempt_ms` (never: `None`) is due again after `every`.
+pub(crate) fn due(last_attempt_ms: Option<i64>, every: Duration) -> bool {
+    last_attempt_ms.is_none_or(|at| now().as_millisecond().saturating_sub(at) >= i64::try_from(every.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// What connecting needs: the OAuth client the owner registered with Google, and where the
@@ -194,6 +214,7 @@ impl<S: Store + 'static> Agent<S> {
             auth_url: client.endpoints.auth_url.clone(),
             token_url: client.endpoints.token_url.clone(),
             api_base: client.endpoints.api_base.clone(),
+            revoke_url: client.endpoints.revoke_url.clone(),
             state: state.clone(),
             verifier: pkce.verifier().to_owned(),
         };
@@ -211,7 +232,12 @@ impl<S: Store + 'static> Agent<S> {
         if pending.state.as_bytes() != state.as_bytes() {
             return Err(GoogleError::StateMismatch);
         }
-        let endpoints = GoogleEndpoints { auth_url: pending.auth_url.clone(), token_url: pending.token_url.clone(), api_base: pending.api_base.clone() };
+        let endpoints = GoogleEndpoints {
+            auth_url: pending.auth_url.clone(),
+            token_url: pending.token_url.clone(),
+            api_base: pending.api_base.clone(),
+            revoke_url: if pending.revoke_url.is_empty() { GOOGLE_REVOKE_URL.to_owned() } else { pending.revoke_url.clone() },
+        };
         let config = oauth(&pending.client_id, pending.client_secret.as_deref(), &pending.redirect_uri, &endpoints);
         let http = reqwest::Client::new();
         let tokens = exchange_code(&http, &config, code, &Pkce::from_verifier(pending.verifier.clone())).await?;
@@ -246,23 +272,37 @@ impl<S: Store + 'static> Agent<S> {
         self.records.google.status().await
     }
 
-    /// Pulls Google's changes into the agent's calendar (incrementally after the first
-    /// time). The outcome is kept in the status for the owner; refreshed tokens are sealed.
-    pub async fn sync_google(&self) -> Result<SyncReport, GoogleError> {
+    /// The connected calendar as a client, with its status and the sealed tokens it
+    /// started from; `None` when not connected.
+    pub(crate) async fn google_calendar(&self) -> Result<Option<(AgentGoogleCalendar<S>, GoogleStatus, Credentials)>, GoogleError> {
         let google = &self.records.google;
-        let status = google.status().await?.ok_or(GoogleError::NotConnected)?;
-        let credentials = google.credentials().await?.ok_or(GoogleError::NotConnected)?;
+        let (Some(status), Some(credentials)) = (google.status().await?, google.credentials().await?) else { return Ok(None) };
         let config = oauth(&status.client_id, credentials.client_secret.as_deref(), &status.redirect_uri, &status.endpoints);
         let zone = self.records.preferences.get().time_zone();
         let calendar = GoogleCalendar::new(reqwest::Client::new(), config, credentials.tokens(), status.calendar_id.clone(), google.events(), Sleeper::default(), zone)
             .with_api_base(status.endpoints.api_base.clone());
+        Ok(Some((calendar, status, credentials)))
+    }
+
+    /// Seals the tokens `calendar` refreshed, unless disconnected meanwhile.
+    pub(crate) async fn keep_fresh_google_tokens(&self, calendar: &AgentGoogleCalendar<S>, started: &Credentials) -> Result<(), GoogleError> {
+        let google = &self.records.google;
+        let fresh = calendar.tokens();
+        if fresh.access_token.expose() != started.access_token && google.status().await?.is_some() {
+            google.save_credentials(&Credentials::new(started.client_secret.clone(), &fresh)).await?;
+        }
+        Ok(())
+    }
+
+    /// Pulls Google's changes into the agent's calendar (incrementally after the first
+    /// time). The outcome is kept in the status for the owner; refreshed tokens are sealed.
+    pub async fn sync_google(&self) -> Result<SyncReport, GoogleError> {
+        let google = &self.records.google;
+        let (calendar, _, credentials) = self.google_calendar().await?.ok_or(GoogleError::NotConnected)?;
         let result = calendar.sync().await.map_err(GoogleError::from);
         // Disconnected meanwhile: nothing to record, and the tokens must stay forgotten.
         let Some(mut status) = google.status().await? else { return result };
-        let fresh = calendar.tokens();
-        if fresh.access_token.expose() != credentials.access_token {
-            google.save_credentials(&Credentials::new(credentials.client_secret.clone(), &fresh)).await?;
-        }
+        self.keep_fresh_google_tokens(&calendar, &credentials).await?;
         let at = now().as_millisecond();
         status.last_attempt_ms = Some(at);
         match &result {
@@ -276,19 +316,28 @@ impl<S: Store + 'static> Agent<S> {
         result
     }
 
-    /// Forgets the connection: the tokens, a connection being made, and Google's events.
-    pub async fn disconnect_google(&self) -> Result<(), GoogleError> {
-        self.records.google.forget().await
+    /// Forgets the connection (the tokens, a connection being made, Google's events and
+    /// what was written there) and revokes the grant at Google. Forgetting happens even
+    /// when Google cannot be reached; the answer then says so, in plain words.
+    pub async fn disconnect_google(&self) -> Result<Option<String>, GoogleError> {
+        let google = &self.records.google;
+        let revoked = match (google.status().await?, google.credentials().await?) {
+            (Some(status), Some(credentials)) => {
+                let token = Secret::new(credentials.refresh_token.clone().unwrap_or_else(|| credentials.access_token.clone()));
+                revoke_token(&reqwest::Client::new(), &status.endpoints.revoke_url, &token).await.err()
+            }
+            _ => None,
+        };
+        google.forget().await?;
+        self.records.write_back.forget(crate::Remote::Google).await?;
+        Ok(revoked.map(|error| format!("Disconnected here, but Google could not be told to revoke the access ({error}); remove agentnet at myaccount.google.com/permissions.")))
     }
 
     /// For the run loop: syncs when connected and the last try is [`GOOGLE_SYNC_EVERY`]
     /// old. A failure is kept in the status for the owner and never stops the loop.
     pub(crate) async fn sync_google_when_due(&self) {
         let Ok(Some(status)) = self.google_status().await else { return };
-        let due = status.last_attempt_ms.is_none_or(|at| {
-            now().as_millisecond().saturating_sub(at) >= i64::try_from(GOOGLE_SYNC_EVERY.as_millis()).unwrap_or(i64::MAX)
-        });
-        if !due {
+        if !due(status.last_attempt_ms, GOOGLE_SYNC_EVERY) {
             return;
         }
         let outcome = match select(pin!(self.sync_google()), pin!(sleep(SYNC_DEADLINE))).await {

@@ -25,6 +25,7 @@
 
 mod advance;
 mod ask;
+mod caldav;
 mod clarify;
 mod configure;
 mod connect;
@@ -48,8 +49,11 @@ mod slots;
 mod summary;
 #[cfg(all(test, not(wasm_browser)))]
 mod tests;
+#[cfg(all(test, not(wasm_browser)))]
+mod write_back_tests;
 mod views;
 mod when;
+mod write_back;
 
 use std::sync::Arc;
 
@@ -64,6 +68,7 @@ use tokio::sync::{Mutex, Notify, watch};
 
 pub use advance::Outcome;
 pub use ask::Answer;
+pub use caldav::{CALDAV_SYNC_EVERY, CalDavAccount, CalDavError, CalDavStatus};
 pub use connect::ContactChange;
 pub use contact::{Contact, Policy};
 pub use entry::{Direction, Entry};
@@ -75,6 +80,7 @@ pub use negotiation::{Negotiation, PendingApproval, Side};
 pub use profile::NewProfile;
 pub use settings::{DayRange, Prefs, Settings, weekday_name};
 pub use when::when;
+pub use write_back::{Remote, WriteBackStatus};
 pub use summary::{Disclosure, Summary, Waiting};
 
 use records::Records;

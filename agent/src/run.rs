@@ -15,13 +15,15 @@ use crate::{Agent, AgentError};
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
 impl<S: Store + 'static> Agent<S> {
-    /// Acts on inbound messages and timers forever, and pulls Google Calendar's changes
-    /// every few minutes when it is connected (a failed pull is shown to the owner, never
-    /// fatal). Returns only on a store failure.
+    /// Acts on inbound messages and timers forever, pulls the connected calendars'
+    /// changes every few minutes and writes the bookings into them (a failure is shown to
+    /// the owner, never fatal). Returns only on a store failure.
     pub async fn run(&self) -> Result<(), AgentError> {
         loop {
             self.process_inbox().await?;
             self.sync_google_when_due().await;
+            self.sync_caldav_when_due().await;
+            self.write_back_when_due().await?;
             let next = self.tick().await?;
             let wait = next
                 .map(|due| Duration::try_from(due.duration_since(now())).unwrap_or(Duration::ZERO))
@@ -30,7 +32,10 @@ impl<S: Store + 'static> Agent<S> {
             if wait.is_zero() {
                 continue;
             }
-            select(pin!(self.inbox.notified()), pin!(sleep(wait))).await;
+            // A booking made, moved or cancelled by a command wakes the loop to write it back.
+            let mut changes = self.records.changes.subscribe();
+            let changed = async move { changes.changed().await.map_err(drop) };
+            select(pin!(self.inbox.notified()), select(pin!(changed), pin!(sleep(wait)))).await;
         }
     }
 

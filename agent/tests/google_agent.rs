@@ -75,6 +75,7 @@ fn client(server: &Running) -> GoogleClient {
             auth_url: format!("{}/auth", server.base),
             token_url: format!("{}/token", server.base),
             api_base: format!("{}/calendar/v3", server.base),
+            revoke_url: format!("{}/revoke", server.base),
         },
     }
 }
@@ -215,7 +216,8 @@ async fn disconnecting_forgets_the_tokens_and_googles_events() {
     agent.sync_google().await.unwrap();
     assert!(!agent.offered_slots(whole(day), 30).await.unwrap().contains(&half_hour(at(day, 10))));
 
-    agent.disconnect_google().await.unwrap();
+    assert_eq!(agent.disconnect_google().await.unwrap(), None, "revoked without complaint");
+    assert_eq!(server.fake.lock().unwrap().revoked, ["refresh-1"], "the grant is revoked at Google");
     assert_eq!(agent.google_status().await.unwrap(), None);
     assert!(matches!(agent.sync_google().await, Err(GoogleError::NotConnected)));
     assert!(agent.events(whole(day)).await.unwrap().is_empty(), "Google's events left with the connection");

@@ -59,6 +59,8 @@ pub(crate) struct Connecting {
     pub(crate) auth_url: String,
     pub(crate) token_url: String,
     pub(crate) api_base: String,
+    #[serde(default)]
+    pub(crate) revoke_url: String,
     pub(crate) state: String,
     pub(crate) verifier: String,
 }

@@ -17,6 +17,10 @@ pub(crate) enum SettingId {
     Held([u8; 16]),
     /// The Google Calendar connection as the owner sees it.
     Google,
+    /// The CalDAV calendar connection as the owner sees it.
+    CalDav,
+    /// What was written to a remote calendar, and what is still to write.
+    WriteBack(crate::Remote),
 }
 
 impl SettingId {
@@ -28,11 +32,16 @@ impl SettingId {
             SettingId::Invite(token) => format!("{}{}", Self::INVITE_PREFIX, hex::encode(token)),
             SettingId::Held(id) => format!("held.{}", hex::encode(id)),
             SettingId::Google => "google".to_owned(),
+            SettingId::CalDav => "caldav".to_owned(),
+            SettingId::WriteBack(crate::Remote::Google) => "write-back.google".to_owned(),
+            SettingId::WriteBack(crate::Remote::CalDav) => "write-back.caldav".to_owned(),
         }
     }
 
     /// Where the copy of Google's events keeps its sync token.
     pub(crate) const GOOGLE_SYNC_TOKEN: &'static str = "google.sync_token";
+    /// Where the copy of the CalDAV calendar keeps its sync state.
+    pub(crate) const CALDAV_SYNC_STATE: &'static str = "caldav.sync_state";
     /// Open invites' ids start with this.
     pub(crate) const INVITE_PREFIX: &'static str = "invite.";
     /// Held messages' ids start with this.
@@ -54,6 +63,8 @@ pub(crate) enum SecretName {
     ReplayWindow,
     /// The delivery key this agent gives its contacts.
     DeliveryKey,
+    /// The CalDAV app password.
+    CalDavPassword,
 }
 
 impl SecretName {
@@ -66,6 +77,7 @@ impl SecretName {
             SecretName::GooglePending => "google.pending",
             SecretName::ReplayWindow => "replay-window",
             SecretName::DeliveryKey => "delivery-key",
+            SecretName::CalDavPassword => "caldav.password",
         }
     }
 }

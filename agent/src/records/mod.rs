@@ -3,6 +3,7 @@
 //! screens. Reads go straight to the vault (they need no lock: the store serialises
 //! its own access), so a screen answers while a command runs.
 
+mod caldav;
 mod calendar;
 mod changes;
 mod contacts;
@@ -15,12 +16,14 @@ pub(crate) mod preferences;
 mod question;
 pub(crate) mod timers;
 pub(crate) mod transcript;
+pub(crate) mod write_back;
 
 use std::sync::Arc;
 
 use agentnet_platform::store::Store;
 use agentnet_platform::vault::Vault;
 
+pub(crate) use caldav::CalDavRecords;
 pub(crate) use calendar::Calendar;
 pub(crate) use changes::Changes;
 pub(crate) use contacts::{ContactKeys, Contacts};
@@ -32,6 +35,7 @@ pub(crate) use negotiations::Negotiations;
 pub(crate) use preferences::Preferences;
 pub(crate) use question::Questions;
 pub(crate) use transcript::Transcript;
+pub(crate) use write_back::WriteBackRecords;
 
 use crate::Settings;
 
@@ -50,6 +54,8 @@ pub(crate) struct Records<S: Store + 'static> {
     pub(crate) questions: Questions<S>,
     pub(crate) calendar: Calendar<S>,
     pub(crate) google: GoogleRecords<S>,
+    pub(crate) caldav: CalDavRecords<S>,
+    pub(crate) write_back: WriteBackRecords<S>,
     pub(crate) held: Held<S>,
 }
 
@@ -67,6 +73,8 @@ impl<S: Store + 'static> Records<S> {
             questions: Questions::new(vault.clone()),
             calendar: Calendar::new(vault.clone(), changes.clone(), zone),
             google: GoogleRecords::new(vault.clone(), changes.clone()),
+            caldav: CalDavRecords::new(vault.clone(), changes.clone()),
+            write_back: WriteBackRecords::new(vault.clone(), changes.clone()),
             held: Held::new(vault.clone()),
             vault,
             changes,

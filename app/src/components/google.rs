@@ -122,7 +122,8 @@ pub(crate) fn GooglePanel(code: String, state: String) -> Element {
         let Some(agent) = session.agent() else { return };
         error.set(None);
         match agent.disconnect_google().await {
-            Ok(()) => done.set(Some("Disconnected. Google's events are gone from this device, and so are the tokens.".into())),
+            Ok(None) => done.set(Some("Disconnected. Google's events are gone from this device, the tokens are forgotten and Google revoked them.".into())),
+            Ok(Some(warning)) => done.set(Some(warning)),
             Err(e) => error.set(Some(e.in_plain_words())),
         }
         consent.set(None);
