@@ -9,6 +9,7 @@ use agentnet_platform::llm::Understand;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod calendars;
 mod daemon;
 mod direct;
 mod exit;
@@ -143,7 +144,7 @@ enum Command {
         #[arg(long, default_value_t = 14)]
         days: u32,
     },
-    /// Import or export your local calendar as ICS.
+    /// Import or export your local calendar as ICS; connect a CalDAV calendar.
     Calendar {
         #[command(subcommand)]
         action: CalendarAction,
@@ -186,6 +187,33 @@ enum CalendarAction {
     },
     /// Print the calendar as ICS.
     Export,
+    /// Connect a remote calendar: its events count as busy, and bookings are written there.
+    Connect {
+        #[command(subcommand)]
+        source: ConnectSource,
+    },
+    /// List the calendars your agent reads and writes, with their last sync and errors.
+    Sources,
+    /// Pull the CalDAV calendar's changes now (the running agent does it every few minutes).
+    Sync,
+    /// Forget the CalDAV calendar (the meetings already written there stay).
+    Disconnect,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConnectSource {
+    /// A CalDAV server (Nextcloud, Fastmail, iCloud, Radicale, mailbox.org). The app
+    /// password comes from $AGENTNET_CALDAV_PASSWORD, or is typed.
+    Caldav {
+        /// The server's address, e.g. https://cloud.example.com/remote.php/dav.
+        url: String,
+        /// Your user name there.
+        #[arg(long)]
+        user: String,
+        /// Which calendar (its name), when the account has several.
+        #[arg(long)]
+        calendar: Option<String>,
+    },
 }
 
 fn main() {
@@ -260,6 +288,13 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             Request::CalendarImport { ics }
         }
         Command::Calendar { action: CalendarAction::Export } => Request::CalendarExport,
+        Command::Calendar { action: CalendarAction::Connect { source: ConnectSource::Caldav { url, user, calendar } } } => {
+            let password = calendars::Password::new(profile::secret_line("AGENTNET_CALDAV_PASSWORD", "App password")?.to_string());
+            Request::CalendarConnectCalDav { url, user, password, calendar }
+        }
+        Command::Calendar { action: CalendarAction::Sources } => Request::CalendarSources,
+        Command::Calendar { action: CalendarAction::Sync } => Request::CalendarSync,
+        Command::Calendar { action: CalendarAction::Disconnect } => Request::CalendarDisconnect,
         Command::Prefs { name, zone, hours, buffer, notice, duration, policy, budget } => {
             let mut changes = Vec::new();
             changes.extend(name.map(PrefChange::Name));

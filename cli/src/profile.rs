@@ -32,13 +32,18 @@ pub(crate) async fn store(dir: &Path) -> anyhow::Result<SqliteStore> {
 
 /// The passphrase: `$AGENTNET_PASSPHRASE`, else one line from stdin (prompted on stderr).
 pub(crate) fn passphrase() -> anyhow::Result<Zeroizing<String>> {
-    if let Ok(p) = std::env::var("AGENTNET_PASSPHRASE") {
+    secret_line("AGENTNET_PASSPHRASE", "Passphrase")
+}
+
+/// A secret: the variable `name`, else one line from stdin, prompted with `prompt`.
+pub(crate) fn secret_line(name: &str, prompt: &str) -> anyhow::Result<Zeroizing<String>> {
+    if let Ok(p) = std::env::var(name) {
         return Ok(Zeroizing::new(p));
     }
-    eprint!("Passphrase: ");
+    eprint!("{prompt}: ");
     let mut line = Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut line).context("reading the passphrase from stdin")?;
+    std::io::stdin().lock().read_line(&mut line).with_context(|| format!("reading the {} from stdin", prompt.to_lowercase()))?;
     let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
-    anyhow::ensure!(!trimmed.is_empty(), "a passphrase is needed (set AGENTNET_PASSPHRASE or type it)");
+    anyhow::ensure!(!trimmed.is_empty(), "the {} is needed (set {name} or type it)", prompt.to_lowercase());
     Ok(trimmed)
 }

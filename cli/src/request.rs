@@ -35,6 +35,10 @@ pub(crate) enum Request {
     Events { days: u32 },
     CalendarImport { ics: String },
     CalendarExport,
+    CalendarConnectCalDav { url: String, user: String, password: crate::calendars::Password, calendar: Option<String> },
+    CalendarSources,
+    CalendarSync,
+    CalendarDisconnect,
     Prefs { changes: Vec<PrefChange> },
 }
 
@@ -253,6 +257,10 @@ async fn carry_out<S: Store + 'static>(agent: &Agent<S>, request: Request) -> Re
             let ics = agent.export_ics().await?;
             Reply::ok(ics.clone(), json!({ "ics": ics }))
         }
+        Request::CalendarConnectCalDav { url, user, password, calendar } => crate::calendars::connect(agent, url, user, password, calendar).await,
+        Request::CalendarSources => crate::calendars::sources(agent).await?,
+        Request::CalendarSync => crate::calendars::sync(agent).await,
+        Request::CalendarDisconnect => crate::calendars::disconnect(agent).await,
         Request::Prefs { changes } => {
             let settings = if changes.is_empty() {
                 agent.settings().await

@@ -186,6 +186,11 @@ impl Agent {
         self.command().args(args).stdin(Stdio::null()).output().unwrap()
     }
 
+    /// Runs one command with more environment variables.
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
+        self.command().envs(env.iter().copied()).args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
     /// Runs one command with the agent's clock started at `now` (`AGENTNET_NOW`).
     pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
         self.command().env("AGENTNET_NOW", now).args(args).stdin(Stdio::null()).output().unwrap()
