@@ -1,8 +1,9 @@
 //! The Calendar screen: a week in the owner's time zone, with ICS import and export and
-//! the Google Calendar connection.
+//! the Google Calendar and CalDAV connections.
 
 use dioxus::prelude::*;
 
+use super::caldav::CalDavPanel;
 use super::google::GooglePanel;
 use super::ics::IcsPanel;
 use super::week::{lay_out, monday, window};
@@ -60,6 +61,7 @@ pub(crate) fn Calendar(code: String, state: String) -> Element {
             },
         }
         GooglePanel { code, state }
+        CalDavPanel {}
         IcsPanel {}
     }
 }

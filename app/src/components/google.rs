@@ -5,12 +5,13 @@
 
 use std::rc::Rc;
 
-use agentnet_agent::{AgentError, GoogleClient, GoogleEndpoints, GoogleError, GoogleStatus};
+use agentnet_agent::{AgentError, GoogleClient, GoogleEndpoints, GoogleError, GoogleStatus, Remote};
 use agentnet_platform::calendar::google::Secret;
 use agentnet_platform::device::{OAuthRedirect, open_in_browser};
 use dioxus::prelude::*;
 
 use super::notice::{DoneNote, ErrorNote};
+use super::write_back::WriteBackLine;
 use crate::Route;
 use crate::session::{AppAgent, use_live, use_session};
 
@@ -145,6 +146,7 @@ pub(crate) fn GooglePanel(code: String, state: String) -> Element {
                     }
                 }
                 ErrorNote { text: status.last_error.clone() }
+                WriteBackLine { remote: Remote::Google, id: "google-bookings" }
                 div { class: "actions",
                     button { id: "google-sync", disabled: busy(), onclick: sync, "Sync now" }
                     button { class: "quiet", id: "google-disconnect", disabled: busy(), onclick: disconnect, "Disconnect" }

@@ -3,6 +3,7 @@
 
 mod accept;
 mod approvals;
+mod caldav;
 mod calendar;
 mod chat;
 mod contact_card;
@@ -29,6 +30,7 @@ mod status;
 mod strength;
 mod unlock;
 mod week;
+mod write_back;
 
 pub(crate) use approvals::Approvals;
 pub(crate) use calendar::Calendar;
