@@ -1,9 +1,11 @@
 // Two people in two browser contexts, on the app served like `./x run` serves it: they
 // onboard, exchange an invite, one asks for a meeting, the other approves, and both see
-// it in their week and can read the negotiation; a reload keeps everything.
+// it in their week and can read the negotiation; one connects her CalDAV calendar (a real
+// Radicale) and finds the meeting there; a reload keeps everything.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, startWebApp } from './support.mjs';
+import { PASSWORD as CALDAV_PASSWORD, USER as CALDAV_USER, startRadicale } from './radicale.mjs';
 import { go, onboard, opened, sentences, shoot, unlock, workEveryDay } from './agentnet.mjs';
 
 const ZONE = 'Europe/Berlin';
@@ -11,12 +13,14 @@ const ALICE = 'alice: correct horse battery staple';
 const BOB = 'bob: seven lively otters 42';
 
 let app;
+let radicale;
 let browser;
 let alice;
 let bob;
 
 before(async () => {
   app = await startWebApp();
+  radicale = await startRadicale();
   browser = await launchChromium();
   const context = () => browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: ZONE, colorScheme: 'light' });
   alice = await (await context()).newPage();
@@ -30,6 +34,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await app?.stop();
+  radicale?.stop();
 });
 
 /** Whether tomorrow (in ZONE) falls in next week's Monday-to-Sunday view. */
@@ -149,6 +154,44 @@ test('Alice asks for a meeting, Bob approves, both calendars show it', async () 
   assert.equal(end - start, 30);
   assert.ok(start >= 12 * 60, `an afternoon meeting: ${alicesMeeting}`);
   await shoot(alice, 'calendar');
+});
+
+test('Alice connects her CalDAV calendar on the Calendar screen and the meeting is written there', async () => {
+  const work = await radicale.makeCalendar('work', 'Work');
+  await radicale.makeCalendar('family', 'Family');
+  // An appointment already on the server, which the agent's writes must leave alone.
+  const dentist = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//e2e//EN', 'BEGIN:VEVENT', 'UID:dentist@e2e', 'DTSTAMP:20260101T000000Z',
+    'DTSTART:20300107T080000Z', 'DTEND:20300107T090000Z', 'SUMMARY:Dentist', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  assert.equal((await radicale.dav('PUT', `/${CALDAV_USER}/work/dentist.ics`, dentist, { 'Content-Type': 'text/calendar' })).status, 201);
+
+  await go(alice, 'Calendar');
+  await alice.locator('#caldav-server').fill(radicale.url);
+  await alice.locator('#caldav-user').fill(CALDAV_USER);
+  await alice.locator('#caldav-password').fill(CALDAV_PASSWORD);
+  await alice.locator('#caldav-connect').click();
+  // Two calendars: the app asks which one, it does not guess.
+  await alice.locator('#caldav-calendar').waitFor({ timeout: 30_000 });
+  await alice.locator('#caldav-calendar').selectOption('Work');
+  await alice.locator('#caldav-connect').click();
+  await alice.locator('#caldav-connected').waitFor({ timeout: 30_000 });
+  assert.match(await alice.locator('#caldav-url').textContent(), new RegExp(work.replaceAll('/', '\\/')));
+  await alice.locator('#caldav-last-sync').filter({ hasText: 'Last synced' }).waitFor({ timeout: 30_000 });
+
+  // The meeting Alice's agent booked with Bob's reaches the server.
+  const deadline = Date.now() + 60_000;
+  let copies = [];
+  while (Date.now() < deadline) {
+    copies = (await radicale.events('work')).filter((ics) => ics.includes('@agentnet'));
+    if (copies.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.equal(copies.length, 1, 'the booked meeting is on the CalDAV server');
+  assert.match(copies[0], /SUMMARY:Meeting with Bob/);
+  assert.match(copies[0], /With Bob\./, 'the people are named in the notes');
+  assert.doesNotMatch(copies[0], /ATTENDEE/, 'no invitations to agentnet ids');
+  await alice.locator('#caldav-bookings').filter({ hasText: '1 written' }).waitFor({ timeout: 30_000 });
+  assert.equal((await radicale.events('work')).filter((ics) => ics.includes('SUMMARY:Dentist')).length, 1);
+  await shoot(alice, 'calendar-caldav');
 });
 
 test('the transcript is readable on both sides, with the messages on request', async () => {
