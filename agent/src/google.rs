@@ -11,8 +11,8 @@
 use std::time::Duration;
 
 use agentnet_platform::calendar::google::{
-    GOOGLE_API_BASE, GOOGLE_AUTH_URL, GOOGLE_REVOKE_URL, GOOGLE_TOKEN_URL, GoogleCalendar, OAuthConfig, Pkce, Secret, authorization_url,
-    exchange_code, new_state, revoke_token,
+    GOOGLE_API_BASE, GOOGLE_AUTH_URL, GOOGLE_REVOKE_URL, GOOGLE_TOKEN_URL, GoogleCalendar, OAuthConfig, Pkce, Secret, Tokens,
+    authorization_url, exchange_code, new_state, revoke_token,
 };
 use agentnet_platform::calendar::{CalendarError, CalendarSource, EventCache, SyncReport, VaultEventCache};
 use agentnet_platform::rt::{now, sleep};
@@ -22,14 +22,15 @@ use futures_util::future::{Either, select};
 use serde::{Deserialize, Serialize};
 use std::pin::pin;
 
+use crate::google_calendars::choices;
 use crate::records::{Connecting, Credentials};
 use crate::{Agent, AgentError};
 
 /// Google's client waits between retries for real.
 type Sleeper = agentnet_platform::calendar::google::RealSleep;
 
-/// The calendar synced: the account's main one.
-const PRIMARY: &str = "primary";
+/// The account's main calendar, whatever its id.
+pub(crate) const PRIMARY: &str = "primary";
 
 /// How often the run loop pulls Google's changes.
 pub const GOOGLE_SYNC_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -110,10 +111,14 @@ pub struct GoogleStatus {
     pub redirect_uri: String,
     /// Where Google is.
     pub endpoints: GoogleEndpoints,
-    /// The calendar synced (`primary`).
+    /// The calendar that receives the bookings (`primary` until the owner picks another).
     pub calendar_id: String,
     /// Its name in Google (the account's address for a primary calendar), when known.
     pub calendar_name: Option<String>,
+    /// The account's calendars and which count as busy; empty when the list could not
+    /// be read (then `calendar_id` alone is synced).
+    #[serde(default)]
+    pub calendars: Vec<crate::GoogleCalendarChoice>,
     /// When the last sync succeeded (Unix milliseconds).
     pub last_sync_ms: Option<i64>,
     /// When the last sync was tried (Unix milliseconds).
@@ -142,6 +147,18 @@ pub enum GoogleError {
     /// Syncing while not connected.
     #[error("Google Calendar is not connected")]
     NotConnected,
+    /// A calendar id that is not in the account's list.
+    #[error("the Google account has no calendar {id:?}")]
+    UnknownCalendar {
+        /// The id asked for.
+        id: String,
+    },
+    /// Bookings asked to go to a calendar the account may only read.
+    #[error("'{name}' is read-only for this account; choose a calendar you can add events to")]
+    NotWritable {
+        /// Its name.
+        name: String,
+    },
     /// The OAuth client id is missing.
     #[error("enter the OAuth client id of your Google Cloud project")]
     MissingClientId,
@@ -244,12 +261,10 @@ impl<S: Store + 'static> Agent<S> {
         let zone = self.records.preferences.get().time_zone();
         let calendar = GoogleCalendar::new(http, config, tokens, PRIMARY, google.events(), Sleeper::default(), zone)
             .with_api_base(endpoints.api_base.clone());
-        // Only for the name shown; the owner may have left the calendar list unticked on
-        // Google's consent page, which is no reason to fail.
-        let calendar_name = match calendar.calendar_list().await {
-            Ok(list) => list.into_iter().find(|entry| entry.primary).map(|entry| entry.summary).filter(|name| !name.is_empty()),
-            Err(_) => None,
-        };
+        // The owner may have left the calendar list unticked on Google's consent page,
+        // which is no reason to fail: the primary calendar is then the only one.
+        let calendars = calendar.calendar_list().await.map(choices).unwrap_or_default();
+        let calendar_name = calendars.iter().find(|choice| choice.primary).map(|choice| choice.name.clone());
         google.save_credentials(&Credentials::new(pending.client_secret.clone(), &calendar.tokens())).await?;
         google.events().clear().await?;
         let status = GoogleStatus {
@@ -258,6 +273,7 @@ impl<S: Store + 'static> Agent<S> {
             endpoints,
             calendar_id: PRIMARY.to_owned(),
             calendar_name,
+            calendars,
             last_sync_ms: None,
             last_attempt_ms: None,
             last_error: None,
@@ -272,48 +288,80 @@ impl<S: Store + 'static> Agent<S> {
         self.records.google.status().await
     }
 
-    /// The connected calendar as a client, with its status and the sealed tokens it
-    /// started from; `None` when not connected.
-    pub(crate) async fn google_calendar(&self) -> Result<Option<(AgentGoogleCalendar<S>, GoogleStatus, Credentials)>, GoogleError> {
-        let google = &self.records.google;
-        let (Some(status), Some(credentials)) = (google.status().await?, google.credentials().await?) else { return Ok(None) };
+    /// A client of the calendar `calendar_id`, keeping its copy in `cache`.
+    fn google_client(&self, status: &GoogleStatus, credentials: &Credentials, tokens: Tokens, calendar_id: &str, cache: VaultEventCache<std::sync::Arc<S>>) -> AgentGoogleCalendar<S> {
         let config = oauth(&status.client_id, credentials.client_secret.as_deref(), &status.redirect_uri, &status.endpoints);
         let zone = self.records.preferences.get().time_zone();
-        let calendar = GoogleCalendar::new(reqwest::Client::new(), config, credentials.tokens(), status.calendar_id.clone(), google.events(), Sleeper::default(), zone)
-            .with_api_base(status.endpoints.api_base.clone());
+        GoogleCalendar::new(reqwest::Client::new(), config, tokens, calendar_id, cache, Sleeper::default(), zone).with_api_base(status.endpoints.api_base.clone())
+    }
+
+    /// The calendar that receives the bookings, with the status and the sealed tokens it
+    /// started from; `None` when not connected.
+    pub(crate) async fn google_bookings_calendar(&self) -> Result<Option<(AgentGoogleCalendar<S>, GoogleStatus, Credentials)>, GoogleError> {
+        let google = &self.records.google;
+        let (Some(status), Some(credentials)) = (google.status().await?, google.credentials().await?) else { return Ok(None) };
+        let calendar = self.google_client(&status, &credentials, credentials.tokens(), &status.calendar_id, google.events());
         Ok(Some((calendar, status, credentials)))
     }
 
-    /// Seals the tokens `calendar` refreshed, unless disconnected meanwhile.
-    pub(crate) async fn keep_fresh_google_tokens(&self, calendar: &AgentGoogleCalendar<S>, started: &Credentials) -> Result<(), GoogleError> {
+    /// Seals `fresh` tokens if a client refreshed them, unless disconnected meanwhile.
+    pub(crate) async fn keep_fresh_google_tokens(&self, fresh: &Tokens, started: &Credentials) -> Result<(), GoogleError> {
         let google = &self.records.google;
-        let fresh = calendar.tokens();
         if fresh.access_token.expose() != started.access_token && google.status().await?.is_some() {
-            google.save_credentials(&Credentials::new(started.client_secret.clone(), &fresh)).await?;
+            google.save_credentials(&Credentials::new(started.client_secret.clone(), fresh)).await?;
         }
         Ok(())
     }
 
-    /// Pulls Google's changes into the agent's calendar (incrementally after the first
-    /// time). The outcome is kept in the status for the owner; refreshed tokens are sealed.
+    /// Pulls the busy calendars' changes into the agent's calendar (incrementally after
+    /// the first time). The outcome is kept in the status for the owner; refreshed tokens
+    /// are sealed.
     pub async fn sync_google(&self) -> Result<SyncReport, GoogleError> {
         let google = &self.records.google;
-        let (calendar, _, credentials) = self.google_calendar().await?.ok_or(GoogleError::NotConnected)?;
-        let result = calendar.sync().await.map_err(GoogleError::from);
+        let mut status = google.status().await?.ok_or(GoogleError::NotConnected)?;
+        let credentials = google.credentials().await?.ok_or(GoogleError::NotConnected)?;
+        let mut tokens = credentials.tokens();
+        if status.calendars.is_empty() {
+            // Connected before the list was kept, or without it: read it now if allowed.
+            let lister = self.google_client(&status, &credentials, tokens.clone(), &status.calendar_id, google.events());
+            if let Ok(list) = lister.calendar_list().await
+                && !list.is_empty()
+            {
+                google.events().clear().await?;
+                status.calendars = choices(list);
+            }
+            tokens = lister.tokens();
+        }
+        let mut report = SyncReport::default();
+        let mut result = Ok(());
+        for (id, cache) in self.google_busy_calendars(&status) {
+            let calendar = self.google_client(&status, &credentials, tokens.clone(), &id, cache);
+            match calendar.sync().await {
+                Ok(one) => {
+                    report.changed += one.changed;
+                    report.removed += one.removed;
+                    report.full_resync |= one.full_resync;
+                }
+                Err(error) => result = result.and(Err(GoogleError::from(error))),
+            }
+            tokens = calendar.tokens();
+        }
         // Disconnected meanwhile: nothing to record, and the tokens must stay forgotten.
-        let Some(mut status) = google.status().await? else { return result };
-        self.keep_fresh_google_tokens(&calendar, &credentials).await?;
+        if google.status().await?.is_none() {
+            return result.map(|()| report);
+        }
+        self.keep_fresh_google_tokens(&tokens, &credentials).await?;
         let at = now().as_millisecond();
         status.last_attempt_ms = Some(at);
         match &result {
-            Ok(_) => {
+            Ok(()) => {
                 status.last_sync_ms = Some(at);
                 status.last_error = None;
             }
             Err(error) => status.last_error = Some(plain_words(error)),
         }
         google.save_status(&status).await?;
-        result
+        result.map(|()| report)
     }
 
     /// Forgets the connection (the tokens, a connection being made, Google's events and
@@ -328,6 +376,9 @@ impl<S: Store + 'static> Agent<S> {
             }
             _ => None,
         };
+        for choice in google.status().await?.map(|status| status.calendars).unwrap_or_default() {
+            google.calendar_events(&choice.id).clear().await?;
+        }
         google.forget().await?;
         self.records.write_back.forget(crate::Remote::Google).await?;
         Ok(revoked.map(|error| format!("Disconnected here, but Google could not be told to revoke the access ({error}); remove agentnet at myaccount.google.com/permissions.")))

@@ -124,10 +124,10 @@ impl<S: Store + 'static> Agent<S> {
     /// For the run loop: writes the bookings into every connected remote calendar.
     /// Failures are kept in the ledgers for the owner and never stop the loop.
     pub(crate) async fn write_back_when_due(&self) -> Result<(), AgentError> {
-        if let Ok(Some((google, _, credentials))) = self.google_calendar().await {
+        if let Ok(Some((google, _, credentials))) = self.google_bookings_calendar().await {
             self.reconcile(Remote::Google, &google).await?;
             // Best effort: a refresh lost here is done again next time.
-            let _ = self.keep_fresh_google_tokens(&google, &credentials).await;
+            let _ = self.keep_fresh_google_tokens(&google.tokens(), &credentials).await;
         }
         if let Ok(Some((caldav, _))) = self.caldav_calendar().await {
             self.reconcile(Remote::CalDav, &caldav).await?;

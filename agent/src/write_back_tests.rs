@@ -125,3 +125,19 @@ async fn a_failing_write_is_retried_then_reported_then_written_when_google_is_ba
     let status = ann.write_back_status(Remote::Google).await.unwrap();
     assert_eq!((status.written, status.pending, status.failing.len()), (1, 0, 0));
 }
+
+#[tokio::test]
+async fn bookings_move_to_the_calendar_the_owner_picks() {
+    let ann = agent().await;
+    let server = connected(&ann).await;
+    ann.records.calendar.book(meeting("2026-03-02T15:00:00Z", "2026-03-02T15:30:00Z")).await.unwrap();
+    ann.write_back_when_due().await.unwrap();
+    assert!(server.fake.lock().unwrap().events.contains_key(&google_id()), "first in the primary calendar");
+
+    let projects = "projects@group.calendar.google.com";
+    ann.choose_google_calendars(&["alice@example.com".to_owned()], projects).await.unwrap();
+    assert!(server.fake.lock().unwrap().events.is_empty(), "removed from the calendar it left");
+    ann.write_back_when_due().await.unwrap();
+    let mut fake = server.fake.lock().unwrap();
+    assert_eq!(fake.events_of(projects)[&google_id()]["summary"], "Budget review", "written to the one chosen");
+}

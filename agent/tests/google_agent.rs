@@ -260,3 +260,50 @@ async fn the_run_loop_syncs_when_connected_and_a_failing_sync_is_reported_not_fa
     assert!(!task.is_finished());
     task.abort();
 }
+
+#[tokio::test]
+async fn the_owner_picks_which_calendars_count_as_busy_and_which_receives_bookings() {
+    let profile = Profile::create("pick").await;
+    let agent = profile.open().await;
+    let day = working_day();
+    let server = server_with_dentist(day, None).await;
+    let standup = json!({
+        "id": "standup", "status": "confirmed", "summary": "Team standup",
+        "start": {"dateTime": at(day, 14).to_string()}, "end": {"dateTime": at(day, 15).to_string()},
+    });
+    server.fake.lock().unwrap().events_of("team@group.calendar.google.com").insert("standup".into(), standup);
+
+    let status = connect(&agent, &server).await;
+    let listed: Vec<_> = status.calendars.iter().map(|c| (c.name.as_str(), c.busy, c.writable)).collect();
+    assert_eq!(listed, [("Alice", true, true), ("Team", false, false), ("Projects", false, true)], "at first only the primary counts");
+    assert!(status.receives_bookings(&status.calendars[0]));
+    agent.sync_google().await.unwrap();
+    let titles = |events: Vec<(Interval, String)>| events.into_iter().map(|(_, title)| title).collect::<Vec<_>>();
+    assert_eq!(titles(agent.events(whole(day)).await.unwrap()), ["Dentist"]);
+
+    let refused = agent.choose_google_calendars(&["alice@example.com".into()], "team@group.calendar.google.com").await;
+    assert!(matches!(refused, Err(GoogleError::NotWritable { ref name }) if name == "Team"), "{refused:?}");
+    let unknown = agent.choose_google_calendars(&["nope@example.com".into()], "alice@example.com").await;
+    assert!(matches!(unknown, Err(GoogleError::UnknownCalendar { .. })), "{unknown:?}");
+
+    let busy = ["alice@example.com".to_owned(), "team@group.calendar.google.com".to_owned()];
+    let status = agent.choose_google_calendars(&busy, "projects@group.calendar.google.com").await.unwrap();
+    assert_eq!(status.calendar_label(), "Projects");
+    assert!(status.receives_bookings(&status.calendars[2]) && !status.receives_bookings(&status.calendars[0]));
+    agent.sync_google().await.unwrap();
+    assert_eq!(titles(agent.events(whole(day)).await.unwrap()), ["Dentist", "Team standup"]);
+    assert!(!agent.offered_slots(whole(day), 30).await.unwrap().contains(&half_hour(at(day, 14))), "the team's standup is busy time now");
+
+    // Unticked again: its events leave with it.
+    agent.choose_google_calendars(&["alice@example.com".into()], "projects@group.calendar.google.com").await.unwrap();
+    assert_eq!(titles(agent.events(whole(day)).await.unwrap()), ["Dentist"]);
+    agent.sync_google().await.unwrap();
+    assert_eq!(titles(agent.events(whole(day)).await.unwrap()), ["Dentist"]);
+
+    // Choices survive a restart; disconnecting clears every calendar's copy.
+    drop(agent);
+    let agent = profile.open().await;
+    assert_eq!(agent.google_status().await.unwrap().unwrap().calendar_label(), "Projects");
+    agent.disconnect_google().await.unwrap();
+    assert!(agent.events(whole(day)).await.unwrap().is_empty());
+}

@@ -102,7 +102,7 @@ async fn an_expired_token_is_refreshed_and_a_401_refreshes_then_retries() {
     let server = start(Fake { access_token: "access-9".into(), ..Fake::default() }).await;
     // Expired by the clock: refreshed before the first call.
     let calendar = client(&server, tokens("access-0", -10), Recorder::default());
-    assert_eq!(calendar.calendar_list().await.unwrap().len(), 2);
+    assert_eq!(calendar.calendar_list().await.unwrap().len(), 3);
     assert_eq!(server.fake.lock().unwrap().refreshes, 1);
     assert_eq!(calendar.tokens().access_token.expose(), "access-2");
 

@@ -127,9 +127,17 @@ impl<S: Store + 'static> GoogleRecords<S> {
         Ok(())
     }
 
-    /// The copy of Google's events inside the events collection.
+    /// The copy of Google's events inside the events collection: every calendar's
+    /// (clearing it clears them all), and the one calendar synced before the calendar
+    /// list was kept.
     pub(crate) fn events(&self) -> VaultEventCache<std::sync::Arc<S>> {
         VaultEventCache::scoped(self.vault.clone(), PREFIX, SettingId::GOOGLE_SYNC_TOKEN)
+    }
+
+    /// The copy of one calendar's events, with its own sync token.
+    pub(crate) fn calendar_events(&self, calendar_id: &str) -> VaultEventCache<std::sync::Arc<S>> {
+        let key = hex::encode(calendar_id.as_bytes());
+        VaultEventCache::scoped(self.vault.clone(), format!("{PREFIX}{key}/"), format!("{}.{key}", SettingId::GOOGLE_SYNC_TOKEN))
     }
 
     async fn put_sealed(&self, name: SecretName, value: &impl Serialize) -> Result<(), GoogleError> {

@@ -6,6 +6,7 @@
 //! its own ([`VaultEventCache::scoped`]), so availability and the week view read every
 //! event in one pass, while a full resync of the remote copy clears only its records.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -20,20 +21,20 @@ const SYNC_TOKEN: &str = "calendar.sync_token";
 /// An [`EventCache`] in the vault's events collection.
 pub struct VaultEventCache<S> {
     vault: Arc<Vault<S>>,
-    prefix: &'static str,
-    token_key: &'static str,
+    prefix: Cow<'static, str>,
+    token_key: Cow<'static, str>,
 }
 
 impl<S> VaultEventCache<S> {
     /// The events kept in `vault` (all of them, a remote calendar's copy included).
     pub fn new(vault: Arc<Vault<S>>) -> Self {
-        VaultEventCache { vault, prefix: "", token_key: SYNC_TOKEN }
+        VaultEventCache { vault, prefix: Cow::Borrowed(""), token_key: Cow::Borrowed(SYNC_TOKEN) }
     }
 
     /// Only the records whose ids start with `prefix` (which the ids it hands out do not
     /// carry), with its own sync token under `token_key`.
-    pub fn scoped(vault: Arc<Vault<S>>, prefix: &'static str, token_key: &'static str) -> Self {
-        VaultEventCache { vault, prefix, token_key }
+    pub fn scoped(vault: Arc<Vault<S>>, prefix: impl Into<Cow<'static, str>>, token_key: impl Into<Cow<'static, str>>) -> Self {
+        VaultEventCache { vault, prefix: prefix.into(), token_key: token_key.into() }
     }
 
     fn key(&self, id: &str) -> String {
@@ -89,7 +90,7 @@ impl<S: Store> EventCache for VaultEventCache<S> {
     async fn all(&self) -> Result<Vec<CalendarEvent>, CalendarError> {
         let records = self.vault.list(Collection::Events, Query::all()).await.map_err(cache_error)?;
         let mut events = Vec::new();
-        for record in records.iter().filter(|record| record.id.starts_with(self.prefix)) {
+        for record in records.iter().filter(|record| record.id.starts_with(&*self.prefix)) {
             let mut event = decode(record)?;
             event.id = record.id[self.prefix.len()..].to_owned();
             events.push(event);
@@ -105,7 +106,7 @@ impl<S: Store> EventCache for VaultEventCache<S> {
     }
 
     async fn sync_token(&self) -> Result<Option<String>, CalendarError> {
-        match self.vault.get(Collection::Settings, self.token_key).await {
+        match self.vault.get(Collection::Settings, &self.token_key).await {
             Ok(record) => Ok(Some(String::from_utf8_lossy(&record.body).into_owned())),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(cache_error(e)),
@@ -114,8 +115,8 @@ impl<S: Store> EventCache for VaultEventCache<S> {
 
     async fn set_sync_token(&self, token: Option<String>) -> Result<(), CalendarError> {
         let result = match token {
-            Some(token) => self.vault.put(Collection::Settings, Record::new(self.token_key, 0, token.into_bytes())).await,
-            None => match self.vault.delete(Collection::Settings, self.token_key).await {
+            Some(token) => self.vault.put(Collection::Settings, Record::new(self.token_key.as_ref(), 0, token.into_bytes())).await,
+            None => match self.vault.delete(Collection::Settings, &self.token_key).await {
                 Err(e) if e.is_not_found() => Ok(()),
                 other => other,
             },

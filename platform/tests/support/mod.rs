@@ -47,11 +47,22 @@ pub struct Fake {
     pub token_lifetime: Option<i64>,
     /// Tokens revoked at `/revoke`.
     pub revoked: Vec<String>,
+    /// Events of the calendars other than the primary one, by calendar id.
+    pub calendars: HashMap<String, BTreeMap<String, Value>>,
     /// Etags handed out so far.
     pub versions: u32,
 }
 
 impl Fake {
+    /// The events of `calendar` (the primary one's are `events`).
+    pub fn events_of(&mut self, calendar: &str) -> &mut BTreeMap<String, Value> {
+        if calendar == "primary" || calendar == "alice@example.com" {
+            &mut self.events
+        } else {
+            self.calendars.entry(calendar.to_owned()).or_default()
+        }
+    }
+
     /// A new etag, as Google gives each stored version.
     fn next_etag(&mut self) -> Value {
         self.versions += 1;
@@ -117,7 +128,7 @@ async fn list_events(State(fake): State<Shared>, Path(calendar): Path<String>, Q
         let (items, next) = fake.deltas.get(token).cloned().unwrap_or_default();
         return Json(json!({"kind": "calendar#events", "items": items, "nextSyncToken": next})).into_response();
     }
-    let all: Vec<Value> = fake.events.values().cloned().collect();
+    let all: Vec<Value> = fake.events_of(&calendar).values().cloned().collect();
     let page: usize = query.get("pageToken").and_then(|t| t.strip_prefix("page-")).and_then(|n| n.parse().ok()).unwrap_or(0);
     let items: Vec<Value> = all.iter().skip(page * 2).take(2).cloned().collect();
     if (page + 1) * 2 < all.len() {
@@ -137,7 +148,7 @@ async fn insert_event(State(fake): State<Shared>, Path(calendar): Path<String>, 
     }
     // Google takes an id from the client when it is given.
     let id = match body["id"].as_str() {
-        Some(id) if fake.events.contains_key(id) => return google_error(409, "duplicate", "The requested identifier already exists."),
+        Some(id) if fake.events_of(&calendar).contains_key(id) => return google_error(409, "duplicate", "The requested identifier already exists."),
         Some(id) => id.to_owned(),
         None => format!("new{}", fake.inserted.len() + 1),
     };
@@ -151,7 +162,7 @@ async fn insert_event(State(fake): State<Shared>, Path(calendar): Path<String>, 
             attendee["responseStatus"] = json!("needsAction");
         }
     }
-    fake.events.insert(id, body.clone());
+    fake.events_of(&calendar).insert(id, body.clone());
     Json(body).into_response()
 }
 
@@ -161,7 +172,7 @@ async fn patch_event(State(fake): State<Shared>, Path((calendar, id)): Path<(Str
         return response;
     }
     let etag = fake.next_etag();
-    let Some(stored) = fake.events.get_mut(&id) else { return google_error(404, "notFound", "Not Found") };
+    let Some(stored) = fake.events_of(&calendar).get_mut(&id) else { return google_error(404, "notFound", "Not Found") };
     for (key, value) in body.as_object().cloned().unwrap_or_default() {
         stored[key] = value;
     }
@@ -174,7 +185,7 @@ async fn delete_event(State(fake): State<Shared>, Path((calendar, id)): Path<(St
     if let Some(response) = gate(&mut fake, &headers, format!("DELETE /calendars/{calendar}/events/{id}")) {
         return response;
     }
-    match fake.events.remove(&id) {
+    match fake.events_of(&calendar).remove(&id) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
         None => google_error(410, "deleted", "Resource has been deleted"),
     }
@@ -208,7 +219,10 @@ async fn calendar_list(State(fake): State<Shared>, Query(query): Query<HashMap<S
         return response;
     }
     if query.contains_key("pageToken") {
-        Json(json!({"items": [{"id": "team@group.calendar.google.com", "summary": "Team", "accessRole": "reader", "timeZone": "Europe/Berlin"}]})).into_response()
+        Json(json!({"items": [
+            {"id": "team@group.calendar.google.com", "summary": "Team", "accessRole": "reader", "timeZone": "Europe/Berlin"},
+            {"id": "projects@group.calendar.google.com", "summary": "Projects", "accessRole": "writer", "timeZone": "Europe/Berlin"},
+        ]})).into_response()
     } else {
         Json(json!({"items": [{"id": "alice@example.com", "summary": "Alice", "primary": true, "accessRole": "owner", "timeZone": "Europe/Berlin"}], "nextPageToken": "p2"})).into_response()
     }
