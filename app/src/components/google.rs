@@ -11,6 +11,7 @@ use agentnet_platform::device::{OAuthRedirect, open_in_browser};
 use dioxus::prelude::*;
 
 use super::notice::{DoneNote, ErrorNote};
+use super::google_calendars::GoogleCalendarPicker;
 use super::write_back::WriteBackLine;
 use crate::Route;
 use crate::session::{AppAgent, use_live, use_session};
@@ -147,6 +148,7 @@ pub(crate) fn GooglePanel(code: String, state: String) -> Element {
                 }
                 ErrorNote { text: status.last_error.clone() }
                 WriteBackLine { remote: Remote::Google, id: "google-bookings" }
+                GoogleCalendarPicker { status: status.clone() }
                 div { class: "actions",
                     button { id: "google-sync", disabled: busy(), onclick: sync, "Sync now" }
                     button { class: "quiet", id: "google-disconnect", disabled: busy(), onclick: disconnect, "Disconnect" }

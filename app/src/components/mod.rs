@@ -13,6 +13,7 @@ mod export_profile;
 mod focus;
 mod focus_blocks;
 mod google;
+mod google_calendars;
 mod ics;
 mod import_profile;
 mod invite;
