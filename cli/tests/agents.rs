@@ -19,12 +19,7 @@ const PATIENCE: Duration = Duration::from_secs(120);
 
 /// Monday of next week, in Berlin.
 fn next_monday() -> Date {
-    let today = Timestamp::now().to_zoned_datetime(TimeZone::get(ZONE).unwrap()).date();
-    let mut day = today.tomorrow().unwrap();
-    while day.weekday() != Weekday::Monday {
-        day = day.tomorrow().unwrap();
-    }
-    day
+    support::next_monday(ZONE)
 }
 
 /// An ICS calendar with busy blocks on `days` after next Monday: (day, from hour, to hour).

@@ -11,7 +11,7 @@ mod radicale;
 
 use std::time::Duration;
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use radicale::{PASSWORD, Radicale, USER, event_ics};
@@ -20,13 +20,9 @@ use support::{Agent, Relay, Scratch, wait_until};
 const ZONE: &str = "Europe/Berlin";
 const PATIENCE: Duration = Duration::from_secs(120);
 
+/// Monday of next week, in Berlin.
 fn next_monday() -> Date {
-    let today = Timestamp::now().to_zoned_datetime(TimeZone::get(ZONE).unwrap()).date();
-    let mut day = today.tomorrow().unwrap();
-    while day.weekday() != Weekday::Monday {
-        day = day.tomorrow().unwrap();
-    }
-    day
+    support::next_monday(ZONE)
 }
 
 /// `day` at `hour` in Berlin, as an ICS UTC stamp.

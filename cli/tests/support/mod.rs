@@ -15,6 +15,16 @@ use serde_json::Value;
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
 /// Polls `check` every 20 ms until it holds or `limit` passes.
+/// Monday of next week in `zone` (the scenarios' calendars are laid out from it).
+pub fn next_monday(zone: &str) -> jiff::civil::Date {
+    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::get(zone).unwrap()).date();
+    let mut day = today.tomorrow().unwrap();
+    while day.weekday() != jiff::civil::Weekday::Monday {
+        day = day.tomorrow().unwrap();
+    }
+    day
+}
+
 pub fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
     while !check() {
