@@ -124,6 +124,10 @@ pub struct OidcConfig {
     pub jwks_min_refresh: Duration,
     /// Time allowed for one JWKS fetch (`RELAY_OIDC_FETCH_TIMEOUT_SECS`, default 5).
     pub fetch_timeout: Duration,
+    /// The Firebase Auth emulator's `host:port` (`RELAY_FIREBASE_EMULATOR`): its tokens are
+    /// unsigned (`alg: none`) and are accepted then, and only then. Refused with any
+    /// project id but a `demo-` one, which exists only in emulators.
+    pub emulator: Option<String>,
 }
 
 /// Google's keys for Firebase ID tokens.
@@ -140,6 +144,7 @@ impl OidcConfig {
             jwks_max_age: Duration::from_secs(3600),
             jwks_min_refresh: Duration::from_secs(30),
             fetch_timeout: Duration::from_secs(5),
+            emulator: None,
         }
     }
 }
@@ -292,6 +297,7 @@ struct FileLayer {
     oidc_issuer: Option<String>,
     oidc_audience: Option<Vec<String>>,
     oidc_firebase_project: Option<String>,
+    firebase_emulator: Option<String>,
     oidc_leeway_secs: Option<u64>,
     oidc_jwks_max_age_secs: Option<u64>,
     oidc_jwks_min_refresh_secs: Option<u64>,
@@ -445,8 +451,19 @@ fn oidc_from(get: &dyn Fn(&str) -> Option<String>, layer: &FileLayer) -> Result<
         Some(v) => v.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
         None => layer.oidc_audience.clone().unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
     };
-    if project.is_none() && url.is_none() && issuer.is_none() && audiences.is_empty() {
+    let emulator = get("RELAY_FIREBASE_EMULATOR").or_else(|| layer.firebase_emulator.clone()).filter(|s| !s.is_empty());
+    if project.is_none() && url.is_none() && issuer.is_none() && audiences.is_empty() && emulator.is_none() {
         return Ok(None);
+    }
+    if let Some(at) = &emulator {
+        // Unsigned tokens are accepted in emulator mode: it must never meet a real project.
+        if !project.as_ref().is_some_and(|p| p.starts_with("demo-")) || url.is_some() || issuer.is_some() {
+            return Err(invalid("RELAY_FIREBASE_EMULATOR", at, "only with RELAY_OIDC_FIREBASE_PROJECT=demo-… and no other issuer: a production project never takes unsigned tokens"));
+        }
+        let port = at.rsplit_once(':').and_then(|(host, port)| (!host.is_empty()).then_some(port)).and_then(|p| p.parse::<u16>().ok());
+        if port.is_none() {
+            return Err(invalid("RELAY_FIREBASE_EMULATOR", at, "expected host:port"));
+        }
     }
     if let Some(p) = &project
         && !p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
@@ -465,8 +482,13 @@ fn oidc_from(get: &dyn Fn(&str) -> Option<String>, layer: &FileLayer) -> Result<
     if audiences.is_empty() {
         return Err(invalid("RELAY_OIDC_AUDIENCE", "", "required when RELAY_OIDC_JWKS_URL is set"));
     }
-    check_jwks_url(&url)?;
-    Ok(Some(OidcConfig::new(url, issuer, audiences)))
+    // The emulator signs nothing: its mode fetches no keys.
+    if emulator.is_none() {
+        check_jwks_url(&url)?;
+    }
+    let mut config = OidcConfig::new(url, issuer, audiences);
+    config.emulator = emulator;
+    Ok(Some(config))
 }
 
 /// `https://` (with the `tls` feature), or `http://` to a loopback host.
@@ -583,6 +605,27 @@ mod tests {
             Config::from_sources(None, &env(&[("RELAY_OIDC_FIREBASE_PROJECT", "a/b")])),
             Err(ConfigError::Invalid { key: "RELAY_OIDC_FIREBASE_PROJECT", .. })
         ));
+    }
+
+    #[test]
+    fn emulator_mode_is_refused_with_a_production_project() {
+        let with = |pairs: &[(&str, &str)]| Config::from_sources(None, &env(pairs));
+        let c = with(&[("RELAY_OIDC_FIREBASE_PROJECT", "demo-agentnet"), ("RELAY_FIREBASE_EMULATOR", "127.0.0.1:9099")]).unwrap();
+        let o = c.oidc.unwrap();
+        assert_eq!(o.emulator.as_deref(), Some("127.0.0.1:9099"));
+        assert_eq!(o.issuer, "https://securetoken.google.com/demo-agentnet");
+        for refused in [
+            &[("RELAY_OIDC_FIREBASE_PROJECT", "agentnet-prod"), ("RELAY_FIREBASE_EMULATOR", "127.0.0.1:9099")][..],
+            &[("RELAY_FIREBASE_EMULATOR", "127.0.0.1:9099")][..],
+            &[("RELAY_OIDC_FIREBASE_PROJECT", "demo-x"), ("RELAY_OIDC_ISSUER", "https://evil.test"), ("RELAY_FIREBASE_EMULATOR", "127.0.0.1:9099")][..],
+            &[("RELAY_OIDC_FIREBASE_PROJECT", "demo-x"), ("RELAY_FIREBASE_EMULATOR", "no-port")][..],
+        ] {
+            assert!(matches!(with(refused), Err(ConfigError::Invalid { key: "RELAY_FIREBASE_EMULATOR", .. })), "{refused:?}");
+        }
+        // Without the emulator nothing changes: the project's gate verifies signatures.
+        if cfg!(feature = "tls") {
+            assert_eq!(with(&[("RELAY_OIDC_FIREBASE_PROJECT", "demo-agentnet")]).unwrap().oidc.unwrap().emulator, None);
+        }
     }
 
     #[test]

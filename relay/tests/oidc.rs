@@ -251,3 +251,47 @@ async fn unreachable_keys_are_the_relays_fault_not_the_clients() {
         Err((ErrorCode::Internal, "cannot verify ID tokens now".to_string(), close::INTERNAL_ERROR))
     );
 }
+
+/// An unsigned token as the Firebase Auth emulator issues them (`alg: none`).
+fn unsigned(claims: serde_json::Value) -> Vec<u8> {
+    use base64::Engine;
+    let b64 = |text: String| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    format!("{}.{}.", b64(r#"{"alg":"none","typ":"JWT"}"#.into()), b64(claims.to_string())).into_bytes()
+}
+
+async fn relay_config(relay: &Relay) -> serde_json::Value {
+    reqwest::get(format!("http://{}/config", relay.addr)).await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsigned_tokens_are_refused_unless_the_relay_is_in_emulator_mode() {
+    let [a, ..] = keys();
+    let issuer = Issuer::start(&[a]).await;
+    let relay = gated_relay(&issuer.url, &[]).await;
+    let forged = unsigned(claims());
+    assert!(login_with(relay.addr, Some(forged)).await.is_err(), "alg: none must never pass a production gate");
+    assert_eq!(issuer.hits(), 0, "an unsigned token costs no key fetch");
+    assert_eq!(relay_config(&relay).await["id_token_required"], true);
+
+    // Emulator mode, for a demo- project only: the emulator's tokens pass, their claims checked.
+    let project = "demo-agentnet";
+    let emulated = Relay::start(config(&[("RELAY_OIDC_FIREBASE_PROJECT", project), ("RELAY_FIREBASE_EMULATOR", "127.0.0.1:9099")])).await;
+    let good = serde_json::json!({
+        "iss": format!("https://securetoken.google.com/{project}"), "aud": project, "sub": "uid-1",
+        "iat": now(), "auth_time": now(), "exp": now() + 3600,
+    });
+    assert_eq!(login_with(emulated.addr, Some(unsigned(good.clone()))).await, Ok(()));
+    let mut other_project = good.clone();
+    other_project["aud"] = "demo-other".into();
+    assert_eq!(login_with(emulated.addr, Some(unsigned(other_project))).await, rejected("ID token audience not accepted"));
+    let mut expired = good.clone();
+    expired["exp"] = (now() - 600).into();
+    assert_eq!(login_with(emulated.addr, Some(unsigned(expired))).await, rejected("ID token expired"));
+    assert_eq!(login_with(emulated.addr, None).await, rejected("an ID token is required"));
+    let announced = relay_config(&emulated).await;
+    assert_eq!(announced["firebase_project"], project);
+    assert_eq!(announced["firebase_emulator"], "127.0.0.1:9099");
+
+    let open = Relay::start(config(&[])).await;
+    assert_eq!(relay_config(&open).await, serde_json::json!({ "id_token_required": false }));
+}

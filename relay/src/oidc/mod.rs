@@ -2,9 +2,14 @@
 //! relay issues a challenge. RS256 only, against the configured issuer's JWKS, with
 //! `iss`, `aud`, `exp` (and `nbf` if present) checked and a non-empty `sub` required.
 //!
+//! In emulator mode (`RELAY_FIREBASE_EMULATOR`, with a `demo-` project only) the tokens
+//! are the Firebase Auth emulator's, unsigned ([`unsigned`]); then and only then is
+//! `alg: none` accepted.
+//!
 //! Tokens and claims are never logged; a rejection names only its reason.
 
 mod jwks;
+mod unsigned;
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
@@ -54,12 +59,18 @@ impl TokenError {
 struct Claims {
     #[serde(default)]
     sub: String,
+    iat: Option<u64>,
+    auth_time: Option<u64>,
 }
 
 /// Verifies ID tokens for one issuer.
 pub(crate) struct IdTokenGate {
     jwks: Jwks,
     validation: Validation,
+    /// Emulator mode (its `host:port`): unsigned tokens, checked claim by claim.
+    emulator: Option<String>,
+    issuer: String,
+    audiences: Vec<String>,
 }
 
 impl IdTokenGate {
@@ -70,16 +81,34 @@ impl IdTokenGate {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = cfg.leeway.as_secs();
         validation.validate_nbf = true;
+        if let Some(at) = &cfg.emulator {
+            tracing::warn!(emulator = %at, issuer = %cfg.issuer, "EMULATOR MODE: unsigned ID tokens from the Firebase Auth emulator are accepted; never run a public relay like this");
+        }
         IdTokenGate {
             jwks: Jwks::new(cfg.jwks_url.clone(), cfg.fetch_timeout, cfg.jwks_max_age, cfg.jwks_min_refresh),
             validation,
+            emulator: cfg.emulator.clone(),
+            issuer: cfg.issuer.clone(),
+            audiences: cfg.audiences.clone(),
         }
+    }
+
+    /// What clients learn from `GET /config` before they connect: that a token is
+    /// required, for which Firebase project, and the emulator to sign in with, if any.
+    pub(crate) fn announcement(&self) -> serde_json::Value {
+        let project = self.issuer.strip_prefix("https://securetoken.google.com/");
+        serde_json::json!({ "id_token_required": true, "issuer": self.issuer, "firebase_project": project, "firebase_emulator": self.emulator })
     }
 
     /// Checks `token`; on success the connection may go on to the challenge.
     pub(crate) async fn verify(&self, token: Option<&[u8]>) -> Result<(), TokenError> {
         let token = token.ok_or(TokenError::Missing)?;
         let token = std::str::from_utf8(token).map_err(|_| TokenError::Malformed)?;
+        if self.emulator.is_some() {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let expected = unsigned::Expected { issuer: &self.issuer, audiences: &self.audiences, leeway: self.validation.leeway, now };
+            return unsigned::verify(token, &expected);
+        }
         // The header is checked before any key is looked up, so junk never causes a fetch.
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         if header.alg != Algorithm::RS256 {
@@ -94,6 +123,12 @@ impl IdTokenGate {
         let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation).map_err(|e| classify(e.kind()))?;
         if data.claims.sub.is_empty() {
             return Err(TokenError::Subject);
+        }
+        // Firebase's rules: issued and signed in in the past (allowing for clock skew).
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let ahead = |at: Option<u64>| at.is_some_and(|at| at > now.saturating_add(self.validation.leeway));
+        if ahead(data.claims.iat) || ahead(data.claims.auth_time) {
+            return Err(TokenError::NotYetValid);
         }
         Ok(())
     }
