@@ -4,6 +4,7 @@
 //! Traits live at the top of each module; the implementation is chosen by target
 //! (`wasm_browser` = the browser, otherwise native), never by feature.
 
+pub mod account;
 pub mod calendar;
 pub mod device;
 pub mod llm;
