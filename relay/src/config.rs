@@ -128,6 +128,9 @@ pub struct OidcConfig {
     /// unsigned (`alg: none`) and are accepted then, and only then. Refused with any
     /// project id but a `demo-` one, which exists only in emulators.
     pub emulator: Option<String>,
+    /// The Firebase project's web API key (`RELAY_FIREBASE_API_KEY`; public by design):
+    /// with it the relay also asks Firebase whether the token's account is still enabled.
+    pub api_key: Option<String>,
 }
 
 /// Google's keys for Firebase ID tokens.
@@ -145,6 +148,7 @@ impl OidcConfig {
             jwks_min_refresh: Duration::from_secs(30),
             fetch_timeout: Duration::from_secs(5),
             emulator: None,
+            api_key: None,
         }
     }
 }
@@ -298,6 +302,7 @@ struct FileLayer {
     oidc_audience: Option<Vec<String>>,
     oidc_firebase_project: Option<String>,
     firebase_emulator: Option<String>,
+    firebase_api_key: Option<String>,
     oidc_leeway_secs: Option<u64>,
     oidc_jwks_max_age_secs: Option<u64>,
     oidc_jwks_min_refresh_secs: Option<u64>,
@@ -488,6 +493,7 @@ fn oidc_from(get: &dyn Fn(&str) -> Option<String>, layer: &FileLayer) -> Result<
     }
     let mut config = OidcConfig::new(url, issuer, audiences);
     config.emulator = emulator;
+    config.api_key = get("RELAY_FIREBASE_API_KEY").or_else(|| layer.firebase_api_key.clone()).filter(|s| !s.is_empty());
     Ok(Some(config))
 }
 

@@ -449,7 +449,7 @@ impl<Si: Sink<Message> + Unpin> Conn<Si> {
                         tracing::debug!(conn = self.id, reason = %e, "ID token refused");
                         return Err(Some(match e {
                             // The relay's fault: clients retry, possibly elsewhere.
-                            TokenError::KeysUnavailable => {
+                            TokenError::KeysUnavailable | TokenError::AccountsUnavailable => {
                                 Closing::with(close::INTERNAL_ERROR, ErrorCode::Internal, "cannot verify ID tokens now")
                             }
                             e => Closing::with(close::AUTH_FAILED, ErrorCode::TokenRejected, e.reason()),

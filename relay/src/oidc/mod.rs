@@ -8,6 +8,7 @@
 //!
 //! Tokens and claims are never logged; a rejection names only its reason.
 
+mod account;
 mod jwks;
 mod unsigned;
 
@@ -34,6 +35,12 @@ pub(crate) enum TokenError {
     Subject,
     /// The relay could not get the issuer's keys: its fault, not the client's.
     KeysUnavailable,
+    /// The account was disabled by the project's operator.
+    AccountDisabled,
+    /// The account behind the token is gone.
+    AccountUnknown,
+    /// The relay could not ask whether the account is enabled: its fault.
+    AccountsUnavailable,
 }
 
 impl TokenError {
@@ -51,6 +58,9 @@ impl TokenError {
             TokenError::Issuer => "ID token issuer not accepted",
             TokenError::Subject => "ID token has no subject",
             TokenError::KeysUnavailable => "ID token keys unavailable",
+            TokenError::AccountDisabled => "ID token account disabled",
+            TokenError::AccountUnknown => "ID token account unknown",
+            TokenError::AccountsUnavailable => "ID token accounts unavailable",
         }
     }
 }
@@ -71,6 +81,8 @@ pub(crate) struct IdTokenGate {
     emulator: Option<String>,
     issuer: String,
     audiences: Vec<String>,
+    /// Asks whether the account is still enabled, when configured.
+    accounts: Option<account::AccountCheck>,
 }
 
 impl IdTokenGate {
@@ -90,6 +102,11 @@ impl IdTokenGate {
             emulator: cfg.emulator.clone(),
             issuer: cfg.issuer.clone(),
             audiences: cfg.audiences.clone(),
+            accounts: match (&cfg.emulator, &cfg.api_key) {
+                (Some(at), _) => Some(account::AccountCheck::new(Some(at), "emulator", cfg.fetch_timeout)),
+                (None, Some(key)) => Some(account::AccountCheck::new(None, key, cfg.fetch_timeout)),
+                (None, None) => None,
+            },
         }
     }
 
@@ -100,9 +117,18 @@ impl IdTokenGate {
         serde_json::json!({ "id_token_required": true, "issuer": self.issuer, "firebase_project": project, "firebase_emulator": self.emulator })
     }
 
-    /// Checks `token`; on success the connection may go on to the challenge.
+    /// Checks `token` and, when configured, that its account is still enabled; on
+    /// success the connection may go on to the challenge.
     pub(crate) async fn verify(&self, token: Option<&[u8]>) -> Result<(), TokenError> {
         let token = token.ok_or(TokenError::Missing)?;
+        self.verify_claims(token).await?;
+        match &self.accounts {
+            Some(accounts) => accounts.check(std::str::from_utf8(token).map_err(|_| TokenError::Malformed)?).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn verify_claims(&self, token: &[u8]) -> Result<(), TokenError> {
         let token = std::str::from_utf8(token).map_err(|_| TokenError::Malformed)?;
         if self.emulator.is_some() {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
