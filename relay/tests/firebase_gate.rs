@@ -7,7 +7,6 @@ mod common;
 #[path = "../../platform/tests/firebase/mod.rs"]
 mod firebase;
 
-use agentnet_core::wire::{ClientToRelay, ErrorCode, RelayToClient, close};
 use common::*;
 use firebase::{PROJECT, emulator, fresh_email};
 
@@ -23,30 +22,7 @@ async fn emulated_relay(project: &str) -> Relay {
     Relay::start(config(&[("RELAY_OIDC_FIREBASE_PROJECT", project), ("RELAY_FIREBASE_EMULATOR", &emulator().host_port)])).await
 }
 
-/// Hello with `token`: Welcome after the challenge, or the error's code, text and close code.
-async fn login_with(addr: std::net::SocketAddr, token: Option<Vec<u8>>) -> Result<(), (ErrorCode, String, u16)> {
-    let agent = Agent::new();
-    let mut c = Client::connect(addr).await;
-    c.send(&ClientToRelay::Hello { agent_id: agent.id, id_token: token }).await;
-    let (code, frames) = match c.try_recv_or_close().await {
-        Ok(RelayToClient::Challenge { nonce }) => {
-            let signature = agent.sign(&c.origin, &nonce);
-            c.send(&ClientToRelay::Auth { signature }).await;
-            assert_eq!(c.recv().await, RelayToClient::Welcome { mailbox_len: 0 });
-            return Ok(());
-        }
-        Ok(other) => panic!("expected Challenge, got {other:?}"),
-        Err(closed) => closed,
-    };
-    match frames.as_slice() {
-        [RelayToClient::Error { code: e, message, .. }] => Err((*e, message.clone(), code)),
-        other => panic!("expected one Error before the close, got {other:?}"),
-    }
-}
 
-fn rejected(reason: &str) -> Result<(), (ErrorCode, String, u16)> {
-    Err((ErrorCode::TokenRejected, reason.to_string(), close::AUTH_FAILED))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emulator_tokens_pass_their_project_and_nothing_else() {

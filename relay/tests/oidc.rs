@@ -5,7 +5,7 @@
 
 mod common;
 
-use agentnet_core::wire::{ClientToRelay, ErrorCode, RelayToClient, close};
+use agentnet_core::wire::{ErrorCode, close};
 use common::*;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -110,30 +110,7 @@ async fn gated_relay(jwks_url: &str, extra: &[(&str, &str)]) -> Relay {
     Relay::start(config(&pairs)).await
 }
 
-/// Hello with `token`: Welcome after the challenge, or the error and close code.
-async fn login_with(addr: std::net::SocketAddr, token: Option<Vec<u8>>) -> Result<(), (ErrorCode, String, u16)> {
-    let agent = Agent::new();
-    let mut c = Client::connect(addr).await;
-    c.send(&ClientToRelay::Hello { agent_id: agent.id, id_token: token }).await;
-    let (code, frames) = match c.try_recv_or_close().await {
-        Ok(RelayToClient::Challenge { nonce }) => {
-            let signature = agent.sign(&c.origin, &nonce);
-            c.send(&ClientToRelay::Auth { signature }).await;
-            assert_eq!(c.recv().await, RelayToClient::Welcome { mailbox_len: 0 });
-            return Ok(());
-        }
-        Ok(other) => panic!("expected Challenge, got {other:?}"),
-        Err(closed) => closed,
-    };
-    match frames.as_slice() {
-        [RelayToClient::Error { code: e, message, .. }] => Err((*e, message.clone(), code)),
-        other => panic!("expected one Error before the close, got {other:?}"),
-    }
-}
 
-fn rejected(reason: &str) -> Result<(), (ErrorCode, String, u16)> {
-    Err((ErrorCode::TokenRejected, reason.to_string(), close::AUTH_FAILED))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_valid_id_token_is_accepted_and_a_relay_without_a_gate_ignores_tokens() {

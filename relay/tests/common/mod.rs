@@ -451,3 +451,29 @@ impl Drop for RelayProcess {
         self.kill();
     }
 }
+
+/// Hello with `token`: Ok after Welcome, or the error's code, text and close code.
+pub async fn login_with(addr: SocketAddr, token: Option<Vec<u8>>) -> Result<(), (agentnet_core::wire::ErrorCode, String, u16)> {
+    let agent = Agent::new();
+    let mut c = Client::connect(addr).await;
+    c.send(&ClientToRelay::Hello { agent_id: agent.id, id_token: token }).await;
+    let (code, frames) = match c.try_recv_or_close().await {
+        Ok(RelayToClient::Challenge { nonce }) => {
+            let signature = agent.sign(&c.origin, &nonce);
+            c.send(&ClientToRelay::Auth { signature }).await;
+            assert_eq!(c.recv().await, RelayToClient::Welcome { mailbox_len: 0 });
+            return Ok(());
+        }
+        Ok(other) => panic!("expected Challenge, got {other:?}"),
+        Err(closed) => closed,
+    };
+    match frames.as_slice() {
+        [RelayToClient::Error { code: e, message, .. }] => Err((*e, message.clone(), code)),
+        other => panic!("expected one Error before the close, got {other:?}"),
+    }
+}
+
+/// What `login_with` returns for a token refused for `reason`.
+pub fn rejected(reason: &str) -> Result<(), (agentnet_core::wire::ErrorCode, String, u16)> {
+    Err((agentnet_core::wire::ErrorCode::TokenRejected, reason.to_string(), agentnet_core::wire::close::AUTH_FAILED))
+}
