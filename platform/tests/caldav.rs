@@ -139,3 +139,71 @@ async fn a_copy_changed_on_the_server_meanwhile_is_overwritten_not_lost() {
     calendar.erase(&again).await.unwrap();
     assert!(server.events("alice/work/").await.is_empty());
 }
+
+/// A server without `sync-collection`: Radicale behind a proxy that refuses that report
+/// (as older servers do) and counts the `calendar-query` reports it passes on.
+async fn without_sync_collection(radicale: &Radicale) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
+    use axum::response::IntoResponse;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let queries = std::sync::Arc::new(AtomicUsize::new(0));
+    let (target, counted) = (radicale.url.clone(), queries.clone());
+    let proxy = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let (target, counted) = (target.clone(), counted.clone());
+        async move {
+            let text = String::from_utf8_lossy(&body);
+            if method.as_str() == "REPORT" && text.contains("sync-collection") {
+                return (StatusCode::NOT_IMPLEMENTED, "no sync-collection here").into_response();
+            }
+            if text.contains("calendar-query") {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+            let url = format!("{}{}", target.trim_end_matches('/'), uri.path());
+            let mut request = reqwest::Client::new().request(method, url).body(body);
+            for name in ["authorization", "depth", "content-type", "if-match", "if-none-match"] {
+                if let Some(value) = headers.get(name) {
+                    request = request.header(name, value);
+                }
+            }
+            let answer = request.send().await.unwrap();
+            let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
+            let etag = answer.headers().get("etag").cloned();
+            let body = answer.bytes().await.unwrap();
+            let mut response = (status, body).into_response();
+            if let Some(etag) = etag {
+                response.headers_mut().insert("etag", etag);
+            }
+            response
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(proxy)).await.unwrap() });
+    (base, queries)
+}
+
+#[tokio::test]
+async fn a_server_without_sync_collection_is_synced_by_ctag_and_etags() {
+    use std::sync::atomic::Ordering;
+    let server = Radicale::start();
+    server.make_calendar("work", "Work").await;
+    let (proxy, queries) = without_sync_collection(&server).await;
+    let calendar = calendar(&format!("{proxy}alice/work/"));
+    server.put("alice/work/a.ics", &event_ics("a", "A", "20260302T090000Z", "20260302T100000Z")).await;
+
+    assert_eq!(calendar.sync().await.unwrap().changed, 1);
+    assert_eq!(calendar.free_busy(day()).await.unwrap().as_slice(), [Interval::new(ts("2026-03-02T09:00:00Z"), ts("2026-03-02T10:00:00Z")).unwrap()]);
+    let listed = queries.load(Ordering::SeqCst);
+    assert_eq!(listed, 1);
+
+    // Nothing changed: the ctag says so, and nothing is listed.
+    assert_eq!(calendar.sync().await.unwrap(), Default::default());
+    assert_eq!(queries.load(Ordering::SeqCst), listed, "an unchanged ctag lists nothing");
+
+    server.put("alice/work/b.ics", &event_ics("b", "B", "20260302T120000Z", "20260302T130000Z")).await;
+    server.delete("alice/work/a.ics").await;
+    let report = calendar.sync().await.unwrap();
+    assert_eq!((report.changed, report.removed), (1, 1));
+    assert_eq!(calendar.free_busy(day()).await.unwrap().as_slice(), [Interval::new(ts("2026-03-02T12:00:00Z"), ts("2026-03-02T13:00:00Z")).unwrap()]);
+}

@@ -1,10 +1,11 @@
 //! [`CalDavCalendar`]: one calendar collection on a CalDAV server as a [`CalendarSource`]
 //! and a [`WriteBack`] target.
 //!
-//! Sync uses `sync-collection` (RFC 6578) when the server has it and `calendar-query`
-//! with etags when it does not; changed resources come in one `calendar-multiget`. The
-//! copy lives in an [`EventCache`] under ids `<resource path>|<event id>`, and the sync
-//! state (the server's token and each resource's etag) in the cache's sync-token slot.
+//! Sync uses `sync-collection` (RFC 6578) when the server has it; when it does not, the
+//! collection's ctag says whether anything changed, and a `calendar-query` for etags
+//! which resources did. Changed resources come in one `calendar-multiget`. The copy
+//! lives in an [`EventCache`] under ids `<resource path>|<event id>`, and the sync state
+//! (the server's token or ctag, and each resource's etag) in the cache's sync-token slot.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,11 +33,17 @@ use crate::calendar::write_back::{WriteBack, Written, is_agent_booking};
 const MULTIGET_BATCH: usize = 50;
 const ICS: &str = "text/calendar; charset=utf-8";
 
-/// What the last sync left: the server's token and the etag of every resource copied.
+/// What the last sync left: the server's token (or, without `sync-collection`, the
+/// collection's ctag) and the etag of every resource copied.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct SyncState {
     token: Option<String>,
     etags: BTreeMap<String, String>,
+    /// The server answered `sync-collection` with an error: ask for ctag and etags instead.
+    #[serde(default)]
+    no_sync_collection: bool,
+    #[serde(default)]
+    ctag: Option<String>,
 }
 
 /// What the server listed: every member, or the changes since the token.
@@ -47,6 +54,7 @@ struct Listing {
     /// Whether `present` is every member (members not in it are gone).
     complete: bool,
     token: Option<String>,
+    ctag: Option<String>,
 }
 
 /// A CalDAV calendar collection, synced into an [`EventCache`].
@@ -133,7 +141,7 @@ impl<C: EventCache> CalDavCalendar<C> {
     /// Changes since `token` (RFC 6578).
     async fn changes_since(&self, token: Option<&str>) -> Result<Listing, CalendarError> {
         let answer = self.dav.multistatus("REPORT", &self.url, "1", xml::sync_collection(token)).await?;
-        let mut listing = Listing { present: Vec::new(), removed: Vec::new(), complete: token.is_none(), token: answer.sync_token };
+        let mut listing = Listing { present: Vec::new(), removed: Vec::new(), complete: token.is_none(), token: answer.sync_token, ctag: None };
         for response in answer.responses.into_iter().filter(|response| is_member(&response.href)) {
             let path = self.path(&response.href)?;
             if response.is_removed() {
@@ -146,19 +154,26 @@ impl<C: EventCache> CalDavCalendar<C> {
     }
 
     /// Every member, with `sync-collection` from scratch or, on a server without it,
-    /// with `calendar-query` (which brings the data along).
-    async fn everything(&self) -> Result<Listing, CalendarError> {
-        match self.changes_since(None).await {
-            Err(CalendarError::Http { status, .. }) if (400..500).contains(&status) || status == 501 => {}
-            other => return other,
+    /// with `calendar-query` for their etags; `None` when that server's ctag says
+    /// nothing changed since the last sync.
+    async fn everything(&self, state: &mut SyncState) -> Result<Option<Listing>, CalendarError> {
+        if !state.no_sync_collection {
+            match self.changes_since(None).await {
+                Err(CalendarError::Http { status, .. }) if (400..500).contains(&status) || status == 501 => state.no_sync_collection = true,
+                other => return other.map(Some),
+            }
         }
-        let answer = self.dav.multistatus("REPORT", &self.url, "1", xml::ALL_EVENTS.to_owned()).await?;
+        let ctag = self.dav.multistatus("PROPFIND", &self.url, "0", xml::CTAG.to_owned()).await?.responses.into_iter().find_map(|r| r.props.ctag);
+        if ctag.is_some() && ctag == state.ctag {
+            return Ok(None);
+        }
+        let answer = self.dav.multistatus("REPORT", &self.url, "1", xml::ALL_ETAGS.to_owned()).await?;
         let mut present = Vec::new();
         for response in answer.responses.into_iter().filter(|response| is_member(&response.href) && !response.is_removed()) {
             let path = self.path(&response.href)?;
-            present.push((path, response.props.etag.unwrap_or_default(), response.props.calendar_data));
+            present.push((path, response.props.etag.unwrap_or_default(), None));
         }
-        Ok(Listing { present, removed: Vec::new(), complete: true, token: None })
+        Ok(Some(Listing { present, removed: Vec::new(), complete: true, token: None, ctag }))
     }
 
     /// The data and etag of `paths`.
@@ -225,6 +240,7 @@ impl<C: EventCache> CalDavCalendar<C> {
             report.changed += 1;
         }
         state.token = listing.token;
+        state.ctag = listing.ctag;
         Ok(report)
     }
 }
@@ -269,11 +285,15 @@ impl<C: EventCache + MaybeSync> CalendarSource for CalDavCalendar<C> {
             Some(token) => match self.changes_since(Some(&token)).await {
                 Err(CalendarError::Http { status, .. }) if (400..500).contains(&status) => {
                     full_resync = true;
-                    self.everything().await?
+                    self.everything(&mut state).await?
                 }
-                other => other?,
+                other => Some(other?),
             },
-            None => self.everything().await?,
+            None => self.everything(&mut state).await?,
+        };
+        let Some(listing) = listing else {
+            // The ctag says nothing changed.
+            return Ok(SyncReport::default());
         };
         let mut report = self.apply(listing, &mut state).await?;
         report.full_resync = full_resync;

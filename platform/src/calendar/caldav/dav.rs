@@ -102,7 +102,8 @@ impl Dav {
             let status = response.status();
             let etag = response.headers().get("ETag").and_then(|value| value.to_str().ok()).map(str::to_owned);
             let text = response.text().await.map_err(|error| CalendarError::Network { url: shown(url), message: error.to_string() })?;
-            let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+            // 501 (a report the server does not have) is an answer, not a hiccup.
+            let retryable = status == StatusCode::TOO_MANY_REQUESTS || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED);
             if !retryable {
                 if status == StatusCode::UNAUTHORIZED {
                     return Err(CalendarError::Auth { reason: format!("{} refused the user name or app password", shown(url)) });

@@ -23,9 +23,12 @@ pub(crate) const HOME_SET: &str = r#"<?xml version="1.0" encoding="utf-8"?><d:pr
 /// `PROPFIND` (depth 1) describing each collection under the home set.
 pub(crate) const CALENDARS: &str = r#"<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/"><d:prop><d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/><c:supported-calendar-component-set/></d:prop></d:propfind>"#;
 
-/// `REPORT calendar-query` for every event with its etag and data: the fallback for
-/// servers without `sync-collection`.
-pub(crate) const ALL_EVENTS: &str = r#"<?xml version="1.0" encoding="utf-8"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>"#;
+/// `REPORT calendar-query` for every event's etag: the fallback for servers without
+/// `sync-collection` (the changed ones are then fetched with `calendar-multiget`).
+pub(crate) const ALL_ETAGS: &str = r#"<?xml version="1.0" encoding="utf-8"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>"#;
+
+/// `PROPFIND` (depth 0) for a collection's ctag, which changes whenever a member does.
+pub(crate) const CTAG: &str = r#"<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/></d:prop></d:propfind>"#;
 
 /// `REPORT sync-collection` from `token` (empty for the first sync), etags only.
 pub(crate) fn sync_collection(token: Option<&str>) -> String {
