@@ -106,14 +106,17 @@ impl CalDavError {
 
 fn choose(found: Vec<CalDavCollection>, wanted: Option<&str>, server: &str) -> Result<CalDavCollection, CalDavError> {
     let names: Vec<String> = found.iter().map(|calendar| calendar.name.clone()).collect();
-    match wanted.map(str::trim).filter(|name| !name.is_empty()) {
-        Some(wanted) => found
+    if let Some(wanted) = wanted.map(str::trim).filter(|name| !name.is_empty()) {
+        return found
             .into_iter()
             .find(|calendar| calendar.name.eq_ignore_ascii_case(wanted) || calendar.url.trim_end_matches('/') == wanted.trim_end_matches('/'))
-            .ok_or(CalDavError::UnknownCalendar { name: wanted.to_owned(), names }),
-        None if found.len() == 1 => Ok(found.into_iter().next().ok_or(CalDavError::NoCalendars { server: server.to_owned() })?),
-        None if found.is_empty() => Err(CalDavError::NoCalendars { server: server.to_owned() }),
-        None => Err(CalDavError::ChooseCalendar { names }),
+            .ok_or(CalDavError::UnknownCalendar { name: wanted.to_owned(), names });
+    }
+    let mut found = found.into_iter();
+    match (found.next(), found.next()) {
+        (Some(only), None) => Ok(only),
+        (None, _) => Err(CalDavError::NoCalendars { server: server.to_owned() }),
+        (Some(_), Some(_)) => Err(CalDavError::ChooseCalendar { names }),
     }
 }
 
@@ -196,7 +199,7 @@ impl<S: Store + 'static> Agent<S> {
     /// old. A failure is kept in the status for the owner and never stops the loop.
     pub(crate) async fn sync_caldav_when_due(&self) {
         let Ok(Some(status)) = self.caldav_status().await else { return };
-        if !crate::google::due(status.last_attempt_ms, CALDAV_SYNC_EVERY) {
+        if !crate::run::due(status.last_attempt_ms, CALDAV_SYNC_EVERY) {
             return;
         }
         if let Either::Right(_) = select(pin!(self.sync_caldav()), pin!(sleep(SYNC_DEADLINE))).await {

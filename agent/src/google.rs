@@ -72,11 +72,6 @@ impl Default for GoogleEndpoints {
 /// The Google client as the agent opens it.
 pub(crate) type AgentGoogleCalendar<S> = GoogleCalendar<VaultEventCache<std::sync::Arc<S>>, Sleeper>;
 
-/// Whether something last tried at `last_attempt_ms` (never: `None`) is due again after `every`.
-pub(crate) fn due(last_attempt_ms: Option<i64>, every: Duration) -> bool {
-    last_attempt_ms.is_none_or(|at| now().as_millisecond().saturating_sub(at) >= i64::try_from(every.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// What connecting needs: the OAuth client the owner registered with Google, and where the
 /// browser comes back to.
 #[derive(Debug, Clone)]
@@ -388,7 +383,7 @@ impl<S: Store + 'static> Agent<S> {
     /// old. A failure is kept in the status for the owner and never stops the loop.
     pub(crate) async fn sync_google_when_due(&self) {
         let Ok(Some(status)) = self.google_status().await else { return };
-        if !due(status.last_attempt_ms, GOOGLE_SYNC_EVERY) {
+        if !crate::run::due(status.last_attempt_ms, GOOGLE_SYNC_EVERY) {
             return;
         }
         let outcome = match select(pin!(self.sync_google()), pin!(sleep(SYNC_DEADLINE))).await {

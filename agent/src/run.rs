@@ -14,6 +14,12 @@ use crate::{Agent, AgentError};
 /// The longest the loop sleeps without looking (prekey rotation, clock changes).
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
+/// Whether something last tried at `last_attempt_ms` (never: `None`) is due again after
+/// `every` (the calendars' periodic syncs).
+pub(crate) fn due(last_attempt_ms: Option<i64>, every: Duration) -> bool {
+    last_attempt_ms.is_none_or(|at| now().as_millisecond().saturating_sub(at) >= i64::try_from(every.as_millis()).unwrap_or(i64::MAX))
+}
+
 impl<S: Store + 'static> Agent<S> {
     /// Acts on inbound messages and timers forever, pulls the connected calendars'
     /// changes every few minutes and writes the bookings into them (a failure is shown to
@@ -23,8 +29,9 @@ impl<S: Store + 'static> Agent<S> {
             self.process_inbox().await?;
             self.sync_google_when_due().await;
             self.sync_caldav_when_due().await;
-            self.write_back_when_due().await?;
             let next = self.tick().await?;
+            // After everything this turn booked, moved or cancelled (inbox, timers).
+            self.write_back_when_due().await?;
             let wait = next
                 .map(|due| Duration::try_from(due.duration_since(now())).unwrap_or(Duration::ZERO))
                 .unwrap_or(MAX_IDLE)

@@ -79,13 +79,12 @@ impl<S: Store + 'static> Agent<S> {
         Ok(self.records.calendar.records().await?.into_iter().filter(|event| event.id == event.uid && is_agent_booking(&event.uid)).collect())
     }
 
-    /// Brings `remote`'s copies in line with the bookings, as far as `target` lets it.
-    pub(crate) async fn reconcile(&self, remote: Remote, target: &impl WriteBack) -> Result<(), AgentError> {
-        let bookings = self.bookings().await?;
+    /// Brings `remote`'s copies in line with `bookings`, as far as `target` lets it.
+    async fn reconcile(&self, remote: Remote, target: &impl WriteBack, bookings: &[CalendarEvent]) -> Result<(), AgentError> {
         let mut ledger = self.records.write_back.ledger(remote).await?;
         let before = ledger.clone();
         let at = now().as_millisecond();
-        for booking in &bookings {
+        for booking in bookings {
             let what = what(booking);
             let entry = ledger.entries.entry(booking.id.clone()).or_default();
             let up_to_date = entry.written.is_some() && entry.what == what && entry.error.is_none();
@@ -124,13 +123,20 @@ impl<S: Store + 'static> Agent<S> {
     /// For the run loop: writes the bookings into every connected remote calendar.
     /// Failures are kept in the ledgers for the owner and never stop the loop.
     pub(crate) async fn write_back_when_due(&self) -> Result<(), AgentError> {
-        if let Ok(Some((google, _, credentials))) = self.google_bookings_calendar().await {
-            self.reconcile(Remote::Google, &google).await?;
+        let google = self.google_bookings_calendar().await.ok().flatten();
+        let caldav = self.caldav_calendar().await.ok().flatten();
+        if google.is_none() && caldav.is_none() {
+            return Ok(());
+        }
+        // Read once for every connected calendar.
+        let bookings = self.bookings().await?;
+        if let Some((google, _, credentials)) = google {
+            self.reconcile(Remote::Google, &google, &bookings).await?;
             // Best effort: a refresh lost here is done again next time.
             let _ = self.keep_fresh_google_tokens(&google.tokens(), &credentials).await;
         }
-        if let Ok(Some((caldav, _))) = self.caldav_calendar().await {
-            self.reconcile(Remote::CalDav, &caldav).await?;
+        if let Some((caldav, _)) = caldav {
+            self.reconcile(Remote::CalDav, &caldav, &bookings).await?;
         }
         Ok(())
     }
